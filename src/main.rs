@@ -1,0 +1,30 @@
+mod app;
+mod cli;
+mod config;
+mod db;
+mod exit_code;
+mod generate;
+mod report;
+mod seed;
+mod signal;
+mod stats;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::exit_code::ExitStatus;
+
+fn main() -> ExitCode {
+    let status = match cli::Cli::parse().into_config() {
+        Err(usage) => {
+            eprintln!("error: {usage}");
+            ExitStatus::Usage
+        }
+        Ok(config) => app::run(config).unwrap_or_else(|err| {
+            eprintln!("error: {err:#}");
+            ExitStatus::Failure
+        }),
+    };
+    status.into()
+}

@@ -1,0 +1,7 @@
+//! What the user sees: the progress bar and the summary.
+
+mod progress;
+mod summary;
+
+pub use progress::Progress;
+pub use summary::{human, write_json};

@@ -1,0 +1,47 @@
+//! The end-of-run summary: human words on stderr, or JSON on stdout.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use crate::stats::Stats;
+
+pub fn human(stats: &Stats) -> String {
+    let mut out = format!(
+        "{} {} users into {}",
+        if stats.interrupted {
+            "Interrupted after inserting"
+        } else {
+            "Inserted"
+        },
+        stats.inserted,
+        stats.database
+    );
+    if stats.skipped > 0 {
+        let reasons: Vec<String> = stats
+            .skipped_by_reason
+            .iter()
+            .map(|(reason, n)| format!("{n} {}", reason.describe()))
+            .collect();
+        let _ = write!(out, ", skipped {} ({})", stats.skipped, reasons.join(", "));
+    }
+    let _ = write!(
+        out,
+        " in {:.2}s ({:.0} rows/s); seed {} (repeat with --seed {})",
+        stats.elapsed_seconds, stats.rows_per_second, stats.seed, stats.seed
+    );
+    out
+}
+
+/// One JSON object and a newline on stdout. A reader that went away (a
+/// closed pipe) is not an error.
+pub fn write_json(value: &impl serde::Serialize) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    let result = serde_json::to_writer(&mut stdout, value)
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(stdout))
+        .and_then(|()| stdout.flush());
+    match result {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

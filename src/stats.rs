@@ -1,0 +1,95 @@
+//! The one record of a run: every output format is made from it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::db::SkipReason;
+
+/// Running totals, cheap to copy and to update per row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub attempted: u64,
+    pub inserted: u64,
+    skipped: [u64; SkipReason::ALL.len()],
+}
+
+impl Counts {
+    pub fn skip(&mut self, reason: SkipReason) {
+        self.skipped[reason as usize] += 1;
+    }
+
+    pub fn skipped(&self) -> u64 {
+        self.skipped.iter().sum()
+    }
+
+    pub fn skipped_for(&self, reason: SkipReason) -> u64 {
+        self.skipped[reason as usize]
+    }
+
+    pub fn add(&mut self, other: &Counts) {
+        self.attempted += other.attempted;
+        self.inserted += other.inserted;
+        for (total, more) in self.skipped.iter_mut().zip(other.skipped) {
+            *total += more;
+        }
+    }
+}
+
+/// `seed users --json` prints exactly this object (schema in the README).
+#[derive(Clone, Debug, Serialize)]
+pub struct Stats {
+    /// `--count`.
+    pub requested: u64,
+    /// Rows tried: `inserted + skipped`.
+    pub attempted: u64,
+    /// Rows committed: exactly the rows this run added to the database.
+    pub inserted: u64,
+    pub skipped: u64,
+    /// Skipped rows by reason; reasons with no rows are left out.
+    pub skipped_by_reason: BTreeMap<SkipReason, u64>,
+    pub seed: u64,
+    pub batch_size: u64,
+    pub elapsed_seconds: f64,
+    pub rows_per_second: f64,
+    /// Stopped by Ctrl-C or SIGTERM.
+    pub interrupted: bool,
+    /// The database, without credentials.
+    pub database: String,
+    /// Why the run stopped early, if it did; rows counted above stay.
+    pub error: Option<String>,
+}
+
+impl Stats {
+    pub fn new(
+        counts: &Counts,
+        requested: u64,
+        seed: u64,
+        batch_size: u64,
+        elapsed_seconds: f64,
+    ) -> Stats {
+        let rows_per_second = if elapsed_seconds > 0.0 {
+            counts.attempted as f64 / elapsed_seconds
+        } else {
+            0.0
+        };
+        Stats {
+            requested,
+            attempted: counts.attempted,
+            inserted: counts.inserted,
+            skipped: counts.skipped(),
+            skipped_by_reason: SkipReason::ALL
+                .into_iter()
+                .filter(|reason| counts.skipped_for(*reason) > 0)
+                .map(|reason| (reason, counts.skipped_for(reason)))
+                .collect(),
+            seed,
+            batch_size,
+            elapsed_seconds,
+            rows_per_second,
+            interrupted: false,
+            database: String::new(),
+            error: None,
+        }
+    }
+}
