@@ -1,0 +1,118 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[seed] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'seed'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'seed'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand users 'Insert fake users with random roles, one commit per row'
+            cand roles 'Create or update the User and Administrator roles (idempotent)'
+            cand admin 'Create one confirmed Administrator, unless the email exists'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'seed;users'= {
+            cand -n 'Rows to attempt (with --exact: rows to insert)'
+            cand --count 'Rows to attempt (with --exact: rows to insert)'
+            cand -s 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
+            cand --seed 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
+            cand --role-weights 'Role mix, e.g. User=9,Administrator=1 [default: uniform over the roles in the database]'
+            cand --password 'Password every seeded user logs in with'
+            cand --batch-size 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own'
+            cand --hash-iterations 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)'
+            cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
+            cand --exact 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
+            cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+            cand --json 'Print the result as one JSON object on stdout'
+            cand -q 'No progress bar and no summary on stderr (errors are still printed)'
+            cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'seed;roles'= {
+            cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
+            cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+            cand --json 'Print the result as one JSON object on stdout'
+            cand -q 'No progress bar and no summary on stderr (errors are still printed)'
+            cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'seed;admin'= {
+            cand --email 'The administrator''s email (also the login)'
+            cand --password 'The password [default: a random one, printed once]'
+            cand --first-name 'first-name'
+            cand --last-name 'last-name'
+            cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
+            cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+            cand --json 'Print the result as one JSON object on stdout'
+            cand -q 'No progress bar and no summary on stderr (errors are still printed)'
+            cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'seed;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'seed;man'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'seed;help'= {
+            cand users 'Insert fake users with random roles, one commit per row'
+            cand roles 'Create or update the User and Administrator roles (idempotent)'
+            cand admin 'Create one confirmed Administrator, unless the email exists'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'seed;help;users'= {
+        }
+        &'seed;help;roles'= {
+        }
+        &'seed;help;admin'= {
+        }
+        &'seed;help;completions'= {
+        }
+        &'seed;help;man'= {
+        }
+        &'seed;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

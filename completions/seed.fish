@@ -1,0 +1,76 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_seed_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_seed_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_seed_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_seed_using_subcommand
+    set -l cmd (__fish_seed_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c seed -n "__fish_seed_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c seed -n "__fish_seed_needs_command" -s V -l version -d 'Print version'
+complete -c seed -n "__fish_seed_needs_command" -f -a "users" -d 'Insert fake users with random roles, one commit per row'
+complete -c seed -n "__fish_seed_needs_command" -f -a "roles" -d 'Create or update the User and Administrator roles (idempotent)'
+complete -c seed -n "__fish_seed_needs_command" -f -a "admin" -d 'Create one confirmed Administrator, unless the email exists'
+complete -c seed -n "__fish_seed_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c seed -n "__fish_seed_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c seed -n "__fish_seed_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix, e.g. User=9,Administrator=1 [default: uniform over the roles in the database]' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l batch-size -d 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
+complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the result as one JSON object on stdout'
+complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
+complete -c seed -n "__fish_seed_using_subcommand users" -s V -l version -d 'Print version'
+complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
+complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the result as one JSON object on stdout'
+complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
+complete -c seed -n "__fish_seed_using_subcommand roles" -s V -l version -d 'Print version'
+complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (also the login)' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password [default: a random one, printed once]' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l first-name -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l last-name -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+complete -c seed -n "__fish_seed_using_subcommand admin" -l json -d 'Print the result as one JSON object on stdout'
+complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand admin" -s h -l help -d 'Print help'
+complete -c seed -n "__fish_seed_using_subcommand admin" -s V -l version -d 'Print version'
+complete -c seed -n "__fish_seed_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c seed -n "__fish_seed_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c seed -n "__fish_seed_using_subcommand man" -s h -l help -d 'Print help'
+complete -c seed -n "__fish_seed_using_subcommand man" -s V -l version -d 'Print version'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "users" -d 'Insert fake users with random roles, one commit per row'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "roles" -d 'Create or update the User and Administrator roles (idempotent)'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "admin" -d 'Create one confirmed Administrator, unless the email exists'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,157 @@
+//! `seed roles`, `seed admin`, completions and the man page.
+
+mod common;
+
+use clap_complete::Shell;
+use common::{TempDb, seed};
+use predicates::prelude::*;
+
+#[test]
+fn roles_are_created_once_and_repaired_when_changed() {
+    let db = TempDb::new();
+    seed()
+        .args(["roles", "--db", &db.arg()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Role User: created"));
+    seed()
+        .args(["roles", "--json", "--db", &db.arg()])
+        .assert()
+        .success()
+        .stdout(format!(
+            "{{\"database\":\"{}\",\"roles\":{{\"Administrator\":\"unchanged\",\"User\":\"unchanged\"}}}}\n",
+            db.arg()
+        ));
+    db.exec("UPDATE roles SET permissions = 3 WHERE name = 'User'");
+    seed()
+        .args(["roles", "--db", &db.arg()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Role User: updated"));
+    assert_eq!(db.count("roles"), 2);
+    assert_eq!(db.number("SELECT permissions FROM roles WHERE name = 'User'"), 1);
+}
+
+#[test]
+fn admin_is_created_once_as_a_confirmed_administrator() {
+    let db = TempDb::new();
+    seed()
+        .args(["admin", "--email", "root@example.com", "--password", "pw", "--db", &db.arg()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Created administrator root@example.com"));
+    let row: (String, String, bool, String, String) = db
+        .conn()
+        .query_row(
+            "SELECT first_name, last_name, confirmed, roles.name, password_hash FROM users JOIN roles ON roles.id = role_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .expect("admin row");
+    assert_eq!((&row.0[..], &row.1[..], row.2, &row.3[..]), ("Admin", "Account", true, "Administrator"));
+    assert!(row.4.starts_with("pbkdf2:sha256:1000000$"));
+
+    seed()
+        .args(["admin", "--email", "root@example.com", "--password", "other", "--json", "--db", &db.arg()])
+        .assert()
+        .success()
+        .stdout(format!("{{\"database\":\"{}\",\"email\":\"root@example.com\",\"created\":false}}\n", db.arg()));
+    let hash: String = db
+        .conn()
+        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+        .expect("hash");
+    assert_eq!(hash, row.4, "an existing admin is left unchanged");
+    assert_eq!(db.count("users"), 1);
+}
+
+#[test]
+fn admin_without_password_gets_a_random_one_once() {
+    let db = TempDb::new();
+    let output = seed()
+        .args(["admin", "--email", "a@example.com", "--json", "--db", &db.arg()])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let password = json["password"].as_str().expect("generated password");
+    assert!(password.len() >= 16);
+}
+
+#[test]
+fn admin_arguments_are_checked() {
+    let db = TempDb::new();
+    seed()
+        .args(["admin", "--email", "not-an-email", "--db", &db.arg()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an email address"));
+    let long = format!("{}@example.com", "a".repeat(60));
+    seed()
+        .args(["admin", "--email", &long, "--db", &db.arg()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("VARCHAR(64)"));
+    assert!(!db.path.exists());
+}
+
+#[test]
+fn committed_completions_match_the_cli() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let update = std::env::var_os("SEED_UPDATE_COMPLETIONS").is_some();
+    for (shell, file) in [
+        (Shell::Bash, "seed.bash"),
+        (Shell::Zsh, "_seed"),
+        (Shell::Fish, "seed.fish"),
+        (Shell::PowerShell, "_seed.ps1"),
+        (Shell::Elvish, "seed.elv"),
+    ] {
+        let output = seed()
+            .args(["completions", &shell.to_string()])
+            .output()
+            .expect("run");
+        assert!(output.status.success());
+        assert!(!output.stdout.is_empty());
+        let path = dir.join(file);
+        if update {
+            std::fs::write(&path, &output.stdout).expect("write completions");
+        }
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            committed == output.stdout,
+            "completions/{file} is out of date: run `SEED_UPDATE_COMPLETIONS=1 cargo test --test commands`"
+        );
+    }
+}
+
+#[test]
+fn man_page_is_roff_for_seed() {
+    seed()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(".ie").and(predicate::str::contains(".TH seed")));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    seed().assert().code(2);
+    seed().args(["users", "--frobnicate"]).assert().code(2);
+    seed().args(["users", "--batch-size", "0"]).assert().code(2);
+    seed().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let db = TempDb::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seed"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    assert_eq!(output.status.code(), Some(0));
+    drop(db);
+}

@@ -1,0 +1,128 @@
+//! Helpers for running the real `seed` binary on temporary databases.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rusqlite::Connection;
+use serde::Deserialize;
+use tempfile::TempDir;
+
+/// `seed users --json` output; unknown fields fail the parse, pinning the schema.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stats {
+    pub requested: u64,
+    pub attempted: u64,
+    pub inserted: u64,
+    pub skipped: u64,
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    pub seed: u64,
+    pub batch_size: u64,
+    pub elapsed_seconds: f64,
+    pub rows_per_second: f64,
+    pub interrupted: bool,
+    pub database: String,
+    pub error: Option<String>,
+}
+
+/// The binary, with no DATABASE_URL or NO_COLOR leaking in from outside.
+pub fn seed() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_seed"));
+    cmd.env_remove("DATABASE_URL").env_remove("NO_COLOR");
+    cmd
+}
+
+/// A fresh folder with a database path in it (the file is not created).
+pub struct TempDb {
+    pub dir: TempDir,
+    pub path: PathBuf,
+}
+
+impl TempDb {
+    pub fn new() -> TempDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("test.db");
+        TempDb { dir, path }
+    }
+
+    pub fn arg(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    pub fn conn(&self) -> Connection {
+        Connection::open(&self.path).expect("open test database")
+    }
+
+    /// Runs `seed users --json --db <this> <args>`, expecting success.
+    pub fn users(&self, args: &[&str]) -> Stats {
+        let output = seed()
+            .args(["users", "--json", "--db", &self.arg()])
+            .args(args)
+            .output()
+            .expect("run seed");
+        assert!(
+            output.status.success(),
+            "seed users {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        parse_stats(&output.stdout)
+    }
+
+    pub fn count(&self, table: &str) -> u64 {
+        self.conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .expect("count rows")
+    }
+
+    /// Every users row, as text, in id order: equal dumps mean identical rows.
+    pub fn dump_users(&self) -> Vec<String> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT quote(id) || '|' || quote(confirmed) || '|' || quote(first_name) || '|' || \
+                 quote(last_name) || '|' || quote(email) || '|' || quote(password_hash) || '|' || \
+                 quote(role_id) FROM users ORDER BY id",
+            )
+            .expect("prepare dump");
+        stmt.query_map([], |row| row.get(0))
+            .expect("dump users")
+            .collect::<Result<_, _>>()
+            .expect("read users")
+    }
+
+    /// The single number a query returns.
+    pub fn number(&self, sql: &str) -> u64 {
+        self.conn()
+            .query_row(sql, [], |row| row.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .expect("query number")
+    }
+
+    pub fn exec(&self, sql: &str) {
+        self.conn().execute_batch(sql).expect("run setup SQL");
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.path).expect("read database file")
+    }
+}
+
+pub fn parse_stats(stdout: &[u8]) -> Stats {
+    let text = String::from_utf8_lossy(stdout);
+    assert_eq!(text.lines().count(), 1, "expected one JSON line, got: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("bad JSON ({err}): {text}"))
+}
+
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("list folder")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

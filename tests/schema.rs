@@ -1,0 +1,129 @@
+//! Databases seed must refuse, leaving them exactly as they were.
+
+mod common;
+
+use common::{TempDb, seed};
+use predicates::prelude::*;
+
+/// Runs `seed users` on `db`, expects exit 1 and `message`, and checks the
+/// file did not change by a byte.
+fn refused(db: &TempDb, message: &str) {
+    let before = db.bytes();
+    seed()
+        .args(["users", "--count", "10", "--db", &db.arg()])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(message).and(predicate::str::contains("panicked").not()));
+    assert_eq!(db.bytes(), before, "the refused file changed");
+}
+
+#[test]
+fn creates_flask_base_tables_and_indexes() {
+    let db = TempDb::new();
+    db.users(&["--count", "1"]);
+    let conn = db.conn();
+    let indexes: Vec<(String, bool)> = conn
+        .prepare(
+            "SELECT name, \"unique\" FROM pragma_index_list('users') WHERE origin = 'c' \
+             UNION ALL SELECT name, \"unique\" FROM pragma_index_list('roles') WHERE origin = 'c' ORDER BY 1",
+        )
+        .and_then(|mut stmt| stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("list indexes");
+    assert_eq!(
+        indexes,
+        vec![
+            ("ix_roles_default".into(), false),
+            ("ix_users_email".into(), true),
+            ("ix_users_first_name".into(), false),
+            ("ix_users_last_name".into(), false),
+        ]
+    );
+    let foreign_keys: String = conn
+        .query_row("SELECT \"table\" || '.' || \"to\" FROM pragma_foreign_key_list('users')", [], |r| r.get(0))
+        .expect("foreign key");
+    assert_eq!(foreign_keys, "roles.id");
+}
+
+#[test]
+fn a_users_table_without_a_needed_column_is_refused() {
+    let db = TempDb::new();
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT UNIQUE); INSERT INTO users VALUES (1, 'x', 'x@y');");
+    refused(&db, "table users has no column \"confirmed\"");
+}
+
+#[test]
+fn a_roles_table_without_a_needed_column_is_refused() {
+    let db = TempDb::new();
+    db.exec("CREATE TABLE roles (id INTEGER PRIMARY KEY, name TEXT UNIQUE);");
+    refused(&db, "table roles has no column \"index\"");
+}
+
+#[test]
+fn an_email_without_a_unique_constraint_is_refused() {
+    let db = TempDb::new();
+    db.exec(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, confirmed BOOLEAN, first_name TEXT, last_name TEXT,
+         email TEXT, password_hash TEXT, role_id INTEGER);
+         CREATE INDEX ix_users_email ON users (email);
+         CREATE UNIQUE INDEX ix_pair ON users (email, last_name);",
+    );
+    refused(&db, "users.email has no UNIQUE constraint");
+}
+
+#[test]
+fn a_not_null_column_seed_cannot_fill_is_refused() {
+    let db = TempDb::new();
+    db.exec(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, confirmed BOOLEAN, first_name TEXT, last_name TEXT,
+         email TEXT UNIQUE, password_hash TEXT, role_id INTEGER, tenant_id INTEGER NOT NULL);",
+    );
+    refused(&db, "NOT NULL column \"tenant_id\"");
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_untouched() {
+    let db = TempDb::new();
+    std::fs::write(&db.path, b"name,email\nann,ann@example.com\n".repeat(100)).expect("write");
+    refused(&db, "is not a SQLite database");
+}
+
+#[test]
+fn a_missing_folder_and_a_directory_are_clear_errors() {
+    let db = TempDb::new();
+    let missing = db.dir.path().join("nope").join("x.db");
+    seed()
+        .args(["users", "--db", &missing.display().to_string()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("folder").and(predicate::str::contains("does not exist")));
+    assert!(!missing.exists());
+    seed()
+        .args(["users", "--db", &db.dir.path().display().to_string()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is a directory"));
+}
+
+#[test]
+fn a_read_only_database_is_refused_without_changes() {
+    let db = TempDb::new();
+    db.users(&["--count", "5"]);
+    let before = db.bytes();
+    seed()
+        .args(["users", "--db", &format!("sqlite:{}?mode=ro", db.arg())])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("read-only"));
+    assert_eq!(db.bytes(), before);
+    assert_eq!(db.count("users"), 5);
+}
+
+#[test]
+fn unsupported_urls_are_usage_errors_without_credentials() {
+    seed()
+        .args(["users", "--db", "redis://alice:s3cret@localhost/0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unsupported database URL scheme").and(predicate::str::contains("s3cret").not()));
+}
