@@ -85,7 +85,8 @@ bench_postgres() {
 
 bench_mysql() {
     # mysql://user[:password]@host[:port]/database
-    local rest=${MY_URL#*://} auth="" hostport db user password="" host port
+    # Global, not local: the cleanup on exit connects with them too.
+    rest=${MY_URL#*://} auth="" password=""
     rest=${rest%%\?*}
     [[ $rest == *@* ]] && { auth=${rest%@*}; rest=${rest##*@}; }
     hostport=${rest%%/*}
