@@ -16,7 +16,7 @@ use crate::generate::{self, RolePicker, User, UserGenerator, stream, werkzeug_pb
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
 use crate::stats::Stats;
-use crate::{cli, seed};
+use crate::{cli, parallel, seed};
 
 pub fn run(config: Config) -> Result<ExitStatus> {
     match config.command {
@@ -73,13 +73,27 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
 
     let started = Instant::now();
-    let outcome = seed::run(
-        &plan,
-        sink.as_mut(),
-        &mut generator,
-        &|| stop.received().is_some(),
-        &mut progress,
-    );
+    let stopped = || stop.received().is_some();
+    let outcome = if config.jobs > 1 {
+        let open = || db::open(&config.db.target, &config.db.options);
+        parallel::run(
+            &plan,
+            config.jobs,
+            sink.as_mut(),
+            &open,
+            &mut generator,
+            &stopped,
+            &mut progress,
+        )
+    } else {
+        seed::run(
+            &plan,
+            sink.as_mut(),
+            &mut generator,
+            &stopped,
+            &mut progress,
+        )
+    };
     let elapsed = started.elapsed().as_secs_f64();
     progress.finish();
     let finished = sink.finish();

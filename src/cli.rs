@@ -93,6 +93,10 @@ struct UsersArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     hash_iterations: u32,
 
+    /// Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids
+    #[arg(short, long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    jobs: u64,
+
     #[command(flatten)]
     db: DbArgs,
 
@@ -187,19 +191,29 @@ impl From<OutputArgs> for Output {
 impl Cli {
     pub fn into_config(self) -> Result<Config, UsageError> {
         let command = match self.command {
-            Commands::Users(args) => Command::Users(UsersConfig {
-                plan: Plan {
-                    count: args.count,
-                    exact: args.exact,
-                    batch_size: args.batch_size,
-                },
-                seed: args.seed,
-                role_weights: args.role_weights,
-                password: args.password,
-                hash_iterations: args.hash_iterations,
-                db: args.db.into_config()?,
-                output: args.output.into(),
-            }),
+            Commands::Users(args) => {
+                let db = args.db.into_config()?;
+                if args.jobs > 1 && matches!(db.target, Target::Sqlite { .. }) {
+                    return Err(UsageError(
+                        "--jobs is for server databases (PostgreSQL, MySQL); SQLite has one writer at a time, so use --jobs 1"
+                            .into(),
+                    ));
+                }
+                Command::Users(UsersConfig {
+                    plan: Plan {
+                        count: args.count,
+                        exact: args.exact,
+                        batch_size: args.batch_size,
+                    },
+                    seed: args.seed,
+                    role_weights: args.role_weights,
+                    password: args.password,
+                    hash_iterations: args.hash_iterations,
+                    jobs: usize::try_from(args.jobs).unwrap_or(1),
+                    db,
+                    output: args.output.into(),
+                })
+            }
             Commands::Roles { db, output } => Command::Roles(db.into_config()?, output.into()),
             Commands::Admin(args) => {
                 for (flag, value) in [
@@ -250,6 +264,20 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn jobs_are_for_servers_only() {
+        let parse = |db: &str, jobs: &str| {
+            Cli::try_parse_from(["seed", "users", "--db", db, "--jobs", jobs])
+                .map_err(|err| err.to_string())
+                .and_then(|cli| cli.into_config().map(drop).map_err(|err| err.0))
+        };
+        assert!(parse("seed.db", "1").is_ok());
+        assert!(parse("seed.db", "2").is_err_and(|err| err.contains("SQLite has one writer")));
+        assert!(parse("postgres://h/db", "64").is_ok());
+        assert!(parse("mysql://h/db", "65").is_err());
+        assert!(parse("mysql://h/db", "0").is_err());
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct UsersConfig {
     pub role_weights: Option<RoleWeights>,
     pub password: String,
     pub hash_iterations: u32,
+    /// Connections inserting at once (server backends only).
+    pub jobs: usize,
     pub db: DbConfig,
     pub output: Output,
 }

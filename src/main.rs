@@ -4,6 +4,7 @@ mod config;
 mod db;
 mod exit_code;
 mod generate;
+mod parallel;
 mod report;
 mod seed;
 mod signal;

@@ -167,7 +167,7 @@ fn flush(
 }
 
 /// Every attempt so far failed on something other than a duplicate.
-fn hopeless(plan: &Plan, counts: &Counts, detail: &str) -> Option<Error> {
+pub fn hopeless(plan: &Plan, counts: &Counts, detail: &str) -> Option<Error> {
     let failed_otherwise = counts.skipped() - counts.skipped_for(SkipReason::DuplicateEmail);
     let all_failed = counts.inserted == 0 && failed_otherwise == counts.attempted;
     let enough = counts.attempted >= HOPELESS_AFTER.min(plan.count);

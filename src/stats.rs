@@ -34,6 +34,14 @@ impl Counts {
             *total += more;
         }
     }
+
+    pub fn sub(&mut self, other: &Counts) {
+        self.attempted -= other.attempted;
+        self.inserted -= other.inserted;
+        for (total, less) in self.skipped.iter_mut().zip(other.skipped) {
+            *total -= less;
+        }
+    }
 }
 
 /// `seed users --json` prints exactly this object (schema in the README).

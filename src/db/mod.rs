@@ -2,6 +2,12 @@
 //! schema, upserts the roles, and inserts users one at a time, telling a
 //! duplicate email from other constraint failures.
 
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod server;
 mod sqlite;
 mod target;
 
@@ -9,7 +15,7 @@ pub use target::{SqliteMode, Target};
 
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::generate::User;
@@ -95,6 +101,25 @@ pub enum Insert {
     },
 }
 
+/// The server rolled a transaction back to break a deadlock between
+/// connections (`--jobs`): its rows may go in if tried again.
+#[derive(Debug)]
+pub struct Deadlock {
+    pub server: String,
+}
+
+impl std::fmt::Display for Deadlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: a deadlock between connections rolled the transaction back",
+            self.server
+        )
+    }
+}
+
+impl std::error::Error for Deadlock {}
+
 /// Connection settings shared by every backend.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -134,7 +159,17 @@ pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Sink>> {
         Target::Sqlite { path, mode } => {
             Ok(Box::new(sqlite::SqliteSink::open(path, *mode, options)?))
         }
-        Target::Postgres { .. } => bail!("PostgreSQL support is not built into this binary"),
-        Target::Mysql { .. } => bail!("MySQL/MariaDB support is not built into this binary"),
+        #[cfg(feature = "postgres")]
+        Target::Postgres { url } => Ok(Box::new(postgres::PostgresSink::open(url, options)?)),
+        #[cfg(not(feature = "postgres"))]
+        Target::Postgres { .. } => anyhow::bail!(
+            "PostgreSQL support was not compiled in; rebuild with --features postgres"
+        ),
+        #[cfg(feature = "mysql")]
+        Target::Mysql { url } => Ok(Box::new(mysql::MysqlSink::open(url, options)?)),
+        #[cfg(not(feature = "mysql"))]
+        Target::Mysql { .. } => anyhow::bail!(
+            "MySQL/MariaDB support was not compiled in; rebuild with --features mysql"
+        ),
     }
 }

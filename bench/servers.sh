@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Rows per second of `seed users` on PostgreSQL and MariaDB/MySQL: one
+# commit per row, --batch-size 1000, and --batch-size 1000 --jobs 4, beside
+# the server's own INSERT … SELECT of generated rows into the same schema
+# (the bound: no client, no round trips). Each run gets a fresh schema or
+# database, dropped at the end. Server settings are printed, never changed.
+#
+#   bench/servers.sh                     # both servers, 20k rows per-row, 100k batched
+#   ROWS_SINGLE=5000 ROWS_BATCH=50000 bench/servers.sh postgres
+#
+# Servers: SEED_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)
+# and SEED_TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306/test).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PG_URL=${SEED_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+MY_URL=${SEED_TEST_MYSQL_URL:-mysql://root@127.0.0.1:3306/test}
+ROWS_SINGLE=${ROWS_SINGLE:-20000}
+ROWS_BATCH=${ROWS_BATCH:-100000}
+SEED_BIN=${SEED_BIN:-${CARGO_TARGET_DIR:-target}/release/seed}
+SERVERS=("${@:-postgres mysql}")
+read -r -a SERVERS <<<"${SERVERS[*]}"
+
+if [[ ! -x $SEED_BIN ]]; then
+    cargo build --release --quiet
+fi
+
+tag="seed_bench_$$"
+# `fresh` runs in a subshell: the cleanup finds what it made by name.
+cleanups=()
+cleanup() {
+    for fn in "${cleanups[@]}"; do "$fn" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
+json_rate() { sed -n 's/.*"rows_per_second":\([0-9.e+]*\).*/\1/p' | awk '{ printf "%.0f", $1 }'; }
+row() { printf '  %-34s %10s rows/s\n' "$1" "$2"; }
+
+# seed users into a fresh place; prints rows/s as seed measured it.
+seed_rate() {
+    local url=$1 rows=$2
+    shift 2
+    "$SEED_BIN" users --db "$url" --count "$rows" --seed 1 --hash-iterations 1 --json --quiet "$@" | json_rate
+}
+
+pg() { psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+drop_pg() {
+    pg -c "SELECT nspname FROM pg_namespace WHERE nspname LIKE '${tag}%'" |
+        while read -r schema; do pg -c "DROP SCHEMA $schema CASCADE"; done
+}
+
+bench_postgres() {
+    cleanups+=(drop_pg)
+    fresh() {
+        local schema="${tag}_$(date +%s%N)"
+        pg -c "CREATE SCHEMA $schema"
+        local sep='?'
+        [[ $PG_URL == *\?* ]] && sep='&'
+        echo "$PG_URL${sep}options=-csearch_path%3D$schema"
+    }
+    echo "PostgreSQL $(pg -c 'SHOW server_version'): synchronous_commit=$(pg -c 'SHOW synchronous_commit'), fsync=$(pg -c 'SHOW fsync')"
+    local single batched jobs bound url schema started elapsed
+    single=$(seed_rate "$(fresh)" "$ROWS_SINGLE")
+    row "seed, one commit per row ($ROWS_SINGLE)" "$single"
+    batched=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000)
+    row "seed --batch-size 1000 ($ROWS_BATCH)" "$batched"
+    jobs=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000 --jobs 4)
+    row "seed --batch-size 1000 --jobs 4" "$jobs"
+    url=$(fresh)
+    schema=${url##*%3D}
+    "$SEED_BIN" roles --db "$url" --quiet
+    started=$(now)
+    pg -c "SET search_path = $schema;
+        INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
+        SELECT true, 'First' || g, 'Last' || g, 'user' || g || '@example.com',
+               'pbkdf2:sha256:1\$abcdefghijklmnop\$' || md5(g::text) || md5(g::text), 1 + g % 2
+        FROM generate_series(1, $ROWS_BATCH) AS g"
+    elapsed=$(awk -v a="$started" -v b="$(now)" 'BEGIN { print b - a }')
+    bound=$(rate "$ROWS_BATCH" "$elapsed")
+    row "INSERT … SELECT generate_series" "$bound"
+    echo "  batched / bound: $(awk -v a="$batched" -v b="$bound" 'BEGIN { printf "%.2f", a / b }')"
+}
+
+bench_mysql() {
+    # mysql://user[:password]@host[:port]/database
+    # Global, not local: the cleanup on exit connects with them too.
+    rest=${MY_URL#*://} auth="" password=""
+    rest=${rest%%\?*}
+    [[ $rest == *@* ]] && { auth=${rest%@*}; rest=${rest##*@}; }
+    hostport=${rest%%/*}
+    db=${rest#*/}
+    user=${auth%%:*}
+    [[ $auth == *:* ]] && password=${auth#*:}
+    host=${hostport%:*}
+    port=3306
+    [[ $hostport == *:* ]] && port=${hostport##*:}
+    local base=${MY_URL%%/"$db"*}
+    my() { MYSQL_PWD="$password" mysql --protocol=TCP -h "$host" -P "$port" -u "${user:-root}" -N -B "$@"; }
+    drop_my() {
+        my -e "SHOW DATABASES LIKE '${tag}%'" |
+            while read -r name; do my -e "DROP DATABASE $name"; done
+    }
+    cleanups+=(drop_my)
+    fresh() {
+        local name="${tag}_$(date +%s%N)"
+        my -e "CREATE DATABASE $name"
+        echo "$base/$name"
+    }
+    echo "$(my -e 'SELECT VERSION()'): innodb_flush_log_at_trx_commit=$(my -e 'SELECT @@innodb_flush_log_at_trx_commit'), log_bin=$(my -e 'SELECT @@log_bin')"
+    local single batched jobs bound url started elapsed
+    single=$(seed_rate "$(fresh)" "$ROWS_SINGLE")
+    row "seed, one commit per row ($ROWS_SINGLE)" "$single"
+    batched=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000)
+    row "seed --batch-size 1000 ($ROWS_BATCH)" "$batched"
+    jobs=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000 --jobs 4)
+    row "seed --batch-size 1000 --jobs 4" "$jobs"
+    url=$(fresh)
+    "$SEED_BIN" roles --db "$url" --quiet
+    # A recursive CTE stops at cte_max_recursion_depth (MySQL 8) or
+    # max_recursive_iterations (MariaDB); raise it for this session only.
+    local depth="SET SESSION max_recursive_iterations = $((ROWS_BATCH + 1));"
+    if my -e 'SELECT @@cte_max_recursion_depth' >/dev/null 2>&1; then
+        depth="SET SESSION cte_max_recursion_depth = $((ROWS_BATCH + 1));"
+    fi
+    started=$(now)
+    my "${url##*/}" -e "$depth
+        INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
+        SELECT true, CONCAT('First', g), CONCAT('Last', g), CONCAT('user', g, '@example.com'),
+               CONCAT('pbkdf2:sha256:1\$abcdefghijklmnop\$', MD5(g), MD5(g)), 1 + g % 2
+        FROM (WITH RECURSIVE seq (g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $ROWS_BATCH)
+              SELECT g FROM seq) AS s"
+    elapsed=$(awk -v a="$started" -v b="$(now)" 'BEGIN { print b - a }')
+    bound=$(rate "$ROWS_BATCH" "$elapsed")
+    row "INSERT … SELECT recursive CTE" "$bound"
+    echo "  batched / bound: $(awk -v a="$batched" -v b="$bound" 'BEGIN { printf "%.2f", a / b }')"
+}
+
+echo "seed $("$SEED_BIN" --version | cut -d' ' -f2), $(nproc) cores"
+for server in "${SERVERS[@]}"; do
+    case $server in
+        postgres) bench_postgres ;;
+        mysql) bench_mysql ;;
+        *) echo "unknown server '$server' (postgres or mysql)" >&2; exit 2 ;;
+    esac
+done

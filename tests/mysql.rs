@@ -1,0 +1,331 @@
+//! `seed` against a real MySQL or MariaDB server, named by
+//! SEED_TEST_MYSQL_URL (e.g. mysql://root@127.0.0.1:3306/test). Without it,
+//! each test says it was skipped and passes.
+
+#![cfg(feature = "mysql")]
+
+mod servers;
+
+use std::collections::BTreeSet;
+
+use mysql::prelude::Queryable;
+use mysql::{Conn, Opts};
+
+use servers::{fails, roles, server_url, unique_name, users};
+
+fn connect(url: &str) -> Conn {
+    let url = url.replacen("mariadb://", "mysql://", 1);
+    Conn::new(Opts::from_url(&url).expect("valid URL")).expect("connect to the test server")
+}
+
+/// `scheme://authority` and the rest of a URL.
+fn split_url(url: &str) -> (&str, &str) {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].find('/') {
+        Some(i) => url.split_at(start + i),
+        None => (url, ""),
+    }
+}
+
+/// A database of its own for one test, dropped at the end even if the
+/// test fails.
+struct Database {
+    base: String,
+    name: String,
+    url: String,
+}
+
+impl Database {
+    fn new() -> Option<Database> {
+        let base = server_url("SEED_TEST_MYSQL_URL")?;
+        let name = unique_name();
+        connect(&base)
+            .query_drop(format!("CREATE DATABASE {name}"))
+            .expect("create the test database");
+        let url = format!("{}/{name}", split_url(&base).0);
+        Some(Database { base, name, url })
+    }
+
+    fn conn(&self) -> Conn {
+        connect(&self.url)
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.conn()
+            .query_first(sql)
+            .expect("query runs")
+            .expect("one row")
+    }
+
+    fn emails(&self) -> BTreeSet<String> {
+        self.conn()
+            .query("SELECT email FROM users")
+            .expect("query runs")
+            .into_iter()
+            .collect()
+    }
+
+    /// Every row of users but its id, in id order.
+    fn rows(&self) -> Vec<(bool, String, String, String, i64)> {
+        self.conn()
+            .query("SELECT confirmed, first_name, last_name, email, role_id FROM users ORDER BY id")
+            .expect("query runs")
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let url = self.base.replacen("mariadb://", "mysql://", 1);
+        if let Ok(mut conn) = Opts::from_url(&url)
+            .map_err(drop)
+            .and_then(|o| Conn::new(o).map_err(drop))
+        {
+            let _ = conn.query_drop(format!("DROP DATABASE IF EXISTS {}", self.name));
+        }
+    }
+}
+
+#[test]
+fn seeds_users_and_roles() {
+    let Some(db) = Database::new() else { return };
+    let stats = users(&db.url, &["-n", "500", "--seed", "7"]);
+    assert_eq!(stats.attempted, 500);
+    assert!(
+        stats.database.starts_with("mysql") && !stats.database.contains(['@', '?']),
+        "{}",
+        stats.database
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        stats.inserted as i64
+    );
+    assert_eq!(
+        db.count("SELECT count(DISTINCT email) FROM users"),
+        stats.inserted as i64
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM roles WHERE name IN ('User', 'Administrator')"),
+        2
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM users u JOIN roles r ON r.id = u.role_id"),
+        stats.inserted as i64
+    );
+    assert_eq!(
+        db.count(
+            "SELECT count(DISTINCT index_name) FROM information_schema.statistics \
+             WHERE table_schema = DATABASE() AND index_name IN \
+             ('ix_users_email', 'ix_roles_default', 'ix_users_first_name', 'ix_users_last_name')"
+        ),
+        4
+    );
+    for change in roles(&db.url).values() {
+        assert_eq!(change, "unchanged");
+    }
+}
+
+#[test]
+fn roles_are_created_updated_and_left_alone() {
+    let Some(db) = Database::new() else { return };
+    let first = roles(&db.url);
+    assert!(
+        first.values().all(|change| change == "created"),
+        "{first:?}"
+    );
+    db.conn()
+        .query_drop("UPDATE roles SET permissions = 3 WHERE name = 'User'")
+        .expect("update");
+    let second = roles(&db.url);
+    assert_eq!(second.get("User").map(String::as_str), Some("updated"));
+    assert_eq!(
+        second.get("Administrator").map(String::as_str),
+        Some("unchanged")
+    );
+    assert_eq!(db.count("SELECT count(*) FROM roles"), 2);
+}
+
+#[test]
+fn a_rerun_with_the_same_seed_inserts_nothing() {
+    let Some(db) = Database::new() else { return };
+    let first = users(&db.url, &["-n", "300", "--seed", "11"]);
+    let second = users(&db.url, &["-n", "300", "--seed", "11"]);
+    assert_eq!(second.inserted, 0);
+    assert_eq!(second.skipped, 300);
+    assert_eq!(second.skipped_by_reason.get("duplicate_email"), Some(&300));
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        first.inserted as i64
+    );
+    let third = users(
+        &db.url,
+        &["-n", "350", "--seed", "11", "--batch-size", "40"],
+    );
+    assert_eq!(third.skipped_by_reason.get("duplicate_email"), Some(&300));
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        (first.inserted + third.inserted) as i64
+    );
+}
+
+#[test]
+fn batches_give_the_same_rows_as_single_commits() {
+    let (Some(single), Some(batched)) = (Database::new(), Database::new()) else {
+        return;
+    };
+    let a = users(&single.url, &["-n", "1000", "--seed", "5"]);
+    let b = users(
+        &batched.url,
+        &["-n", "1000", "--seed", "5", "--batch-size", "100"],
+    );
+    assert_eq!(a.counts(), b.counts());
+    assert_eq!(single.rows(), batched.rows());
+}
+
+#[test]
+fn a_table_of_another_shape_is_refused_and_left_alone() {
+    let Some(db) = Database::new() else { return };
+    db.conn()
+        .query_drop(
+            "CREATE TABLE users (id INTEGER AUTO_INCREMENT PRIMARY KEY, first_name VARCHAR(64), name TEXT)",
+        )
+        .expect("create a foreign table");
+    db.conn()
+        .query_drop("INSERT INTO users (name) VALUES ('kept')")
+        .expect("insert");
+    let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(out.contains("users") && out.contains("\"email\""), "{out}");
+    assert_eq!(db.count("SELECT count(*) FROM users"), 1);
+    assert_eq!(
+        db.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE()"),
+        1,
+        "no roles table was created"
+    );
+}
+
+#[test]
+fn unfilled_not_null_columns_and_non_unique_emails_are_refused() {
+    let Some(db) = Database::new() else { return };
+    db.conn()
+        .query_drop(
+            "CREATE TABLE users (id INTEGER AUTO_INCREMENT PRIMARY KEY, confirmed BOOL, \
+             first_name VARCHAR(64), last_name VARCHAR(64), email VARCHAR(64), \
+             password_hash VARCHAR(128), role_id INTEGER, tenant INTEGER NOT NULL)",
+        )
+        .expect("create table");
+    let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(out.contains("\"tenant\""), "{out}");
+    db.conn()
+        .query_drop("ALTER TABLE users DROP COLUMN tenant")
+        .expect("alter");
+    let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(out.contains("users.email has no UNIQUE"), "{out}");
+    assert_eq!(db.count("SELECT count(*) FROM users"), 0);
+}
+
+#[test]
+fn other_constraints_are_told_apart_from_duplicates() {
+    let Some(db) = Database::new() else { return };
+    roles(&db.url);
+    db.conn()
+        .query_drop("ALTER TABLE users ADD CONSTRAINT no_a CHECK (first_name NOT LIKE 'A%')")
+        .expect("alter");
+    let stats = users(&db.url, &["-n", "400", "--seed", "9", "--batch-size", "50"]);
+    let checks = stats.skipped_by_reason.get("check").copied().unwrap_or(0);
+    assert!(checks > 0, "{stats:?}");
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        stats.inserted as i64
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM users WHERE first_name LIKE 'A%'"),
+        0
+    );
+}
+
+#[test]
+fn jobs_insert_the_same_users_as_one_connection() {
+    let (Some(one), Some(four)) = (Database::new(), Database::new()) else {
+        return;
+    };
+    let a = users(&one.url, &["-n", "2000", "--seed", "3"]);
+    let b = users(&four.url, &["-n", "2000", "--seed", "3", "--jobs", "4"]);
+    assert_eq!(b.attempted, 2000);
+    assert_eq!(four.count("SELECT count(*) FROM users"), b.inserted as i64);
+    assert_eq!(a.inserted, b.inserted);
+    assert_eq!(one.emails(), four.emails());
+    let c = users(
+        &four.url,
+        &[
+            "-n",
+            "300",
+            "--seed",
+            "4",
+            "--jobs",
+            "3",
+            "--exact",
+            "--batch-size",
+            "7",
+        ],
+    );
+    assert_eq!(c.inserted, 300);
+    assert_eq!(
+        four.count("SELECT count(*) FROM users"),
+        (b.inserted + 300) as i64
+    );
+}
+
+#[test]
+fn a_server_that_is_down_is_named_without_credentials() {
+    let out = fails(&[
+        "users",
+        "-n",
+        "1",
+        "--db",
+        "mysql://alice:hunter2@127.0.0.1:59999/test",
+    ]);
+    assert!(
+        out.contains("cannot connect to MySQL at 127.0.0.1:59999: connection refused"),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2") && !out.contains("alice"), "{out}");
+}
+
+#[test]
+fn a_refused_password_is_not_printed() {
+    let Some(base) = server_url("SEED_TEST_MYSQL_URL") else {
+        return;
+    };
+    let user = unique_name();
+    let mut admin = connect(&base);
+    admin
+        .query_drop(format!(
+            "CREATE USER '{user}'@'%' IDENTIFIED BY 'right-password'"
+        ))
+        .expect("create a user");
+    struct DropUser(Conn, String);
+    impl Drop for DropUser {
+        fn drop(&mut self) {
+            let _ = self
+                .0
+                .query_drop(format!("DROP USER IF EXISTS '{}'@'%'", self.1));
+        }
+    }
+    let _guard = DropUser(admin, user.clone());
+    let (authority, path) = split_url(&base);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = host.rsplit_once("//").map_or(host, |(_, host)| host);
+    let url = format!("mariadb://{user}:wrong-password@{host}{path}");
+    let out = fails(&["roles", "--db", &url]);
+    assert!(
+        out.contains(&format!(
+            "cannot connect to MariaDB at {host}: the server refused the user name or password"
+        )),
+        "{out}"
+    );
+    assert!(
+        !out.contains("wrong-password") && !out.contains(&user),
+        "{out}"
+    );
+}

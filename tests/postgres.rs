@@ -1,0 +1,291 @@
+//! `seed` against a real PostgreSQL server, named by SEED_TEST_POSTGRES_URL
+//! (e.g. postgres://postgres@127.0.0.1:5432/test). Without it, each test
+//! says it was skipped and passes.
+
+#![cfg(feature = "postgres")]
+
+mod servers;
+
+use std::collections::BTreeSet;
+
+use postgres::{Client, NoTls};
+
+use servers::{fails, roles, server_url, unique_name, users};
+
+/// A schema of its own for one test, dropped at the end even if the test
+/// fails.
+struct Schema {
+    base: String,
+    name: String,
+    /// The server URL with this schema as the search_path.
+    url: String,
+}
+
+impl Schema {
+    fn new() -> Option<Schema> {
+        let base = server_url("SEED_TEST_POSTGRES_URL")?;
+        let name = unique_name();
+        let mut admin = Client::connect(&base, NoTls).expect("connect to the test server");
+        admin
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .expect("create the test schema");
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-csearch_path%3D{name}");
+        Some(Schema { base, name, url })
+    }
+
+    fn client(&self) -> Client {
+        Client::connect(&self.url, NoTls).expect("connect to the test schema")
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.client()
+            .query_one(sql, &[])
+            .expect("query runs")
+            .get(0)
+    }
+
+    fn emails(&self) -> BTreeSet<String> {
+        self.client()
+            .query("SELECT email FROM users", &[])
+            .expect("query runs")
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    }
+
+    /// Every row of users but its id, in id order.
+    fn rows(&self) -> Vec<(bool, String, String, String, i32)> {
+        self.client()
+            .query(
+                "SELECT confirmed, first_name, last_name, email, role_id FROM users ORDER BY id",
+                &[],
+            )
+            .expect("query runs")
+            .iter()
+            .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
+            .collect()
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = Client::connect(&self.base, NoTls) {
+            let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+#[test]
+fn seeds_users_and_roles() {
+    let Some(db) = Schema::new() else { return };
+    let stats = users(&db.url, &["-n", "500", "--seed", "7"]);
+    assert_eq!(stats.attempted, 500);
+    // No user, password or options in the report.
+    assert!(
+        stats.database.starts_with("postgres") && !stats.database.contains(['@', '?']),
+        "{}",
+        stats.database
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        stats.inserted as i64
+    );
+    assert_eq!(
+        db.count("SELECT count(DISTINCT email) FROM users"),
+        stats.inserted as i64
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM roles WHERE name IN ('User', 'Administrator')"),
+        2
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM users u JOIN roles r ON r.id = u.role_id"),
+        stats.inserted as i64
+    );
+    // flask-base's index names, and the hash werkzeug checks.
+    assert_eq!(
+        db.count(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() \
+             AND indexname IN ('ix_users_email', 'ix_roles_default', 'ix_users_first_name', 'ix_users_last_name')"
+        ),
+        4
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM users WHERE password_hash LIKE 'pbkdf2:sha256:1$%'"),
+        stats.inserted as i64
+    );
+    for change in roles(&db.url).values() {
+        assert_eq!(change, "unchanged");
+    }
+}
+
+#[test]
+fn roles_are_created_updated_and_left_alone() {
+    let Some(db) = Schema::new() else { return };
+    let first = roles(&db.url);
+    assert!(
+        first.values().all(|change| change == "created"),
+        "{first:?}"
+    );
+    db.client()
+        .batch_execute("UPDATE roles SET permissions = 3 WHERE name = 'User'")
+        .expect("update");
+    let second = roles(&db.url);
+    assert_eq!(second.get("User").map(String::as_str), Some("updated"));
+    assert_eq!(
+        second.get("Administrator").map(String::as_str),
+        Some("unchanged")
+    );
+    assert_eq!(db.count("SELECT count(*) FROM roles"), 2);
+}
+
+#[test]
+fn a_rerun_with_the_same_seed_inserts_nothing() {
+    let Some(db) = Schema::new() else { return };
+    let first = users(&db.url, &["-n", "300", "--seed", "11"]);
+    let second = users(&db.url, &["-n", "300", "--seed", "11"]);
+    assert_eq!(second.inserted, 0);
+    assert_eq!(second.skipped, 300);
+    assert_eq!(second.skipped_by_reason.get("duplicate_email"), Some(&300));
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        first.inserted as i64
+    );
+    // Batched, the duplicates roll back to their savepoints, not the batch.
+    let third = users(
+        &db.url,
+        &["-n", "350", "--seed", "11", "--batch-size", "40"],
+    );
+    assert_eq!(third.skipped_by_reason.get("duplicate_email"), Some(&300));
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        (first.inserted + third.inserted) as i64
+    );
+}
+
+#[test]
+fn batches_give_the_same_rows_as_single_commits() {
+    let (Some(single), Some(batched)) = (Schema::new(), Schema::new()) else {
+        return;
+    };
+    let a = users(&single.url, &["-n", "1000", "--seed", "5"]);
+    let b = users(
+        &batched.url,
+        &["-n", "1000", "--seed", "5", "--batch-size", "100"],
+    );
+    assert_eq!(a.counts(), b.counts());
+    assert_eq!(b.batch_size, 100);
+    assert_eq!(single.rows(), batched.rows());
+}
+
+#[test]
+fn a_table_of_another_shape_is_refused_and_left_alone() {
+    let Some(db) = Schema::new() else { return };
+    db.client()
+        .batch_execute(
+            "CREATE TABLE users (id SERIAL PRIMARY KEY, first_name VARCHAR(64), name TEXT); \
+             INSERT INTO users (name) VALUES ('kept')",
+        )
+        .expect("create a foreign table");
+    let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(out.contains("users") && out.contains("\"email\""), "{out}");
+    assert_eq!(db.count("SELECT count(*) FROM users"), 1);
+    assert_eq!(
+        db.count(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        ),
+        1,
+        "no roles table was created"
+    );
+}
+
+#[test]
+fn unfilled_not_null_columns_and_non_unique_emails_are_refused() {
+    let Some(db) = Schema::new() else { return };
+    db.client()
+        .batch_execute(
+            "CREATE TABLE users (id SERIAL PRIMARY KEY, confirmed BOOLEAN, first_name VARCHAR(64), \
+             last_name VARCHAR(64), email VARCHAR(64), password_hash VARCHAR(128), role_id INTEGER, \
+             tenant INTEGER NOT NULL)",
+        )
+        .expect("create table");
+    let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(out.contains("\"tenant\""), "{out}");
+    db.client()
+        .batch_execute("ALTER TABLE users DROP COLUMN tenant")
+        .expect("alter");
+    let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(out.contains("users.email has no UNIQUE"), "{out}");
+    assert_eq!(db.count("SELECT count(*) FROM users"), 0);
+}
+
+#[test]
+fn other_constraints_are_told_apart_from_duplicates() {
+    let Some(db) = Schema::new() else { return };
+    roles(&db.url);
+    // Rejects every row whose first name starts with A, by CHECK.
+    db.client()
+        .batch_execute("ALTER TABLE users ADD CONSTRAINT no_a CHECK (first_name NOT LIKE 'A%')")
+        .expect("alter");
+    let stats = users(&db.url, &["-n", "400", "--seed", "9", "--batch-size", "50"]);
+    let checks = stats.skipped_by_reason.get("check").copied().unwrap_or(0);
+    assert!(checks > 0, "{stats:?}");
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        stats.inserted as i64
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM users WHERE first_name LIKE 'A%'"),
+        0
+    );
+}
+
+#[test]
+fn jobs_insert_the_same_users_as_one_connection() {
+    let (Some(one), Some(four)) = (Schema::new(), Schema::new()) else {
+        return;
+    };
+    let a = users(&one.url, &["-n", "2000", "--seed", "3"]);
+    let b = users(&four.url, &["-n", "2000", "--seed", "3", "--jobs", "4"]);
+    assert_eq!(b.attempted, 2000);
+    assert_eq!(four.count("SELECT count(*) FROM users"), b.inserted as i64);
+    assert_eq!(a.inserted, b.inserted);
+    assert_eq!(one.emails(), four.emails());
+    let c = users(
+        &four.url,
+        &[
+            "-n",
+            "300",
+            "--seed",
+            "4",
+            "--jobs",
+            "3",
+            "--exact",
+            "--batch-size",
+            "7",
+        ],
+    );
+    assert_eq!(c.inserted, 300);
+    assert_eq!(
+        four.count("SELECT count(*) FROM users"),
+        (b.inserted + 300) as i64
+    );
+}
+
+#[test]
+fn a_server_that_is_down_is_named_without_credentials() {
+    // Needs no server: nothing listens on this port.
+    let out = fails(&[
+        "users",
+        "-n",
+        "1",
+        "--db",
+        "postgres://alice:hunter2@127.0.0.1:59999/test",
+    ]);
+    assert!(
+        out.contains("cannot connect to PostgreSQL at 127.0.0.1:59999: connection refused"),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2") && !out.contains("alice"), "{out}");
+}
