@@ -42,6 +42,8 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password every seeded user logs in with')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own')
             [CompletionResult]::new('--hash-iterations', '--hash-iterations', [CompletionResultType]::ParameterName, 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')

@@ -267,7 +267,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__users)
-            opts="-n -s -d -q -h -V --count --seed --role-weights --password --exact --batch-size --hash-iterations --db --busy-timeout --durable --json --quiet --help --version"
+            opts="-n -s -j -d -q -h -V --count --seed --role-weights --password --exact --batch-size --hash-iterations --jobs --db --busy-timeout --durable --json --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -302,6 +302,14 @@ _seed() {
                     return 0
                     ;;
                 --hash-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

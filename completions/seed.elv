@@ -38,6 +38,8 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --password 'Password every seeded user logs in with'
             cand --batch-size 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own'
             cand --hash-iterations 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)'
+            cand -j 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids'
+            cand --jobs 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids'
             cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'

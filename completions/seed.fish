@@ -38,6 +38,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Rol
 complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l batch-size -d 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -s j -l jobs -d 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
