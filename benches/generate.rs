@@ -1,0 +1,35 @@
+//! Users generated per second, with no database: the share of a run's
+//! time that generation costs. `cargo bench --bench generate [-- N]`.
+#![allow(dead_code, unused_imports)]
+
+#[path = "../src/generate/mod.rs"]
+mod generate;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use generate::{RolePicker, User, UserGenerator};
+
+fn main() {
+    let count: u64 = std::env::args()
+        .skip(1)
+        .find_map(|arg| arg.parse().ok())
+        .unwrap_or(1_000_000);
+    let roles = [(1, "User".to_owned()), (2, "Administrator".to_owned())];
+    let Ok(picker) = RolePicker::new(&roles, None) else {
+        eprintln!("cannot build the role picker");
+        std::process::exit(1);
+    };
+    let mut generator = UserGenerator::new(1, picker, "hash".into());
+    let mut user = User::default();
+    let started = Instant::now();
+    for _ in 0..count {
+        generator.next_into(&mut user);
+        black_box(&user);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "generate: {count} users in {seconds:.3}s, {:.0} rows/s",
+        count as f64 / seconds
+    );
+}
