@@ -107,7 +107,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     if config.output.json {
         report::write_json(&stats).context("cannot write to stdout")?;
     } else if !config.output.quiet {
-        eprintln!("{}", report::human(&stats));
+        report::eprint_line(report::human(&stats));
     }
     match (error, stop.received()) {
         (Some(err), _) => Err(err),
@@ -139,7 +139,7 @@ fn roles(db: &DbConfig, output: Output) -> Result<ExitStatus> {
                 RoleChange::Updated => "updated",
                 RoleChange::Unchanged => "already up to date",
             };
-            eprintln!("Role {name}: {what}");
+            report::eprint_line(format_args!("Role {name}: {what}"));
         }
     }
     Ok(ExitStatus::Success)
@@ -200,12 +200,17 @@ fn admin(config: AdminConfig) -> Result<ExitStatus> {
         report::write_json(&report).context("cannot write to stdout")?;
     } else if !config.output.quiet {
         match (created, &report.password) {
-            (false, _) => eprintln!("{} already exists; left unchanged", report.email),
-            (true, Some(password)) => eprintln!(
+            (false, _) => report::eprint_line(format_args!(
+                "{} already exists; left unchanged",
+                report.email
+            )),
+            (true, Some(password)) => report::eprint_line(format_args!(
                 "Created administrator {} with password {password}",
                 report.email
-            ),
-            (true, None) => eprintln!("Created administrator {}", report.email),
+            )),
+            (true, None) => {
+                report::eprint_line(format_args!("Created administrator {}", report.email))
+            }
         }
     }
     Ok(ExitStatus::Success)

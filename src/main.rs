@@ -19,11 +19,11 @@ use crate::exit_code::ExitStatus;
 fn main() -> ExitCode {
     let status = match cli::Cli::parse().into_config() {
         Err(usage) => {
-            eprintln!("error: {usage}");
+            report::eprint_line(format_args!("error: {usage}"));
             ExitStatus::Usage
         }
         Ok(config) => app::run(config).unwrap_or_else(|err| {
-            eprintln!("error: {err:#}");
+            report::eprint_line(format_args!("error: {err:#}"));
             ExitStatus::Failure
         }),
     };

@@ -29,17 +29,30 @@ fn roles_are_created_once_and_repaired_when_changed() {
         .success()
         .stderr(predicate::str::contains("Role User: updated"));
     assert_eq!(db.count("roles"), 2);
-    assert_eq!(db.number("SELECT permissions FROM roles WHERE name = 'User'"), 1);
+    assert_eq!(
+        db.number("SELECT permissions FROM roles WHERE name = 'User'"),
+        1
+    );
 }
 
 #[test]
 fn admin_is_created_once_as_a_confirmed_administrator() {
     let db = TempDb::new();
     seed()
-        .args(["admin", "--email", "root@example.com", "--password", "pw", "--db", &db.arg()])
+        .args([
+            "admin",
+            "--email",
+            "root@example.com",
+            "--password",
+            "pw",
+            "--db",
+            &db.arg(),
+        ])
         .assert()
         .success()
-        .stderr(predicate::str::contains("Created administrator root@example.com"));
+        .stderr(predicate::str::contains(
+            "Created administrator root@example.com",
+        ));
     let row: (String, String, bool, String, String) = db
         .conn()
         .query_row(
@@ -48,14 +61,29 @@ fn admin_is_created_once_as_a_confirmed_administrator() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .expect("admin row");
-    assert_eq!((&row.0[..], &row.1[..], row.2, &row.3[..]), ("Admin", "Account", true, "Administrator"));
+    assert_eq!(
+        (&row.0[..], &row.1[..], row.2, &row.3[..]),
+        ("Admin", "Account", true, "Administrator")
+    );
     assert!(row.4.starts_with("pbkdf2:sha256:1000000$"));
 
     seed()
-        .args(["admin", "--email", "root@example.com", "--password", "other", "--json", "--db", &db.arg()])
+        .args([
+            "admin",
+            "--email",
+            "root@example.com",
+            "--password",
+            "other",
+            "--json",
+            "--db",
+            &db.arg(),
+        ])
         .assert()
         .success()
-        .stdout(format!("{{\"database\":\"{}\",\"email\":\"root@example.com\",\"created\":false}}\n", db.arg()));
+        .stdout(format!(
+            "{{\"database\":\"{}\",\"email\":\"root@example.com\",\"created\":false}}\n",
+            db.arg()
+        ));
     let hash: String = db
         .conn()
         .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
@@ -68,7 +96,14 @@ fn admin_is_created_once_as_a_confirmed_administrator() {
 fn admin_without_password_gets_a_random_one_once() {
     let db = TempDb::new();
     let output = seed()
-        .args(["admin", "--email", "a@example.com", "--json", "--db", &db.arg()])
+        .args([
+            "admin",
+            "--email",
+            "a@example.com",
+            "--json",
+            "--db",
+            &db.arg(),
+        ])
         .output()
         .expect("run");
     assert!(output.status.success());

@@ -40,7 +40,11 @@ fn creates_flask_base_tables_and_indexes() {
         ]
     );
     let foreign_keys: String = conn
-        .query_row("SELECT \"table\" || '.' || \"to\" FROM pragma_foreign_key_list('users')", [], |r| r.get(0))
+        .query_row(
+            "SELECT \"table\" || '.' || \"to\" FROM pragma_foreign_key_list('users')",
+            [],
+            |r| r.get(0),
+        )
         .expect("foreign key");
     assert_eq!(foreign_keys, "roles.id");
 }
@@ -125,5 +129,8 @@ fn unsupported_urls_are_usage_errors_without_credentials() {
         .args(["users", "--db", "redis://alice:s3cret@localhost/0"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unsupported database URL scheme").and(predicate::str::contains("s3cret").not()));
+        .stderr(
+            predicate::str::contains("unsupported database URL scheme")
+                .and(predicate::str::contains("s3cret").not()),
+        );
 }

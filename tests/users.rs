@@ -24,8 +24,10 @@ fn inserts_users_with_roles_and_reports_what_is_in_the_file() {
     let roles: Vec<(i64, String, String, bool, i64)> = conn
         .prepare(r#"SELECT id, name, "index", "default", permissions FROM roles ORDER BY id"#)
         .and_then(|mut stmt| {
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-                .collect()
+            stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect()
         })
         .expect("read roles");
     assert_eq!(
@@ -37,10 +39,21 @@ fn inserts_users_with_roles_and_reports_what_is_in_the_file() {
     );
 
     let mut stmt = conn
-        .prepare("SELECT email, confirmed, role_id, first_name, last_name, password_hash FROM users")
+        .prepare(
+            "SELECT email, confirmed, role_id, first_name, last_name, password_hash FROM users",
+        )
         .expect("prepare");
     let rows: Vec<(String, bool, i64, String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
         .and_then(Iterator::collect)
         .expect("read users");
     let emails: HashSet<&str> = rows.iter().map(|row| row.0.as_str()).collect();
@@ -51,7 +64,10 @@ fn inserts_users_with_roles_and_reports_what_is_in_the_file() {
         assert!(email.len() <= 64 && email.contains('@') && email.is_ascii());
         assert_eq!(email, &email.to_lowercase());
         assert!(!first.is_empty() && !last.is_empty());
-        assert!(hash.starts_with("pbkdf2:sha256:") && hash.len() <= 128, "{hash}");
+        assert!(
+            hash.starts_with("pbkdf2:sha256:") && hash.len() <= 128,
+            "{hash}"
+        );
         role_ids.insert(*role_id);
     }
     assert_eq!(role_ids, HashSet::from([1, 2]), "both roles drawn");
@@ -147,12 +163,26 @@ fn batches_give_the_same_rows_and_counts_as_single_commits() {
 #[test]
 fn role_weights_shape_the_roles() {
     let db = TempDb::new();
-    db.users(&["--count", "300", "--seed", "1", "--role-weights", "User=1,Administrator=0"]);
+    db.users(&[
+        "--count",
+        "300",
+        "--seed",
+        "1",
+        "--role-weights",
+        "User=1,Administrator=0",
+    ]);
     let admins = db.number("SELECT count(*) FROM users WHERE role_id = 2");
     assert_eq!(admins, 0);
 
     let db = TempDb::new();
-    let stats = db.users(&["--count", "2000", "--seed", "1", "--role-weights", "User=9,Administrator=1"]);
+    let stats = db.users(&[
+        "--count",
+        "2000",
+        "--seed",
+        "1",
+        "--role-weights",
+        "User=9,Administrator=1",
+    ]);
     let admins = db.number("SELECT count(*) FROM users WHERE role_id = 2");
     let share = admins as f64 / stats.inserted as f64;
     assert!((0.07..0.13).contains(&share), "admin share {share}");
@@ -227,7 +257,14 @@ fn database_url_is_read_when_db_is_absent_and_sqlite_urls_work() {
     let other = TempDb::new();
     seed()
         .env("DATABASE_URL", format!("sqlite:{}", db.arg()))
-        .args(["users", "--count", "5", "--quiet", "--db", &format!("sqlite:{}", other.arg())])
+        .args([
+            "users",
+            "--count",
+            "5",
+            "--quiet",
+            "--db",
+            &format!("sqlite:{}", other.arg()),
+        ])
         .assert()
         .success();
     assert_eq!(other.count("users"), 5);
@@ -250,7 +287,11 @@ fn defaults_to_seed_db_in_the_current_folder() {
 fn the_file_is_self_contained_and_keeps_its_journal_mode() {
     let db = TempDb::new();
     db.users(&["--count", "50"]);
-    assert_eq!(file_names(db.dir.path()), vec!["test.db"], "no -wal or -shm left");
+    assert_eq!(
+        file_names(db.dir.path()),
+        vec!["test.db"],
+        "no -wal or -shm left"
+    );
     let mode: String = db
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -266,9 +307,20 @@ fn human_summary_goes_to_stderr_and_json_to_stdout() {
         .assert()
         .success()
         .stdout("")
-        .stderr(predicate::str::contains("Inserted 10 users").and(predicate::str::contains("--seed 4")));
+        .stderr(
+            predicate::str::contains("Inserted 10 users").and(predicate::str::contains("--seed 4")),
+        );
     seed()
-        .args(["users", "--count", "10", "--seed", "4", "--quiet", "--db", &db.arg()])
+        .args([
+            "users",
+            "--count",
+            "10",
+            "--seed",
+            "4",
+            "--quiet",
+            "--db",
+            &db.arg(),
+        ])
         .assert()
         .success()
         .stdout("")

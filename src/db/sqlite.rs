@@ -1,10 +1,10 @@
 //! The embedded default: one SQLite file, schema compatible with flask-base.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, ErrorCode, OpenFlags, ffi, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior, ffi, params};
 
 use super::{Insert, Options, ROLES, RoleChange, Sink, SkipReason, SqliteMode};
 use crate::generate::User;
@@ -281,10 +281,21 @@ impl SqliteSink {
 impl Sink for SqliteSink {
     fn prepare(&mut self) -> Result<Vec<(&'static str, RoleChange)>> {
         self.check_schema()?;
-        self.use_wal()?;
-        let tx = self
-            .conn
-            .unchecked_transaction()
+        // Switching to WAL takes the write lock without waiting for it (a
+        // second seeder starting at the same moment would fail at once):
+        // wait here as SQLite waits for any other lock.
+        let deadline = Instant::now() + self.busy_timeout;
+        loop {
+            match self.use_wal() {
+                Err(err) if err.is::<Locked>() && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other?,
+            }
+        }
+        // IMMEDIATE: a deferred transaction would read the schema first and
+        // then fail at once, without waiting, when another seeder writes.
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|err| self.explain(err))?;
         self.conn
             .execute_batch(CREATE_SCHEMA)
@@ -404,14 +415,34 @@ fn is_busy(err: &rusqlite::Error) -> bool {
     )
 }
 
+/// Another connection held a lock longer than the busy timeout.
+#[derive(Debug)]
+struct Locked {
+    path: String,
+    busy_timeout: Duration,
+}
+
+impl std::fmt::Display for Locked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "database {} is locked by another connection (waited {:.1}s; wait longer with --busy-timeout SECONDS)",
+            self.path,
+            self.busy_timeout.as_secs_f64()
+        )
+    }
+}
+
+impl std::error::Error for Locked {}
+
 /// Plain words for the errors a user can do something about.
 fn explain(err: rusqlite::Error, path: &Path, busy_timeout: Duration) -> anyhow::Error {
     let path = path.display();
     match err.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => anyhow!(
-            "database {path} is locked by another connection (waited {:.1}s; wait longer with --busy-timeout SECONDS)",
-            busy_timeout.as_secs_f64()
-        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => anyhow::Error::new(Locked {
+            path: path.to_string(),
+            busy_timeout,
+        }),
         Some(ErrorCode::DiskFull) => anyhow!("disk is full: cannot write to {path}"),
         Some(ErrorCode::ReadOnly) => anyhow!("database {path} is read-only"),
         Some(ErrorCode::NotADatabase) => anyhow!("{path} is not a SQLite database"),

@@ -4,4 +4,4 @@ mod progress;
 mod summary;
 
 pub use progress::Progress;
-pub use summary::{human, write_json};
+pub use summary::{eprint_line, human, write_json};

@@ -45,3 +45,9 @@ pub fn write_json(value: &impl serde::Serialize) -> io::Result<()> {
         other => other,
     }
 }
+
+/// One line on stderr. A closed stderr (`seed users 2>&1 | head -c1`) is
+/// not worth a panic: the run's outcome is in the exit code and the database.
+pub fn eprint_line(line: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}

@@ -114,15 +114,79 @@ impl TempDb {
 
 pub fn parse_stats(stdout: &[u8]) -> Stats {
     let text = String::from_utf8_lossy(stdout);
-    assert_eq!(text.lines().count(), 1, "expected one JSON line, got: {text}");
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "expected one JSON line, got: {text}"
+    );
     serde_json::from_str(&text).unwrap_or_else(|err| panic!("bad JSON ({err}): {text}"))
 }
 
 pub fn file_names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("list folder")
-        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names
+}
+
+/// `PRAGMA integrity_check` of a database file: "ok" when it is sound.
+pub fn integrity(path: &Path) -> String {
+    Connection::open(path)
+        .and_then(|conn| conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)))
+        .expect("run integrity_check")
+}
+
+/// Rows in `users`, read without creating the file; None until seed has
+/// created the table.
+pub fn users_now(path: &Path) -> Option<u64> {
+    let conn =
+        Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    conn.query_row("SELECT count(*) FROM users", [], |row| row.get::<_, i64>(0))
+        .ok()
+        .map(|n| n as u64)
+}
+
+/// Waits until `users` holds at least `rows` rows, or fails the test.
+pub fn wait_for_rows(path: &Path, rows: u64) -> u64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Some(n) = users_now(path).filter(|n| *n >= rows) {
+            return n;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "seed did not insert {rows} rows within a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Starts the binary with stdout and stderr captured, without waiting.
+pub fn spawn(args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_seed"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start seed")
+}
+
+/// Sends `signal` (a name such as INT, TERM) to a child with kill(1).
+pub fn send_signal(child: &std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args(["-s", signal, &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -s {signal} failed");
 }

@@ -1,0 +1,176 @@
+//! Stopping a run from outside: Ctrl-C, SIGTERM and SIGKILL. Whatever
+//! stops it, the file stays sound and the rows reported are the rows in it.
+
+mod common;
+
+use common::{TempDb, integrity, parse_stats, send_signal, spawn, users_now, wait_for_rows};
+
+/// Enough rows that a run only ends when it is stopped.
+const FOREVER: &str = "100000000";
+
+/// Starts a long run, waits for rows, sends `signal`; returns the output.
+fn stop_with(db: &TempDb, signal: &str, batch_size: &str) -> std::process::Output {
+    let child = spawn(&[
+        "users",
+        "--json",
+        "--count",
+        FOREVER,
+        "--seed",
+        "11",
+        "--batch-size",
+        batch_size,
+        "--db",
+        &db.arg(),
+    ]);
+    wait_for_rows(&db.path, 1000);
+    send_signal(&child, signal);
+    child.wait_with_output().expect("wait for seed")
+}
+
+fn check_stopped(db: &TempDb, signal: &str, code: i32, batch_size: &str) {
+    let output = stop_with(db, signal, batch_size);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let stats = parse_stats(&output.stdout);
+    assert!(stats.interrupted, "{stats:?}");
+    assert_eq!(stats.error, None);
+    assert!(stats.inserted >= 1000, "{stats:?}");
+    assert_eq!(stats.attempted, stats.inserted + stats.skipped);
+    assert_eq!(
+        stats.skipped,
+        stats.skipped_by_reason.values().sum::<u64>(),
+        "{stats:?}"
+    );
+    assert_eq!(
+        db.count("users"),
+        stats.inserted,
+        "reported rows are the rows in the file"
+    );
+    assert_eq!(integrity(&db.path), "ok");
+}
+
+#[test]
+fn ctrl_c_commits_the_current_row_reports_it_and_exits_130() {
+    check_stopped(&TempDb::new(), "INT", 130, "1");
+}
+
+#[test]
+fn ctrl_c_commits_the_open_batch_and_exits_130() {
+    check_stopped(&TempDb::new(), "INT", 130, "500");
+}
+
+#[test]
+fn sigterm_commits_the_current_row_reports_it_and_exits_143() {
+    check_stopped(&TempDb::new(), "TERM", 143, "1");
+}
+
+#[test]
+fn sigterm_commits_the_open_batch_and_exits_143() {
+    check_stopped(&TempDb::new(), "TERM", 143, "500");
+}
+
+#[test]
+fn ctrl_c_prints_the_human_summary_with_the_rows_in_the_file() {
+    let db = TempDb::new();
+    let child = spawn(&[
+        "users",
+        "--count",
+        FOREVER,
+        "--seed",
+        "5",
+        "--db",
+        &db.arg(),
+    ]);
+    wait_for_rows(&db.path, 500);
+    send_signal(&child, "INT");
+    let output = child.wait_with_output().expect("wait for seed");
+    assert_eq!(output.status.code(), Some(130));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "Interrupted after inserting {} users into {}",
+        db.count("users"),
+        db.arg()
+    );
+    assert!(
+        stderr.starts_with(&expected),
+        "expected {expected:?}, got {stderr:?}"
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(integrity(&db.path), "ok");
+}
+
+/// A second Ctrl-C ends the process at once: no summary, but the file is
+/// sound and every row it holds is whole.
+#[test]
+fn a_second_ctrl_c_stops_at_once_and_leaves_a_sound_file() {
+    let db = TempDb::new();
+    let child = spawn(&[
+        "users",
+        "--count",
+        FOREVER,
+        "--batch-size",
+        "500",
+        "--db",
+        &db.arg(),
+    ]);
+    wait_for_rows(&db.path, 1000);
+    send_signal(&child, "INT");
+    send_signal(&child, "INT");
+    let output = child.wait_with_output().expect("wait for seed");
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(integrity(&db.path), "ok");
+    let partial = db.number(
+        "SELECT count(*) FROM users WHERE email IS NULL OR first_name IS NULL \
+         OR last_name IS NULL OR password_hash IS NULL OR role_id IS NULL",
+    );
+    assert_eq!(partial, 0);
+    assert!(db.count("users") >= 1000);
+}
+
+/// SIGKILL cannot be caught: the rows committed before it stay, the file
+/// passes integrity_check, and the next run carries on in it.
+fn check_killed(batch_size: &str) {
+    let db = TempDb::new();
+    let mut child = spawn(&[
+        "users",
+        "--json",
+        "--count",
+        FOREVER,
+        "--seed",
+        "21",
+        "--batch-size",
+        batch_size,
+        "--db",
+        &db.arg(),
+    ]);
+    let seen = wait_for_rows(&db.path, 1000);
+    child.kill().expect("SIGKILL seed");
+    let output = child.wait_with_output().expect("wait for seed");
+    assert_eq!(output.status.code(), None, "ended by a signal");
+    assert!(output.stdout.is_empty(), "no summary after SIGKILL");
+
+    assert_eq!(integrity(&db.path), "ok");
+    let before = db.count("users");
+    assert!(
+        before >= seen,
+        "{before} rows after the kill, {seen} seen before it"
+    );
+
+    let stats = db.users(&["--count", "300", "--seed", "22", "--batch-size", batch_size]);
+    assert_eq!(stats.attempted, 300);
+    assert!(stats.inserted > 0);
+    assert_eq!(db.count("users"), before + stats.inserted);
+    assert_eq!(integrity(&db.path), "ok");
+    assert_eq!(users_now(&db.path), Some(before + stats.inserted));
+}
+
+#[test]
+fn sigkill_keeps_committed_rows_and_the_next_run_carries_on() {
+    check_killed("1");
+}
+
+#[test]
+fn sigkill_mid_batch_keeps_committed_batches_and_the_next_run_carries_on() {
+    check_killed("500");
+}
