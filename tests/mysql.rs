@@ -4,6 +4,7 @@
 
 #![cfg(feature = "mysql")]
 
+mod common;
 mod servers;
 
 use std::collections::BTreeSet;

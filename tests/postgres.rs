@@ -4,6 +4,7 @@
 
 #![cfg(feature = "postgres")]
 
+mod common;
 mod servers;
 
 use std::collections::BTreeSet;

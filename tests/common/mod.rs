@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tempfile::TempDir;
 
 /// `seed users --json` output; unknown fields fail the parse, pinning the schema.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Stats {
     pub requested: u64,
@@ -25,6 +25,19 @@ pub struct Stats {
     pub interrupted: bool,
     pub database: String,
     pub error: Option<String>,
+}
+
+impl Stats {
+    /// The fields that must not depend on timing or on the database name.
+    pub fn counts(&self) -> (u64, u64, u64, u64, &BTreeMap<String, u64>) {
+        (
+            self.requested,
+            self.attempted,
+            self.inserted,
+            self.skipped,
+            &self.skipped_by_reason,
+        )
+    }
 }
 
 /// The binary, with no DATABASE_URL or NO_COLOR leaking in from outside.

@@ -9,36 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use assert_cmd::Command;
 use serde::Deserialize;
 
-/// `seed users --json`, field for field.
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Stats {
-    pub requested: u64,
-    pub attempted: u64,
-    pub inserted: u64,
-    pub skipped: u64,
-    pub skipped_by_reason: BTreeMap<String, u64>,
-    pub seed: u64,
-    pub batch_size: u64,
-    pub elapsed_seconds: f64,
-    pub rows_per_second: f64,
-    pub interrupted: bool,
-    pub database: String,
-    pub error: Option<String>,
-}
-
-impl Stats {
-    /// The fields that must not depend on timing or on the database name.
-    pub fn counts(&self) -> (u64, u64, u64, u64, &BTreeMap<String, u64>) {
-        (
-            self.requested,
-            self.attempted,
-            self.inserted,
-            self.skipped,
-            &self.skipped_by_reason,
-        )
-    }
-}
+pub use crate::common::Stats;
 
 /// The URL of a test server, or None (after saying so) to skip the test.
 pub fn server_url(var: &str) -> Option<String> {
