@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::seed::Observer;
 use crate::stats::Counts;
@@ -29,12 +29,18 @@ impl Progress {
             ProgressDrawTarget::hidden()
         };
         let template = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            "{elapsed_precise} [{wide_bar}] {pos}/{len} {msg} {per_sec} ETA {eta}"
+            "{elapsed_precise} [{wide_bar}] {pos}/{len} {msg}, {rate} rows/s, ETA {eta}"
         } else {
-            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} {msg} {per_sec:.dim} ETA {eta}"
+            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} {msg}, {rate:.dim} rows/s, ETA {eta}"
         };
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{:.0}", state.per_sec());
+                },
+            )
             .progress_chars("=> ");
         let bar = ProgressBar::with_draw_target(Some(total), target).with_style(style);
         bar.set_message("inserted 0, skipped 0");
