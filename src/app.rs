@@ -15,7 +15,7 @@ use crate::exit_code::ExitStatus;
 use crate::generate::{self, RolePicker, User, UserGenerator, stream, werkzeug_pbkdf2};
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
-use crate::stats::Stats;
+use crate::stats::{Counts, Stats};
 use crate::{cli, parallel, seed};
 
 pub fn run(config: Config) -> Result<ExitStatus> {
@@ -59,17 +59,21 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
         Some(seed) => seed,
         None => random_u64()?,
     };
-    let mut sink = db::open(&config.db.target, &config.db.options)?;
-    sink.prepare()?;
-    let roles = sink.roles()?;
-    let picker = RolePicker::new(&roles, config.role_weights.as_ref())?;
-    let hash = werkzeug_pbkdf2(
-        &config.password,
-        config.hash_iterations,
-        &mut generate::rng(seed, stream::SALT),
-    );
-    let mut generator = UserGenerator::new(seed, picker, hash);
     let plan = config.plan;
+    let (mut sink, mut generator) = match prepare_users(&config, seed) {
+        Ok(ready) => ready,
+        Err(err) => {
+            // With --json, a pipe still gets its one object, naming the error.
+            if config.output.json {
+                let mut stats =
+                    Stats::new(&Counts::default(), plan.count, seed, plan.batch_size, 0.0);
+                stats.database = config.db.target.redacted();
+                stats.error = Some(format!("{err:#}"));
+                report::write_json(&stats).context("cannot write to stdout")?;
+            }
+            return Err(err);
+        }
+    };
     let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
 
     let started = Instant::now();
@@ -114,6 +118,21 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
         (None, Some(signal)) => Ok(signal),
         (None, None) => Ok(ExitStatus::Success),
     }
+}
+
+/// Opens the database, checks and creates the schema, and readies the
+/// generator: everything before the first row.
+fn prepare_users(config: &UsersConfig, seed: u64) -> Result<(Box<dyn db::Sink>, UserGenerator)> {
+    let mut sink = db::open(&config.db.target, &config.db.options)?;
+    sink.prepare()?;
+    let roles = sink.roles()?;
+    let picker = RolePicker::new(&roles, config.role_weights.as_ref())?;
+    let hash = werkzeug_pbkdf2(
+        &config.password,
+        config.hash_iterations,
+        &mut generate::rng(seed, stream::SALT),
+    );
+    Ok((sink, UserGenerator::new(seed, picker, hash)))
 }
 
 #[derive(Serialize)]

@@ -134,3 +134,20 @@ fn unsupported_urls_are_usage_errors_without_credentials() {
                 .and(predicate::str::contains("s3cret").not()),
         );
 }
+
+#[test]
+fn with_json_a_refusal_still_prints_one_object_naming_the_error() {
+    let db = TempDb::new();
+    std::fs::write(&db.path, b"not a database at all, just some text").expect("write");
+    let before = db.bytes();
+    let output = seed()
+        .args(["users", "--json", "--seed", "3", "--db", &db.arg()])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stats = common::parse_stats(&output.stdout);
+    assert_eq!((stats.attempted, stats.inserted, stats.seed), (0, 0, 3));
+    let error = stats.error.expect("the error is in the JSON");
+    assert!(error.contains("is not a SQLite database"), "{error}");
+    assert_eq!(db.bytes(), before);
+}
