@@ -70,9 +70,9 @@ pub fn run(
     let mut batch = Counts::default();
     let mut user = User::default();
     let mut failure_detail = String::new();
+    // Committed rows plus those of the open batch.
+    let mut now = Counts::default();
     let error = loop {
-        let mut now = committed;
-        now.add(&batch);
         if plan.done(&now) || stop() {
             break flush(plan, sink, &mut committed, &mut batch).err();
         }
@@ -91,7 +91,7 @@ pub fn run(
         {
             break Some(err);
         }
-        let mut now = committed;
+        now = committed;
         now.add(&batch);
         observer.row(&now);
         if let Some(err) = hopeless(plan, &now, &failure_detail) {

@@ -16,6 +16,8 @@ pub struct Progress {
     bar: ProgressBar,
     /// `--exact`: the bar counts inserted rows, not attempts.
     exact: bool,
+    /// Kept here: asking the bar takes its lock, on every row.
+    total: u64,
 }
 
 impl Progress {
@@ -47,7 +49,7 @@ impl Progress {
         if visible {
             bar.enable_steady_tick(Duration::from_millis(200));
         }
-        Progress { bar, exact }
+        Progress { bar, exact, total }
     }
 
     pub fn finish(&self) {
@@ -62,7 +64,7 @@ impl Observer for Progress {
         } else {
             counts.attempted
         };
-        if counts.attempted.is_multiple_of(ROWS_PER_UPDATE) || Some(position) == self.bar.length() {
+        if counts.attempted.is_multiple_of(ROWS_PER_UPDATE) || position == self.total {
             self.bar.set_position(position);
             self.bar.set_message(format!(
                 "inserted {}, skipped {}",
