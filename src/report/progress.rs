@@ -1,6 +1,8 @@
 //! The progress bar on stderr.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
@@ -8,12 +10,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use crate::seed::Observer;
 use crate::stats::Counts;
 
-/// Redraw after this many rows: formatting the message per row would cost
-/// more than inserting it.
+/// Move the bar after this many rows. The bar redraws at most 10 times a
+/// second whatever the rate; this only bounds how often its lock is taken.
 const ROWS_PER_UPDATE: u64 = 256;
 
 pub struct Progress {
     bar: ProgressBar,
+    /// Read by the template when it draws, so a row costs two stores and
+    /// never formats a message.
+    inserted: Arc<AtomicU64>,
+    skipped: Arc<AtomicU64>,
     /// `--exact`: the bar counts inserted rows, not attempts.
     exact: bool,
     /// Kept here: asking the bar takes its lock, on every row.
@@ -31,10 +37,12 @@ impl Progress {
             ProgressDrawTarget::hidden()
         };
         let template = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            "{elapsed_precise} [{wide_bar}] {pos}/{len} {msg}, {rate} rows/s, ETA {eta}"
+            "{elapsed_precise} [{wide_bar}] {pos}/{len} inserted {inserted}, skipped {skipped}, {rate} rows/s, ETA {eta}"
         } else {
-            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} {msg}, {rate:.dim} rows/s, ETA {eta}"
+            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} inserted {inserted}, skipped {skipped}, {rate:.dim} rows/s, ETA {eta}"
         };
+        let inserted = Arc::new(AtomicU64::new(0));
+        let skipped = Arc::new(AtomicU64::new(0));
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .with_key(
@@ -43,13 +51,20 @@ impl Progress {
                     let _ = write!(out, "{:.0}", state.per_sec());
                 },
             )
+            .with_key("inserted", counter(&inserted))
+            .with_key("skipped", counter(&skipped))
             .progress_chars("=> ");
         let bar = ProgressBar::with_draw_target(Some(total), target).with_style(style);
-        bar.set_message("inserted 0, skipped 0");
         if visible {
             bar.enable_steady_tick(Duration::from_millis(200));
         }
-        Progress { bar, exact, total }
+        Progress {
+            bar,
+            inserted,
+            skipped,
+            exact,
+            total,
+        }
     }
 
     pub fn finish(&self) {
@@ -65,12 +80,19 @@ impl Observer for Progress {
             counts.attempted
         };
         if counts.attempted.is_multiple_of(ROWS_PER_UPDATE) || position == self.total {
+            self.inserted.store(counts.inserted, Ordering::Relaxed);
+            self.skipped.store(counts.skipped(), Ordering::Relaxed);
             self.bar.set_position(position);
-            self.bar.set_message(format!(
-                "inserted {}, skipped {}",
-                counts.inserted,
-                counts.skipped()
-            ));
         }
+    }
+}
+
+/// A template key that prints a counter's value when the bar is drawn.
+fn counter(
+    value: &Arc<AtomicU64>,
+) -> impl Fn(&ProgressState, &mut dyn std::fmt::Write) + Send + Sync + Clone + 'static {
+    let value = Arc::clone(value);
+    move |_: &ProgressState, out: &mut dyn std::fmt::Write| {
+        let _ = write!(out, "{}", value.load(Ordering::Relaxed));
     }
 }
