@@ -86,15 +86,15 @@ struct UsersArgs {
     exact: bool,
 
     /// Rows per transaction, each row in its own savepoint; 1 commits every row on its own
-    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
     batch_size: u64,
 
     /// PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 10_000, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
     hash_iterations: u32,
 
     /// Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids
-    #[arg(short, long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=64))]
     jobs: u64,
 
     #[command(flatten)]
@@ -141,7 +141,7 @@ struct DbArgs {
     db: String,
 
     /// Seconds to wait for a lock held by another connection before failing
-    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "5", allow_negative_numbers = true, value_parser = parse_seconds)]
     busy_timeout: Duration,
 
     /// Commit with a full sync, so rows survive a power cut (not only a crash); slower

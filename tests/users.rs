@@ -341,6 +341,26 @@ fn count_must_be_a_non_negative_integer() {
 }
 
 #[test]
+fn negative_numbers_are_refused_naming_the_option() {
+    let db = TempDb::new();
+    for option in [
+        "--batch-size",
+        "--jobs",
+        "--hash-iterations",
+        "--busy-timeout",
+    ] {
+        seed()
+            .args(["users", "--db", &db.arg(), option, "-3"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "invalid value '-3' for '{option}"
+            )));
+    }
+    assert!(!db.path.exists(), "no database is created on a usage error");
+}
+
+#[test]
 fn seeded_password_is_accepted_by_werkzeug() {
     let check = std::process::Command::new("python3")
         .args(["-c", "import werkzeug.security"])
