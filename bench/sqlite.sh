@@ -34,57 +34,56 @@ bar_rate() {
         python3 -c 'import json,sys; print(json.load(sys.stdin)["rows_per_second"])'
 }
 
-# rows/s of the sqlite3 CLI inserting N generated users in one transaction,
-# emails in scattered order as seed's are, on a schema made by seed itself.
-bound_rate() {
-    local n=$1
+# SQL inserting generated users number @FROM@ to @TO@, emails in scattered
+# order as seed's are.
+USERS_SQL='WITH RECURSIVE x(i) AS (SELECT @FROM@ UNION ALL SELECT i + 1 FROM x WHERE i < @TO@)
+INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
+SELECT 1, '"'First'"' || (i * 7919 % 3007), '"'Last'"' || (i * 104729 % 475),
+       printf('"'u%08x.%d@example.com'"', (i * 2654435761) % 4294967296, i),
+       '"'pbkdf2:sha256:10000\$ISOkeDD0feuVWhtd\$2a403e55b406a56155637f7c62144816e62f72501fbb4249c25b41112b48413e'"',
+       1 + i % 2
+FROM x;'
+users_sql() { local sql=${USERS_SQL//@FROM@/$1}; echo "${sql//@TO@/$2}"; }
+
+# rows/s of the sqlite3 CLI running the script $2, which inserts $1 users,
+# on a schema made by seed itself.
+sqlite3_rate() {
+    local n=$1 script=$2 start end
     rm -f "$work/b.db"*
     "$SEED" users --db "$work/b.db" --count 0 --quiet
-    local start end
     start=$(date +%s.%N)
-    sqlite3 "$work/b.db" >/dev/null <<SQL
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-BEGIN;
-WITH RECURSIVE x(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM x WHERE i < $n)
-INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
-SELECT 1, 'First' || (i * 7919 % 3007), 'Last' || (i * 104729 % 475),
-       printf('u%08x.%d@example.com', (i * 2654435761) % 4294967296, i),
-       'pbkdf2:sha256:10000\$ISOkeDD0feuVWhtd\$2a403e55b406a56155637f7c62144816e62f72501fbb4249c25b41112b48413e',
-       1 + i % 2
-FROM x;
-COMMIT;
-SQL
+    sqlite3 "$work/b.db" <"$script" >/dev/null
     end=$(date +%s.%N)
     echo "$n / ($end - $start)" | bc -l
 }
 
-# rows/s of the sqlite3 CLI inserting the same generated users, committing
-# every K rows with seed's own settings (WAL, synchronous=NORMAL, checkpoint
-# every 100,000 pages, 12 MiB cache): what SQLite itself reaches when it
-# must commit that often, with no per-row statements or savepoints.
+# The bound: N users in one transaction.
+bound_rate() {
+    local n=$1
+    {
+        echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; BEGIN;"
+        users_sql 1 "$n"
+        echo "COMMIT;"
+    } >"$work/bound.sql"
+    sqlite3_rate "$n" "$work/bound.sql"
+}
+
+# The same users committed every K rows with seed's own settings (WAL,
+# synchronous=NORMAL, checkpoint every 100,000 pages, 12 MiB cache): what
+# SQLite itself reaches when it must commit that often, with no per-row
+# statements or savepoints.
 chunked_rate() {
-    local n=$1 k=$2
-    rm -f "$work/b.db"*
-    "$SEED" users --db "$work/b.db" --count 0 --quiet
-    awk -v n="$n" -v k="$k" 'BEGIN {
-        print "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-        print "PRAGMA wal_autocheckpoint = 100000; PRAGMA cache_size = -12288;"
-        for (a = 1; a <= n; a += k) {
-            b = a + k - 1; if (b > n) b = n
-            printf "BEGIN; WITH RECURSIVE x(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM x WHERE i < %d) ", a, b
-            print "INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id) " \
-                "SELECT 1, \x27First\x27 || (i * 7919 % 3007), \x27Last\x27 || (i * 104729 % 475), " \
-                "printf(\x27u%08x.%d@example.com\x27, (i * 2654435761) % 4294967296, i), " \
-                "\x27pbkdf2:sha256:10000$ISOkeDD0feuVWhtd$2a403e55b406a56155637f7c62144816e62f72501fbb4249c25b41112b48413e\x27, " \
-                "1 + i % 2 FROM x; COMMIT;"
-        }
-    }' >"$work/chunked.sql"
-    local start end
-    start=$(date +%s.%N)
-    sqlite3 "$work/b.db" <"$work/chunked.sql" >/dev/null
-    end=$(date +%s.%N)
-    echo "$n / ($end - $start)" | bc -l
+    local n=$1 k=$2 a
+    {
+        echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+        echo "PRAGMA wal_autocheckpoint = 100000; PRAGMA cache_size = -12288;"
+        for ((a = 1; a <= n; a += k)); do
+            echo "BEGIN;"
+            users_sql "$a" "$((a + k - 1 < n ? a + k - 1 : n))"
+            echo "COMMIT;"
+        done
+    } >"$work/chunked.sql"
+    sqlite3_rate "$n" "$work/chunked.sql"
 }
 
 # Peak RSS in KiB of one run (GNU time's %M).
