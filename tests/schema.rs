@@ -53,14 +53,20 @@ fn creates_flask_base_tables_and_indexes() {
 fn a_users_table_without_a_needed_column_is_refused() {
     let db = TempDb::new();
     db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT UNIQUE); INSERT INTO users VALUES (1, 'x', 'x@y');");
-    refused(&db, "table users has no column \"confirmed\"");
+    refused(
+        &db,
+        "table users has no columns \"confirmed\", \"first_name\", \"last_name\", \"password_hash\", \"role_id\";",
+    );
 }
 
 #[test]
 fn a_roles_table_without_a_needed_column_is_refused() {
     let db = TempDb::new();
     db.exec("CREATE TABLE roles (id INTEGER PRIMARY KEY, name TEXT UNIQUE);");
-    refused(&db, "table roles has no column \"index\"");
+    refused(
+        &db,
+        "table roles has no columns \"index\", \"default\", \"permissions\";",
+    );
 }
 
 #[test]
@@ -83,6 +89,29 @@ fn a_not_null_column_seed_cannot_fill_is_refused() {
          email TEXT UNIQUE, password_hash TEXT, role_id INTEGER, tenant_id INTEGER NOT NULL);",
     );
     refused(&db, "NOT NULL column \"tenant_id\"");
+}
+
+#[test]
+fn an_id_sqlite_does_not_fill_is_refused_and_an_integer_key_is_not() {
+    // A TEXT primary key is not the rowid: NOT NULL and nothing fills it.
+    let db = TempDb::new();
+    db.exec(
+        "CREATE TABLE users (id TEXT NOT NULL PRIMARY KEY, confirmed BOOLEAN, first_name TEXT,
+         last_name TEXT, email TEXT UNIQUE, password_hash TEXT, role_id INTEGER);",
+    );
+    refused(&db, "NOT NULL column \"id\"");
+    // INTEGER PRIMARY KEY NOT NULL is the rowid, which SQLite fills.
+    let db = TempDb::new();
+    db.exec(
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, confirmed BOOLEAN, first_name TEXT,
+         last_name TEXT, email TEXT UNIQUE, password_hash TEXT, role_id INTEGER);",
+    );
+    db.users(&["--count", "5", "--seed", "1"]);
+    let rows: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 5);
 }
 
 #[test]

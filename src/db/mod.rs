@@ -2,6 +2,7 @@
 //! schema, upserts the roles, and inserts users one at a time, telling a
 //! duplicate email from other constraint failures.
 
+mod columns;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]

@@ -8,7 +8,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, UrlError};
 
-use super::server::{self, Column};
+use super::columns::{self, Column};
+use super::server;
 use super::{Insert, Options, ROLES, RoleChange, RoleSpec, Sink, SkipReason};
 use crate::generate::User;
 
@@ -172,13 +173,13 @@ impl MysqlSink {
     /// Only reads: a refused database is left exactly as it was.
     fn check_schema(&mut self) -> Result<()> {
         for (table, required) in [
-            ("roles", server::ROLES_COLUMNS),
-            ("users", server::USERS_COLUMNS),
+            ("roles", columns::ROLES_COLUMNS),
+            ("users", columns::USERS_COLUMNS),
         ] {
             let Some(columns) = self.columns(table)? else {
                 continue;
             };
-            server::check_columns(table, required, &columns)?;
+            columns::check_columns(table, required, &columns)?;
             if table == "users" && self.email_indexes()?.is_empty() {
                 bail!(
                     "users.email has no UNIQUE constraint or unique index, so duplicate emails could not be detected; refusing to seed"

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior, ffi, params};
 
+use super::columns::{self, Column, ROLES_COLUMNS, USERS_COLUMNS};
 use super::{Insert, Options, ROLES, RoleChange, Sink, SkipReason, SqliteMode};
 use crate::generate::User;
 
@@ -37,26 +38,8 @@ CREATE INDEX IF NOT EXISTS ix_users_last_name ON users (last_name);
 CREATE UNIQUE INDEX IF NOT EXISTS ix_users_email ON users (email);
 "#;
 
-const USERS_COLUMNS: &[&str] = &[
-    "id",
-    "confirmed",
-    "first_name",
-    "last_name",
-    "email",
-    "password_hash",
-    "role_id",
-];
-const ROLES_COLUMNS: &[&str] = &["id", "name", "index", "default", "permissions"];
-
 const INSERT_USER: &str = "INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-struct Column {
-    name: String,
-    not_null: bool,
-    has_default: bool,
-    primary_key: bool,
-}
 
 pub struct SqliteSink {
     conn: Connection,
@@ -108,12 +91,16 @@ impl SqliteSink {
         explain(err, &self.path, self.busy_timeout)
     }
 
-    /// Each column of `table`, or None if the table does not exist.
+    /// Each column of `table`, or None if the table does not exist. An
+    /// INTEGER PRIMARY KEY is the rowid, which SQLite fills: a default.
     fn columns(&self, table: &str) -> Result<Option<Vec<Column>>> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT name, \"notnull\", dflt_value IS NOT NULL, pk FROM pragma_table_info(?1)",
+                "SELECT name, \"notnull\", dflt_value IS NOT NULL \
+                 OR (pk = 1 AND upper(type) = 'INTEGER' \
+                     AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1) \
+                 FROM pragma_table_info(?1)",
             )
             .map_err(|err| self.explain(err))?;
         let columns = stmt
@@ -122,7 +109,6 @@ impl SqliteSink {
                     name: row.get::<_, String>(0)?.to_ascii_lowercase(),
                     not_null: row.get(1)?,
                     has_default: row.get(2)?,
-                    primary_key: row.get::<_, i64>(3)? > 0,
                 })
             })
             .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
@@ -137,24 +123,8 @@ impl SqliteSink {
             let Some(columns) = self.columns(table)? else {
                 continue;
             };
-            for &name in required {
-                if !columns.iter().any(|column| column.name == name) {
-                    bail!(
-                        "table {table} has no column \"{name}\"; refusing to seed a table of another shape ({})",
-                        self.path.display()
-                    );
-                }
-            }
-            for column in &columns {
-                let filled = required.contains(&column.name.as_str());
-                if column.not_null && !column.has_default && !column.primary_key && !filled {
-                    bail!(
-                        "table {table} has a NOT NULL column \"{}\" without a default, which seed does not fill ({})",
-                        column.name,
-                        self.path.display()
-                    );
-                }
-            }
+            columns::check_columns(table, required, &columns)
+                .map_err(|err| anyhow!("{err} ({})", self.path.display()))?;
             if table == "users" && !self.email_is_unique()? {
                 bail!(
                     "users.email has no UNIQUE constraint or unique index, so duplicate emails could not be detected; refusing to seed {}",

@@ -1,0 +1,89 @@
+//! The columns seed writes, and the check every backend makes on a table
+//! that already exists.
+
+use anyhow::{Result, bail};
+
+pub const USERS_COLUMNS: &[&str] = &[
+    "id",
+    "confirmed",
+    "first_name",
+    "last_name",
+    "email",
+    "password_hash",
+    "role_id",
+];
+pub const ROLES_COLUMNS: &[&str] = &["id", "name", "index", "default", "permissions"];
+
+/// One column of an existing table, as the database's catalog describes it.
+pub struct Column {
+    pub name: String,
+    pub not_null: bool,
+    /// A default, an identity, auto-increment, or a generated value.
+    pub has_default: bool,
+}
+
+/// Refuses a table that lacks a column seed writes, or that has a NOT NULL
+/// column without a default, which seed would leave empty.
+pub fn check_columns(table: &str, required: &[&str], columns: &[Column]) -> Result<()> {
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|name| !columns.iter().any(|column| column.name == **name))
+        .map(|name| format!("\"{name}\""))
+        .collect();
+    if !missing.is_empty() {
+        let noun = if missing.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
+        bail!(
+            "table {table} has no {noun} {}; refusing to seed a table of another shape",
+            missing.join(", ")
+        );
+    }
+    for column in columns {
+        let filled = required.contains(&column.name.as_str()) && column.name != "id";
+        if column.not_null && !column.has_default && !filled {
+            bail!(
+                "table {table} has a NOT NULL column \"{}\" without a default, which seed does not fill",
+                column.name
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str, not_null: bool, has_default: bool) -> Column {
+        Column {
+            name: name.into(),
+            not_null,
+            has_default,
+        }
+    }
+
+    #[test]
+    fn refuses_missing_and_unfilled_columns() {
+        let mut roles: Vec<Column> = ROLES_COLUMNS
+            .iter()
+            .map(|name| column(name, *name == "id", *name == "id"))
+            .collect();
+        assert!(check_columns("roles", ROLES_COLUMNS, &roles).is_ok());
+        roles.push(column("created_at", true, false));
+        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        assert!(err.is_err_and(|e| e.contains("\"created_at\"")));
+        roles.pop();
+        roles[0].has_default = false;
+        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        assert!(err.is_err_and(|e| e.contains("\"id\"")));
+        roles.remove(1);
+        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        assert!(err.is_err_and(|e| e.contains("no column \"name\";")));
+        roles.remove(1);
+        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        assert!(err.is_err_and(|e| e.contains("no columns \"name\", \"index\";")));
+    }
+}
