@@ -45,6 +45,27 @@ seed_rate() {
     "$SEED_BIN" users --db "$url" --count "$rows" --seed 1 --hash-iterations 1 --json --quiet "$@" | json_rate
 }
 
+# seed's three runs, each on a fresh place from the backend's `fresh`;
+# leaves the batched rate in $batched for bound_row.
+seed_runs() {
+    local single jobs
+    single=$(seed_rate "$(fresh)" "$ROWS_SINGLE")
+    row "seed, one commit per row ($ROWS_SINGLE)" "$single"
+    batched=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000)
+    row "seed --batch-size 1000 ($ROWS_BATCH)" "$batched"
+    jobs=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000 --jobs 4)
+    row "seed --batch-size 1000 --jobs 4" "$jobs"
+}
+
+# The bound's row, timed from $2 (when its INSERT … SELECT started), and
+# the batched run's ratio to it.
+bound_row() {
+    local bound
+    bound=$(rate "$ROWS_BATCH" "$(awk -v a="$2" -v b="$(now)" 'BEGIN { print b - a }')")
+    row "$1" "$bound"
+    echo "  batched / bound: $(awk -v a="$batched" -v b="$bound" 'BEGIN { printf "%.2f", a / b }')"
+}
+
 pg() { psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 drop_pg() {
     pg -c "SELECT nspname FROM pg_namespace WHERE nspname LIKE '${tag}%'" |
@@ -61,13 +82,8 @@ bench_postgres() {
         echo "$PG_URL${sep}options=-csearch_path%3D$schema"
     }
     echo "PostgreSQL $(pg -c 'SHOW server_version'): synchronous_commit=$(pg -c 'SHOW synchronous_commit'), fsync=$(pg -c 'SHOW fsync')"
-    local single batched jobs bound url schema started elapsed
-    single=$(seed_rate "$(fresh)" "$ROWS_SINGLE")
-    row "seed, one commit per row ($ROWS_SINGLE)" "$single"
-    batched=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000)
-    row "seed --batch-size 1000 ($ROWS_BATCH)" "$batched"
-    jobs=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000 --jobs 4)
-    row "seed --batch-size 1000 --jobs 4" "$jobs"
+    local url schema started
+    seed_runs
     url=$(fresh)
     schema=${url##*%3D}
     "$SEED_BIN" roles --db "$url" --quiet
@@ -77,10 +93,7 @@ bench_postgres() {
         SELECT true, 'First' || g, 'Last' || g, 'user' || g || '@example.com',
                'pbkdf2:sha256:1\$abcdefghijklmnop\$' || md5(g::text) || md5(g::text), 1 + g % 2
         FROM generate_series(1, $ROWS_BATCH) AS g"
-    elapsed=$(awk -v a="$started" -v b="$(now)" 'BEGIN { print b - a }')
-    bound=$(rate "$ROWS_BATCH" "$elapsed")
-    row "INSERT … SELECT generate_series" "$bound"
-    echo "  batched / bound: $(awk -v a="$batched" -v b="$bound" 'BEGIN { printf "%.2f", a / b }')"
+    bound_row "INSERT … SELECT generate_series" "$started"
 }
 
 bench_mysql() {
@@ -109,13 +122,8 @@ bench_mysql() {
         echo "$base/$name"
     }
     echo "$(my -e 'SELECT VERSION()'): innodb_flush_log_at_trx_commit=$(my -e 'SELECT @@innodb_flush_log_at_trx_commit'), log_bin=$(my -e 'SELECT @@log_bin')"
-    local single batched jobs bound url started elapsed
-    single=$(seed_rate "$(fresh)" "$ROWS_SINGLE")
-    row "seed, one commit per row ($ROWS_SINGLE)" "$single"
-    batched=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000)
-    row "seed --batch-size 1000 ($ROWS_BATCH)" "$batched"
-    jobs=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000 --jobs 4)
-    row "seed --batch-size 1000 --jobs 4" "$jobs"
+    local url started
+    seed_runs
     url=$(fresh)
     "$SEED_BIN" roles --db "$url" --quiet
     # A recursive CTE stops at cte_max_recursion_depth (MySQL 8) or
@@ -131,10 +139,7 @@ bench_mysql() {
                CONCAT('pbkdf2:sha256:1\$abcdefghijklmnop\$', MD5(g), MD5(g)), 1 + g % 2
         FROM (WITH RECURSIVE seq (g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $ROWS_BATCH)
               SELECT g FROM seq) AS s"
-    elapsed=$(awk -v a="$started" -v b="$(now)" 'BEGIN { print b - a }')
-    bound=$(rate "$ROWS_BATCH" "$elapsed")
-    row "INSERT … SELECT recursive CTE" "$bound"
-    echo "  batched / bound: $(awk -v a="$batched" -v b="$bound" 'BEGIN { printf "%.2f", a / b }')"
+    bound_row "INSERT … SELECT recursive CTE" "$started"
 }
 
 echo "seed $("$SEED_BIN" --version | cut -d' ' -f2), $(nproc) cores"
