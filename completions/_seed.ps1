@@ -26,22 +26,25 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Insert fake users with random roles, one commit per row')
-            [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the User and Administrator roles (idempotent)')
-            [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one confirmed Administrator, unless the email exists')
+            [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)')
+            [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one administrator who can log in, unless the email (or username) exists')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'seed;users' {
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Rows to attempt (with --exact: rows to insert)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Rows to attempt (with --exact: rows to insert)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Seed for the generator: the same seed gives the same rows [default: random, and reported]')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the generator: the same seed gives the same rows [default: random, and reported]')
-            [CompletionResult]::new('--role-weights', '--role-weights', [CompletionResultType]::ParameterName, 'Role mix, e.g. User=9,Administrator=1 [default: uniform over the roles in the database]')
+            [CompletionResult]::new('--role-weights', '--role-weights', [CompletionResultType]::ParameterName, 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password every seeded user logs in with')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own')
-            [CompletionResult]::new('--hash-iterations', '--hash-iterations', [CompletionResultType]::ParameterName, 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)')
+            [CompletionResult]::new('--hash-iterations', '--hash-iterations', [CompletionResultType]::ParameterName, 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]')
+            [CompletionResult]::new('--bcrypt-cost', '--bcrypt-cost', [CompletionResultType]::ParameterName, 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps'' own]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
@@ -59,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             break
         }
         'seed;roles' {
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')
@@ -73,10 +77,12 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             break
         }
         'seed;admin' {
-            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'The administrator''s email (also the login)')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'The administrator''s email (the login, but for django)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'django: the login [default: the email''s local part]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password [default: a random one, printed once]')
-            [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'first-name')
-            [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'last-name')
+            [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'The administrator''s first name')
+            [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'The administrator''s last name')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')
@@ -106,8 +112,8 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
         }
         'seed;help' {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Insert fake users with random roles, one commit per row')
-            [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the User and Administrator roles (idempotent)')
-            [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one confirmed Administrator, unless the email exists')
+            [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)')
+            [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one administrator who can log in, unless the email (or username) exists')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')

@@ -73,13 +73,21 @@ _seed() {
             return 0
             ;;
         seed__subcmd__admin)
-            opts="-d -q -h -V --email --password --first-name --last-name --db --busy-timeout --durable --json --quiet --help --version"
+            opts="-d -q -h -V --app --email --username --password --first-name --last-name --db --busy-timeout --durable --json --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -W "flask-base" -- "${cur}"))
+                    return 0
+                    ;;
                 --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -241,12 +249,16 @@ _seed() {
             return 0
             ;;
         seed__subcmd__roles)
-            opts="-d -q -h -V --db --busy-timeout --durable --json --quiet --help --version"
+            opts="-d -q -h -V --app --db --busy-timeout --durable --json --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -W "flask-base" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -267,12 +279,16 @@ _seed() {
             return 0
             ;;
         seed__subcmd__users)
-            opts="-n -s -j -d -q -h -V --count --seed --role-weights --password --exact --batch-size --hash-iterations --jobs --db --busy-timeout --durable --json --quiet --help --version"
+            opts="-n -s -j -d -q -h -V --app --count --seed --role-weights --password --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --db --busy-timeout --durable --json --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -W "flask-base" -- "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -302,6 +318,14 @@ _seed() {
                     return 0
                     ;;
                 --hash-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bcrypt-cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -23,21 +23,24 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand users 'Insert fake users with random roles, one commit per row'
-            cand roles 'Create or update the User and Administrator roles (idempotent)'
-            cand admin 'Create one confirmed Administrator, unless the email exists'
+            cand roles 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)'
+            cand admin 'Create one administrator who can log in, unless the email (or username) exists'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'seed;users'= {
+            cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
             cand -n 'Rows to attempt (with --exact: rows to insert)'
             cand --count 'Rows to attempt (with --exact: rows to insert)'
             cand -s 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
             cand --seed 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
-            cand --role-weights 'Role mix, e.g. User=9,Administrator=1 [default: uniform over the roles in the database]'
+            cand --role-weights 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]'
             cand --password 'Password every seeded user logs in with'
             cand --batch-size 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own'
-            cand --hash-iterations 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)'
+            cand --hash-iterations 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]'
+            cand --bcrypt-cost 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps'' own]'
+            cand --now 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]'
             cand -j 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids'
             cand --jobs 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids'
             cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
@@ -54,6 +57,7 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --version 'Print version'
         }
         &'seed;roles'= {
+            cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
             cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
@@ -67,10 +71,12 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --version 'Print version'
         }
         &'seed;admin'= {
-            cand --email 'The administrator''s email (also the login)'
+            cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
+            cand --email 'The administrator''s email (the login, but for django)'
+            cand --username 'django: the login [default: the email''s local part]'
             cand --password 'The password [default: a random one, printed once]'
-            cand --first-name 'first-name'
-            cand --last-name 'last-name'
+            cand --first-name 'The administrator''s first name'
+            cand --last-name 'The administrator''s last name'
             cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
@@ -97,8 +103,8 @@ set edit:completion:arg-completer[seed] = {|@words|
         }
         &'seed;help'= {
             cand users 'Insert fake users with random roles, one commit per row'
-            cand roles 'Create or update the User and Administrator roles (idempotent)'
-            cand admin 'Create one confirmed Administrator, unless the email exists'
+            cand roles 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)'
+            cand admin 'Create one administrator who can log in, unless the email (or username) exists'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'

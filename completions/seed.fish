@@ -27,17 +27,20 @@ end
 complete -c seed -n "__fish_seed_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c seed -n "__fish_seed_needs_command" -s V -l version -d 'Print version'
 complete -c seed -n "__fish_seed_needs_command" -f -a "users" -d 'Insert fake users with random roles, one commit per row'
-complete -c seed -n "__fish_seed_needs_command" -f -a "roles" -d 'Create or update the User and Administrator roles (idempotent)'
-complete -c seed -n "__fish_seed_needs_command" -f -a "admin" -d 'Create one confirmed Administrator, unless the email exists'
+complete -c seed -n "__fish_seed_needs_command" -f -a "roles" -d 'Create or update the app\'s roles (flask-base: User and Administrator; idempotent)'
+complete -c seed -n "__fish_seed_needs_command" -f -a "admin" -d 'Create one administrator who can log in, unless the email (or username) exists'
 complete -c seed -n "__fish_seed_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c seed -n "__fish_seed_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c seed -n "__fish_seed_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c seed -n "__fish_seed_using_subcommand users" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
-complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix, e.g. User=9,Administrator=1 [default: uniform over the roles in the database]' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l batch-size -d 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own' -r
-complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d 'PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l bcrypt-cost -d 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps\' own]' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l now -d 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s j -l jobs -d 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
@@ -47,6 +50,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the r
 complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand users" -s V -l version -d 'Print version'
+complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''"
 complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
@@ -54,10 +58,12 @@ complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the r
 complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s V -l version -d 'Print version'
-complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (also the login)' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''"
+complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (the login, but for django)' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l username -d 'django: the login [default: the email\'s local part]' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password [default: a random one, printed once]' -r
-complete -c seed -n "__fish_seed_using_subcommand admin" -l first-name -r
-complete -c seed -n "__fish_seed_using_subcommand admin" -l last-name -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l first-name -d 'The administrator\'s first name' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l last-name -d 'The administrator\'s last name' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
@@ -70,8 +76,8 @@ complete -c seed -n "__fish_seed_using_subcommand completions" -s V -l version -
 complete -c seed -n "__fish_seed_using_subcommand man" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand man" -s V -l version -d 'Print version'
 complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "users" -d 'Insert fake users with random roles, one commit per row'
-complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "roles" -d 'Create or update the User and Administrator roles (idempotent)'
-complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "admin" -d 'Create one confirmed Administrator, unless the email exists'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "roles" -d 'Create or update the app\'s roles (flask-base: User and Administrator; idempotent)'
+complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "admin" -d 'Create one administrator who can log in, unless the email (or username) exists'
 complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "completions" -d 'Print a shell completion script'
 complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "man" -d 'Print the man page (roff)'
 complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -7,11 +7,14 @@ use std::time::Duration;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
 
-use crate::config::{AdminConfig, Command, Config, DbConfig, Output, UsersConfig};
+use chrono::NaiveDateTime;
+
+use crate::app::App;
+use crate::config::{AdminConfig, Command, Config, DbConfig, Output, RolesConfig, UsersConfig};
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
-use crate::generate::RoleWeights;
-use crate::seed::Plan;
+use crate::generate::{RoleWeights, reference_now};
+use crate::run::Plan;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,9 +22,10 @@ use crate::seed::Plan;
     version,
     about = "Fill SQL databases with realistic, reproducible fake users",
     long_about = "Fill SQL databases with realistic, reproducible fake users.\n\n\
-        Creates flask-base compatible `roles` and `users` tables when missing, then inserts \
-        users one commit per row, rolling back and counting each duplicate email instead of failing. \
-        The same --seed gives the same rows.",
+        Fills the users table of flask-base, CTFd, Django, Laravel or Devise (read from the \
+        tables already there, or named with --app), one commit per row, rolling back and \
+        counting each duplicate instead of failing. Every seeded user logs in to the app with \
+        the seeded password. The same --seed gives the same rows.",
     after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted",
     propagate_version = true
 )]
@@ -34,14 +38,16 @@ pub struct Cli {
 enum Commands {
     /// Insert fake users with random roles, one commit per row
     Users(UsersArgs),
-    /// Create or update the User and Administrator roles (idempotent)
+    /// Create or update the app's roles (flask-base: User and Administrator; idempotent)
     Roles {
+        #[command(flatten)]
+        app: AppArg,
         #[command(flatten)]
         db: DbArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Create one confirmed Administrator, unless the email exists
+    /// Create one administrator who can log in, unless the email (or username) exists
     Admin(AdminArgs),
     /// Print a shell completion script
     Completions {
@@ -53,7 +59,23 @@ enum Commands {
 }
 
 #[derive(Debug, Args)]
+struct AppArg {
+    /// The app whose users table to fill [default: read from the tables already there; flask-base if there are none]
+    #[arg(long, value_name = "APP", value_parser = app_parser())]
+    app: Option<App>,
+}
+
+fn app_parser() -> impl clap::builder::TypedValueParser<Value = App> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(App::ALL.map(App::name))
+        .map(|name| App::from_name(&name).unwrap_or(App::FlaskBase))
+}
+
+#[derive(Debug, Args)]
 struct UsersArgs {
+    #[command(flatten)]
+    app: AppArg,
+
     /// Rows to attempt (with --exact: rows to insert)
     #[arg(
         short = 'n',
@@ -68,7 +90,7 @@ struct UsersArgs {
     #[arg(short, long, value_name = "S", allow_negative_numbers = true)]
     seed: Option<u64>,
 
-    /// Role mix, e.g. User=9,Administrator=1 [default: uniform over the roles in the database]
+    /// Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]
     #[arg(long, value_name = "ROLE=W,...")]
     role_weights: Option<RoleWeights>,
 
@@ -89,9 +111,17 @@ struct UsersArgs {
     #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
     batch_size: u64,
 
-    /// PBKDF2 iterations of the password hash (the seeded password is public; raise for realism)
-    #[arg(long, value_name = "N", default_value_t = 10_000, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
-    hash_iterations: u32,
+    /// PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
+    hash_iterations: Option<u32>,
+
+    /// bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps' own]
+    #[arg(long, value_name = "COST", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(4..=31))]
+    bcrypt_cost: Option<u32>,
+
+    /// Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    now: Option<NaiveDateTime>,
 
     /// Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids
     #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=64))]
@@ -106,17 +136,26 @@ struct UsersArgs {
 
 #[derive(Debug, Args)]
 struct AdminArgs {
-    /// The administrator's email (also the login)
+    #[command(flatten)]
+    app: AppArg,
+
+    /// The administrator's email (the login, but for django)
     #[arg(long, value_name = "E")]
     email: String,
+
+    /// django: the login [default: the email's local part]
+    #[arg(long, value_name = "U")]
+    username: Option<String>,
 
     /// The password [default: a random one, printed once]
     #[arg(long, value_name = "P")]
     password: Option<String>,
 
+    /// The administrator's first name
     #[arg(long, value_name = "F", default_value = "Admin")]
     first_name: String,
 
+    /// The administrator's last name
     #[arg(long, value_name = "L", default_value = "Account")]
     last_name: String,
 
@@ -160,6 +199,22 @@ struct OutputArgs {
     quiet: bool,
 }
 
+/// `YYYY-MM-DD`, or with a time, `T` or space between, and an optional `Z`.
+fn parse_now(text: &str) -> Result<NaiveDateTime, String> {
+    let trimmed = text.strip_suffix('Z').unwrap_or(text);
+    NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+                .map(|date| date.and_time(chrono::NaiveTime::MIN))
+        })
+        .ok()
+        .filter(|time| (1971..=9998).contains(&chrono::Datelike::year(time)))
+        .ok_or_else(|| {
+            format!("expected a UTC date and time from 1971 to 9998, as 2026-01-01 or 2026-01-01T12:00:00, found '{text}'")
+        })
+}
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
@@ -200,6 +255,7 @@ impl Cli {
                     ));
                 }
                 Command::Users(UsersConfig {
+                    app: args.app.app,
                     plan: Plan {
                         count: args.count,
                         exact: args.exact,
@@ -209,13 +265,20 @@ impl Cli {
                     role_weights: args.role_weights,
                     password: args.password,
                     hash_iterations: args.hash_iterations,
+                    bcrypt_cost: args.bcrypt_cost,
+                    now: args.now.unwrap_or_else(reference_now),
                     jobs: usize::try_from(args.jobs).unwrap_or(1),
                     db,
                     output: args.output.into(),
                 })
             }
-            Commands::Roles { db, output } => Command::Roles(db.into_config()?, output.into()),
+            Commands::Roles { app, db, output } => Command::Roles(RolesConfig {
+                app: app.app,
+                db: db.into_config()?,
+                output: output.into(),
+            }),
             Commands::Admin(args) => {
+                let username = args.username.clone().unwrap_or_default();
                 for (flag, value) in [
                     ("--email", &args.email),
                     ("--first-name", &args.first_name),
@@ -233,8 +296,18 @@ impl Cli {
                         args.email
                     )));
                 }
+                if args.username.is_some()
+                    && (username.trim().is_empty() || username.chars().count() > 150)
+                {
+                    return Err(UsageError(
+                        "--username must be 1 to 150 characters (django's auth_user.username)"
+                            .into(),
+                    ));
+                }
                 Command::Admin(AdminConfig {
+                    app: args.app.app,
                     email: args.email,
+                    username: args.username,
                     password: args.password,
                     first_name: args.first_name,
                     last_name: args.last_name,

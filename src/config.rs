@@ -2,9 +2,12 @@
 
 use clap_complete::Shell;
 
+use chrono::NaiveDateTime;
+
+use crate::app::App;
 use crate::db::{Options, Target};
 use crate::generate::RoleWeights;
-use crate::seed::Plan;
+use crate::run::Plan;
 
 pub struct Config {
     pub command: Command,
@@ -12,7 +15,7 @@ pub struct Config {
 
 pub enum Command {
     Users(UsersConfig),
-    Roles(DbConfig, Output),
+    Roles(RolesConfig),
     Admin(AdminConfig),
     Completions(Shell),
     Man,
@@ -29,12 +32,25 @@ pub struct Output {
     pub quiet: bool,
 }
 
+pub struct RolesConfig {
+    pub app: Option<App>,
+    pub db: DbConfig,
+    pub output: Output,
+}
+
 pub struct UsersConfig {
+    /// None: read from the tables already there.
+    pub app: Option<App>,
     pub plan: Plan,
     pub seed: Option<u64>,
     pub role_weights: Option<RoleWeights>,
     pub password: String,
-    pub hash_iterations: u32,
+    /// PBKDF2 iterations; None: the app's default for seeded users.
+    pub hash_iterations: Option<u32>,
+    /// bcrypt cost; None: the app's own default.
+    pub bcrypt_cost: Option<u32>,
+    /// Timestamps fall in the year before this instant.
+    pub now: NaiveDateTime,
     /// Connections inserting at once (server backends only).
     pub jobs: usize,
     pub db: DbConfig,
@@ -42,7 +58,10 @@ pub struct UsersConfig {
 }
 
 pub struct AdminConfig {
+    pub app: Option<App>,
     pub email: String,
+    /// Django's login; None: the email's local part.
+    pub username: Option<String>,
     pub password: Option<String>,
     pub first_name: String,
     pub last_name: String,

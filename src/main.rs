@@ -1,12 +1,12 @@
 mod app;
 mod cli;
+mod command;
 mod config;
 mod db;
 mod exit_code;
 mod generate;
-mod parallel;
 mod report;
-mod seed;
+mod run;
 mod signal;
 mod stats;
 
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             report::eprint_line(format_args!("error: {usage}"));
             ExitStatus::Usage
         }
-        Ok(config) => app::run(config).unwrap_or_else(|err| {
+        Ok(config) => command::run(config).unwrap_or_else(|err| {
             report::eprint_line(format_args!("error: {err:#}"));
             ExitStatus::Failure
         }),

@@ -27,6 +27,15 @@ impl Counts {
         self.skipped[reason as usize]
     }
 
+    /// Rows skipped because their email or username was taken.
+    pub fn duplicates(&self) -> u64 {
+        SkipReason::ALL
+            .into_iter()
+            .filter(|reason| reason.is_duplicate())
+            .map(|reason| self.skipped_for(reason))
+            .sum()
+    }
+
     pub fn add(&mut self, other: &Counts) {
         self.attempted += other.attempted;
         self.inserted += other.inserted;
@@ -47,6 +56,8 @@ impl Counts {
 /// `seed users --json` prints exactly this object (schema in the README).
 #[derive(Clone, Debug, Serialize)]
 pub struct Stats {
+    /// The app whose users table was seeded.
+    pub app: Option<&'static str>,
     /// `--count`.
     pub requested: u64,
     /// Rows tried: `inserted + skipped`.
@@ -82,6 +93,7 @@ impl Stats {
             0.0
         };
         Stats {
+            app: None,
             requested,
             attempted: counts.attempted,
             inserted: counts.inserted,

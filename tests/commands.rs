@@ -19,7 +19,7 @@ fn roles_are_created_once_and_repaired_when_changed() {
         .assert()
         .success()
         .stdout(format!(
-            "{{\"database\":\"{}\",\"roles\":{{\"Administrator\":\"unchanged\",\"User\":\"unchanged\"}}}}\n",
+            "{{\"app\":\"flask-base\",\"database\":\"{}\",\"roles\":{{\"Administrator\":\"unchanged\",\"User\":\"unchanged\"}}}}\n",
             db.arg()
         ));
     db.exec("UPDATE roles SET permissions = 3 WHERE name = 'User'");
@@ -81,7 +81,7 @@ fn admin_is_created_once_as_a_confirmed_administrator() {
         .assert()
         .success()
         .stdout(format!(
-            "{{\"database\":\"{}\",\"email\":\"root@example.com\",\"created\":false}}\n",
+            "{{\"app\":\"flask-base\",\"database\":\"{}\",\"email\":\"root@example.com\",\"created\":false}}\n",
             db.arg()
         ));
     let hash: String = db

@@ -194,6 +194,11 @@ fn a_table_of_another_shape_is_refused_and_left_alone() {
         .query_drop("INSERT INTO users (name) VALUES ('kept')")
         .expect("insert");
     let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(
+        out.contains("users has no role_id (flask-base)") && out.contains("--app"),
+        "{out}"
+    );
+    let out = fails(&["users", "--app", "flask-base", "-n", "10", "--db", &db.url]);
     assert!(out.contains("users") && out.contains("\"email\""), "{out}");
     assert_eq!(db.count("SELECT count(*) FROM users"), 1);
     assert_eq!(

@@ -190,6 +190,11 @@ fn a_table_of_another_shape_is_refused_and_left_alone() {
         )
         .expect("create a foreign table");
     let out = fails(&["users", "-n", "10", "--db", &db.url]);
+    assert!(
+        out.contains("users has no role_id (flask-base)") && out.contains("--app"),
+        "{out}"
+    );
+    let out = fails(&["users", "--app", "flask-base", "-n", "10", "--db", &db.url]);
     assert!(out.contains("users") && out.contains("\"email\""), "{out}");
     assert_eq!(db.count("SELECT count(*) FROM users"), 1);
     assert_eq!(

@@ -8,9 +8,16 @@ use predicates::prelude::*;
 /// Runs `seed users` on `db`, expects exit 1 and `message`, and checks the
 /// file did not change by a byte.
 fn refused(db: &TempDb, message: &str) {
+    refused_with(db, &[], message);
+}
+
+/// [`refused`], with more arguments for `seed users`.
+#[track_caller]
+fn refused_with(db: &TempDb, args: &[&str], message: &str) {
     let before = db.bytes();
     seed()
         .args(["users", "--count", "10", "--db", &db.arg()])
+        .args(args)
         .assert()
         .code(1)
         .stdout("")
@@ -55,6 +62,11 @@ fn a_users_table_without_a_needed_column_is_refused() {
     db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT UNIQUE); INSERT INTO users VALUES (1, 'x', 'x@y');");
     refused(
         &db,
+        "cannot tell which app this users table belongs to: users has no role_id/first_name (flask-base)",
+    );
+    refused_with(
+        &db,
+        &["--app", "flask-base"],
         "table users has no columns \"confirmed\", \"first_name\", \"last_name\", \"password_hash\", \"role_id\";",
     );
 }

@@ -3,17 +3,6 @@
 
 use anyhow::{Result, bail};
 
-pub const USERS_COLUMNS: &[&str] = &[
-    "id",
-    "confirmed",
-    "first_name",
-    "last_name",
-    "email",
-    "password_hash",
-    "role_id",
-];
-pub const ROLES_COLUMNS: &[&str] = &["id", "name", "index", "default", "permissions"];
-
 /// One column of an existing table, as the database's catalog describes it.
 pub struct Column {
     pub name: String,
@@ -22,8 +11,9 @@ pub struct Column {
     pub has_default: bool,
 }
 
-/// Refuses a table that lacks a column seed writes, or that has a NOT NULL
-/// column without a default, which seed would leave empty.
+/// Refuses a table that lacks a column seed writes (`required`, with `id`,
+/// which the database must fill), or that has a NOT NULL column without a
+/// default, which seed would leave empty.
 pub fn check_columns(table: &str, required: &[&str], columns: &[Column]) -> Result<()> {
     let missing: Vec<String> = required
         .iter()
@@ -56,6 +46,8 @@ pub fn check_columns(table: &str, required: &[&str], columns: &[Column]) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ROLES_COLUMNS: &[&str] = &["id", "name", "index", "default", "permissions"];
 
     fn column(name: &str, not_null: bool, has_default: bool) -> Column {
         Column {

@@ -1,66 +1,98 @@
-//! Database backends. Each one is a [`Sink`]: it checks and creates the
-//! schema, upserts the roles, and inserts users one at a time, telling a
-//! duplicate email from other constraint failures.
+//! Database backends. Each one is a [`Conn`]: connecting, its dialect and
+//! its error classes. What to check, create and upsert is decided once, in
+//! [`schema`], over these primitives.
 
 mod columns;
+mod ddl;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
+pub mod schema;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
 mod sqlite;
 mod target;
 
+pub use columns::Column;
 pub use target::{SqliteMode, Target};
 
 use std::time::Duration;
 
 use anyhow::Result;
+use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::generate::User;
+use crate::app::{Literal, TableDef};
 
-/// flask-base's `Role.insert_roles()`: name, permissions, index, default.
-pub const ROLES: &[RoleSpec] = &[
-    RoleSpec {
-        name: "User",
-        permissions: 0x01,
-        index: "main",
-        default: true,
-    },
-    RoleSpec {
-        name: "Administrator",
-        permissions: 0xff,
-        index: "admin",
-        default: false,
-    },
-];
-
-pub const ADMINISTRATOR: &str = "Administrator";
-
-pub struct RoleSpec {
-    pub name: &'static str,
-    pub permissions: i64,
-    pub index: &'static str,
-    pub default: bool,
+/// One value to write or read back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Text(String),
+    /// Naive UTC.
+    Time(NaiveDateTime),
 }
 
-/// What `seed roles` did to one role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleChange {
-    Created,
-    Updated,
-    Unchanged,
+impl Value {
+    /// Equal as stored: a boolean read back from SQLite or MySQL is 0 or 1.
+    pub fn same_as(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Bool(b), Value::Int(i)) | (Value::Int(i), Value::Bool(b)) => {
+                i64::from(*b) == *i
+            }
+            _ => self == other,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Overwrites a text value in place, keeping its buffer.
+    pub fn set_text(&mut self, text: &str) {
+        if let Value::Text(buffer) = self {
+            buffer.clear();
+            buffer.push_str(text);
+        } else {
+            *self = Value::Text(text.to_owned());
+        }
+    }
 }
+
+impl From<Literal> for Value {
+    fn from(literal: Literal) -> Value {
+        match literal {
+            Literal::Bool(b) => Value::Bool(b),
+            Literal::Int(i) => Value::Int(i),
+            Literal::Text(text) => Value::Text(text.to_owned()),
+        }
+    }
+}
+
+/// One users row: a value per column of the app's insert, in order.
+pub type Row = Vec<Value>;
 
 /// Why a row was rolled back and skipped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
-    /// The email is already in `users` (SQLite 2067, SQLSTATE 23505, MySQL 1062).
+    /// The email is already in the table (SQLite 2067, SQLSTATE 23505, MySQL 1062).
     DuplicateEmail,
+    /// The username is already in the table (Django's identity).
+    DuplicateUsername,
     /// Another UNIQUE or PRIMARY KEY constraint.
     UniqueViolation,
     NotNull,
@@ -71,8 +103,9 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 6] = [
+    pub const ALL: [SkipReason; 7] = [
         SkipReason::DuplicateEmail,
+        SkipReason::DuplicateUsername,
         SkipReason::UniqueViolation,
         SkipReason::NotNull,
         SkipReason::Check,
@@ -83,6 +116,7 @@ impl SkipReason {
     pub fn describe(self) -> &'static str {
         match self {
             SkipReason::DuplicateEmail => "duplicate email",
+            SkipReason::DuplicateUsername => "duplicate username",
             SkipReason::UniqueViolation => "other unique constraint",
             SkipReason::NotNull => "NOT NULL constraint",
             SkipReason::Check => "CHECK constraint",
@@ -90,16 +124,20 @@ impl SkipReason {
             SkipReason::OtherConstraint => "other constraint",
         }
     }
+
+    pub fn is_duplicate(self) -> bool {
+        matches!(
+            self,
+            SkipReason::DuplicateEmail | SkipReason::DuplicateUsername
+        )
+    }
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Insert {
     Inserted,
     /// Rolled back; `detail` is the database's message, naming the constraint.
-    Skipped {
-        reason: SkipReason,
-        detail: String,
-    },
+    Skipped { reason: SkipReason, detail: String },
 }
 
 /// The server rolled a transaction back to break a deadlock between
@@ -130,23 +168,31 @@ pub struct Options {
     pub durable: bool,
 }
 
-pub trait Sink {
-    /// Checks an existing schema (refusing, before any write, one that lacks
-    /// a needed column or a unique email), creates what is missing and
-    /// upserts the roles. Returns what happened to each role.
-    fn prepare(&mut self) -> Result<Vec<(&'static str, RoleChange)>>;
+/// Where inserted rows go, and how a duplicate of the identity is told
+/// apart from other failures.
+#[derive(Clone, Debug)]
+pub struct InsertTarget {
+    pub table: &'static str,
+    pub columns: Vec<&'static str>,
+    pub identity: &'static str,
+    /// Position of `identity` in `columns`.
+    pub identity_position: usize,
+    /// Unique indexes (or constraints) on exactly the identity column.
+    pub identity_indexes: Vec<String>,
+    /// The reason a duplicate identity is counted under.
+    pub duplicate: SkipReason,
+}
 
-    /// The roles as (id, name), in id order.
-    fn roles(&mut self) -> Result<Vec<(i64, String)>>;
-
-    /// Opens a transaction: inserts until [`Sink::commit`] are savepoints in
-    /// it. Without one, each insert commits on its own.
+/// What the seeding loop needs of a connection.
+pub trait Writer: Send {
+    /// Opens a transaction: rows inserted until [`Writer::commit`] each get
+    /// a savepoint in it. Without one, each row commits on its own.
     fn begin(&mut self) -> Result<()>;
 
-    /// Inserts one user, committing it unless a transaction is open. A
-    /// constraint failure rolls the row back and is returned as `Skipped`;
-    /// anything else is an error (and rolls back an open transaction).
-    fn insert(&mut self, user: &User) -> Result<Insert>;
+    /// Inserts `rows`, pushing one outcome per row onto `out`. A constraint
+    /// failure rolls that row back and is an outcome; anything else is an
+    /// error, which rolls back an open transaction.
+    fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()>;
 
     fn commit(&mut self) -> Result<()>;
 
@@ -155,19 +201,61 @@ pub trait Sink {
     fn finish(&mut self) -> Result<()>;
 }
 
-pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Sink>> {
+/// The primitives the schema policy is written over.
+pub trait Conn: Writer {
+    /// "SQLite", "PostgreSQL", "MySQL": for messages.
+    fn backend(&self) -> &'static str;
+
+    fn is_sqlite(&self) -> bool {
+        false
+    }
+
+    /// Each column of `table`, or None if there is no such table.
+    fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>>;
+
+    /// Names of the unique indexes or constraints on exactly `table.column`,
+    /// checked for every row.
+    fn unique_indexes(&mut self, table: &str, column: &str) -> Result<Vec<String>>;
+
+    /// Creates `table` and its indexes if missing.
+    fn create_table(&mut self, table: &TableDef) -> Result<()>;
+
+    /// `name` quoted as an identifier.
+    fn quote(&self, name: &str) -> String;
+
+    /// The `n`th (from 1) parameter placeholder.
+    fn placeholder(&self, n: usize) -> String;
+
+    /// Runs one statement; returns the rows it changed.
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+
+    /// Readies the connection for many writes (SQLite: WAL mode). Called
+    /// after every check has passed, before the first write.
+    fn start_writing(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Prepares the insert statement for `target`.
+    fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()>;
+
+    fn rollback(&mut self);
+}
+
+pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Conn>> {
     match target {
-        Target::Sqlite { path, mode } => {
-            Ok(Box::new(sqlite::SqliteSink::open(path, *mode, options)?))
-        }
+        Target::Sqlite { path, mode } => Ok(Box::new(sqlite::SqliteConn::open(
+            path, *mode, options,
+        )?)),
         #[cfg(feature = "postgres")]
-        Target::Postgres { url } => Ok(Box::new(postgres::PostgresSink::open(url, options)?)),
+        Target::Postgres { url } => Ok(Box::new(postgres::PostgresConn::open(url, options)?)),
         #[cfg(not(feature = "postgres"))]
         Target::Postgres { .. } => anyhow::bail!(
             "PostgreSQL support was not compiled in; rebuild with --features postgres"
         ),
         #[cfg(feature = "mysql")]
-        Target::Mysql { url } => Ok(Box::new(mysql::MysqlSink::open(url, options)?)),
+        Target::Mysql { url } => Ok(Box::new(mysql::MysqlConn::open(url, options)?)),
         #[cfg(not(feature = "mysql"))]
         Target::Mysql { .. } => anyhow::bail!(
             "MySQL/MariaDB support was not compiled in; rebuild with --features mysql"

@@ -1,58 +1,41 @@
-//! MySQL and MariaDB, through the synchronous `mysql` driver. The tables
-//! are those SQLAlchemy creates for flask-base's models, in the database
-//! the URL names.
+//! MySQL and MariaDB, through the synchronous `mysql` driver, in the
+//! database the URL names.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
+use chrono::{Datelike, NaiveDate, Timelike};
 use mysql::prelude::Queryable;
-use mysql::{Conn, Opts, OptsBuilder, UrlError};
+use mysql::{Opts, OptsBuilder, Params, UrlError};
 
-use super::columns::{self, Column};
+use super::columns::Column;
+use super::ddl::Dialect;
 use super::server;
-use super::{Insert, Options, ROLES, RoleChange, RoleSpec, Sink, SkipReason};
-use crate::generate::User;
+use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
+use crate::app::TableDef;
 
-/// InnoDB, for transactions and foreign keys whatever the server's default
-/// engine. The indexes are declared inline: MySQL has no CREATE INDEX IF NOT EXISTS.
-const CREATE_ROLES: &str = "CREATE TABLE IF NOT EXISTS roles (
-    id INTEGER NOT NULL AUTO_INCREMENT,
-    name VARCHAR(64),
-    `index` VARCHAR(64),
-    `default` BOOL,
-    permissions INTEGER,
-    PRIMARY KEY (id),
-    UNIQUE (name),
-    INDEX ix_roles_default (`default`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
-
-const CREATE_USERS: &str = "CREATE TABLE IF NOT EXISTS users (
-    id INTEGER NOT NULL AUTO_INCREMENT,
-    confirmed BOOL,
-    first_name VARCHAR(64),
-    last_name VARCHAR(64),
-    email VARCHAR(64),
-    password_hash VARCHAR(128),
-    role_id INTEGER,
-    PRIMARY KEY (id),
-    INDEX ix_users_first_name (first_name),
-    INDEX ix_users_last_name (last_name),
-    UNIQUE INDEX ix_users_email (email),
-    FOREIGN KEY(role_id) REFERENCES roles (id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
-
-const INSERT_USER: &str = "INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id) \
-     VALUES (?, ?, ?, ?, ?, ?)";
+/// SQLAlchemy's MySQL DDL, on InnoDB for transactions and foreign keys
+/// whatever the server's default engine. Indexes are declared inline:
+/// MySQL has no CREATE INDEX IF NOT EXISTS.
+const DIALECT: Dialect = Dialect {
+    quote: '`',
+    serial: "INTEGER NOT NULL AUTO_INCREMENT",
+    boolean: "BOOL",
+    datetime: "DATETIME",
+    inline_indexes: true,
+    table_suffix: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
 
 const COLUMNS: &str = "SELECT LOWER(column_name), is_nullable = 'NO', \
      column_default IS NOT NULL OR extra LIKE '%auto_increment%' OR extra LIKE '%generated%' \
      FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?";
 
-/// Unique indexes on exactly `users.email` (no prefix index).
-const EMAIL_INDEXES: &str = "SELECT index_name FROM information_schema.statistics \
-     WHERE table_schema = DATABASE() AND table_name = 'users' AND non_unique = 0 \
+/// Unique indexes on exactly one column (no prefix index).
+const UNIQUE_INDEXES: &str = "SELECT index_name FROM information_schema.statistics \
+     WHERE table_schema = DATABASE() AND table_name = ? AND non_unique = 0 \
      GROUP BY index_name \
-     HAVING COUNT(*) = 1 AND MAX(LOWER(column_name)) = 'email' AND MAX(sub_part) IS NULL";
+     HAVING COUNT(*) = 1 AND MAX(LOWER(column_name)) = LOWER(?) AND MAX(sub_part) IS NULL";
 
 // Server error numbers (the same in MySQL and MariaDB unless noted).
 const ER_DUP_ENTRY: u16 = 1062;
@@ -72,18 +55,17 @@ const ER_LOCK_DEADLOCK: u16 = 1213;
 const ER_ACCESS_DENIED: u16 = 1045;
 const ER_DBACCESS_DENIED: u16 = 1044;
 
-pub struct MysqlSink {
-    conn: Conn,
+pub struct MysqlConn {
+    conn: mysql::Conn,
     /// `host:port`, for messages; never the user or password.
     server: String,
     lock_timeout: Duration,
     in_transaction: bool,
-    /// Names of the unique indexes on `users(email)`, read when first needed.
-    email_indexes: Option<Vec<String>>,
+    insert: Option<(InsertTarget, String)>,
 }
 
-impl MysqlSink {
-    pub fn open(url: &str, options: &Options) -> Result<MysqlSink> {
+impl MysqlConn {
+    pub fn open(url: &str, options: &Options) -> Result<MysqlConn> {
         // The driver knows only the mysql:// scheme.
         let (what, url) = match url.strip_prefix("mariadb://") {
             Some(rest) => ("MariaDB", format!("mysql://{rest}")),
@@ -97,17 +79,17 @@ impl MysqlSink {
         };
         let timeout = opts.get_tcp_connect_timeout().or(Some(CONNECT_TIMEOUT));
         let builder = OptsBuilder::from_opts(opts).tcp_connect_timeout(timeout);
-        let conn = Conn::new(builder)
+        let conn = mysql::Conn::new(builder)
             .map_err(|err| anyhow!("cannot connect to {what} at {server}: {}", why(&err)))?;
-        let mut sink = MysqlSink {
+        let mut this = MysqlConn {
             conn,
             server,
             lock_timeout: options.busy_timeout,
             in_transaction: false,
-            email_indexes: None,
+            insert: None,
         };
-        sink.setup(options)?;
-        Ok(sink)
+        this.setup(options)?;
+        Ok(this)
     }
 
     fn setup(&mut self, options: &Options) -> Result<()> {
@@ -129,7 +111,8 @@ impl MysqlSink {
         self.conn
             .query_drop(format!(
                 "SET SESSION innodb_lock_wait_timeout = {seconds}, \
-                 SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES')"
+                 SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES'), \
+                 SESSION time_zone = '+00:00'"
             ))
             .map_err(|err| self.explain(err))?;
         if options.durable {
@@ -152,7 +135,86 @@ impl MysqlSink {
         explain(err, &self.server, self.lock_timeout)
     }
 
-    /// Each column of `table`, or None if the table does not exist.
+    fn classify(&mut self, err: mysql::Error) -> Result<Insert> {
+        let mysql::Error::MySqlError(server_err) = &err else {
+            return Err(self.explain(err));
+        };
+        let reason = match server_err.code {
+            ER_DUP_ENTRY | ER_DUP_ENTRY_WITH_KEY_NAME => {
+                let key = duplicate_key(&server_err.message).unwrap_or_default();
+                self.insert
+                    .as_ref()
+                    .filter(|(target, _)| target.identity_indexes.iter().any(|name| name == key))
+                    .map_or(SkipReason::UniqueViolation, |(target, _)| target.duplicate)
+            }
+            ER_BAD_NULL_ERROR | ER_NO_DEFAULT_FOR_FIELD => SkipReason::NotNull,
+            ER_NO_REFERENCED_ROW | ER_NO_REFERENCED_ROW_2 => SkipReason::ForeignKey,
+            ER_CHECK_CONSTRAINT_VIOLATED | ER_CONSTRAINT_FAILED => SkipReason::Check,
+            ER_SIGNAL_EXCEPTION => SkipReason::OtherConstraint,
+            _ => return Err(self.explain(err)),
+        };
+        Ok(Insert::Skipped {
+            reason,
+            detail: server_err.message.clone(),
+        })
+    }
+}
+
+impl Writer for MysqlConn {
+    fn begin(&mut self) -> Result<()> {
+        self.conn
+            .query_drop("START TRANSACTION")
+            .map_err(|err| self.explain(err))?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+        let Some((_, sql)) = &self.insert else {
+            bail!("no insert was prepared");
+        };
+        let sql = sql.clone();
+        for row in rows {
+            // A failed INSERT is rolled back as a whole statement (trigger
+            // writes included) and leaves the transaction usable, so a row
+            // needs no savepoint of its own, unlike in PostgreSQL.
+            let result = self.conn.exec_drop(&sql, params(row));
+            let outcome = match result {
+                Ok(()) => Ok(Insert::Inserted),
+                Err(err) => self.classify(err),
+            };
+            match outcome {
+                Ok(outcome) => out.push(outcome),
+                Err(err) => {
+                    self.rollback();
+                    return Err(err);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        if let Err(err) = self.conn.query_drop("COMMIT") {
+            let err = self.explain(err);
+            self.rollback();
+            return Err(err);
+        }
+        self.in_transaction = false;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.rollback();
+        Ok(())
+    }
+}
+
+impl Conn for MysqlConn {
+    fn backend(&self) -> &'static str {
+        "MySQL"
+    }
+
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>> {
         let rows: Vec<(String, bool, bool)> = self
             .conn
@@ -169,91 +231,58 @@ impl MysqlSink {
         Ok((!columns.is_empty()).then_some(columns))
     }
 
-    /// Refuses a schema seed cannot fill or cannot detect duplicates in.
-    /// Only reads: a refused database is left exactly as it was.
-    fn check_schema(&mut self) -> Result<()> {
-        for (table, required) in [
-            ("roles", columns::ROLES_COLUMNS),
-            ("users", columns::USERS_COLUMNS),
-        ] {
-            let Some(columns) = self.columns(table)? else {
-                continue;
-            };
-            columns::check_columns(table, required, &columns)?;
-            if table == "users" && self.email_indexes()?.is_empty() {
-                bail!(
-                    "users.email has no UNIQUE constraint or unique index, so duplicate emails could not be detected; refusing to seed"
-                );
-            }
+    fn unique_indexes(&mut self, table: &str, column: &str) -> Result<Vec<String>> {
+        self.conn
+            .exec(UNIQUE_INDEXES, (table, column))
+            .map_err(|err| self.explain(err))
+    }
+
+    fn create_table(&mut self, table: &TableDef) -> Result<()> {
+        for sql in DIALECT.create_table(table) {
+            self.conn
+                .query_drop(sql)
+                .map_err(|err| self.explain(err))?;
         }
         Ok(())
     }
 
-    fn email_indexes(&mut self) -> Result<&[String]> {
-        if self.email_indexes.is_none() {
-            let names: Vec<String> = self
-                .conn
-                .query(EMAIL_INDEXES)
-                .map_err(|err| self.explain(err))?;
-            self.email_indexes = Some(names);
-        }
-        Ok(self.email_indexes.as_deref().unwrap_or_default())
+    fn quote(&self, name: &str) -> String {
+        DIALECT.quote(name)
     }
 
-    fn upsert_role(&mut self, role: &RoleSpec) -> Result<RoleChange, mysql::Error> {
-        let (name, permissions, index, default) =
-            (role.name, role.permissions, role.index, role.default);
-        self.conn.exec_drop(
-            "UPDATE roles SET permissions = ?, `index` = ?, `default` = ? WHERE name = ? \
-             AND NOT (permissions <=> ? AND BINARY `index` <=> BINARY ? AND `default` <=> ?)",
-            (
-                permissions,
-                index,
-                default,
-                name,
-                permissions,
-                index,
-                default,
-            ),
-        )?;
-        if self.conn.affected_rows() > 0 {
-            return Ok(RoleChange::Updated);
-        }
-        self.conn.exec_drop(
-            "INSERT INTO roles (name, permissions, `index`, `default`) SELECT ?, ?, ?, ? FROM DUAL \
-             WHERE NOT EXISTS (SELECT 1 FROM roles WHERE name = ?)",
-            (name, permissions, index, default, name),
-        )?;
-        Ok(if self.conn.affected_rows() > 0 {
-            RoleChange::Created
-        } else {
-            RoleChange::Unchanged
-        })
+    fn placeholder(&self, _: usize) -> String {
+        "?".into()
     }
 
-    fn classify(&mut self, err: mysql::Error) -> Result<Insert> {
-        let mysql::Error::MySqlError(server_err) = &err else {
-            return Err(self.explain(err));
-        };
-        let reason = match server_err.code {
-            ER_DUP_ENTRY | ER_DUP_ENTRY_WITH_KEY_NAME => {
-                let key = duplicate_key(&server_err.message).unwrap_or_default();
-                if self.email_indexes()?.iter().any(|name| name == key) {
-                    SkipReason::DuplicateEmail
-                } else {
-                    SkipReason::UniqueViolation
-                }
-            }
-            ER_BAD_NULL_ERROR | ER_NO_DEFAULT_FOR_FIELD => SkipReason::NotNull,
-            ER_NO_REFERENCED_ROW | ER_NO_REFERENCED_ROW_2 => SkipReason::ForeignKey,
-            ER_CHECK_CONSTRAINT_VIOLATED | ER_CONSTRAINT_FAILED => SkipReason::Check,
-            ER_SIGNAL_EXCEPTION => SkipReason::OtherConstraint,
-            _ => return Err(self.explain(err)),
-        };
-        Ok(Insert::Skipped {
-            reason,
-            detail: server_err.message.clone(),
-        })
+    fn execute(&mut self, sql: &str, values: &[Value]) -> Result<u64> {
+        self.conn
+            .exec_drop(sql, params(values))
+            .map_err(|err| self.explain(err))?;
+        Ok(self.conn.affected_rows())
+    }
+
+    fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<Row>> {
+        let rows: Vec<mysql::Row> = self
+            .conn
+            .exec(sql, params(values))
+            .map_err(|err| self.explain(err))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| row.unwrap().into_iter().map(read_value).collect())
+            .collect())
+    }
+
+    fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
+        let mut sql = format!("INSERT INTO {} (", DIALECT.quote(target.table));
+        for (i, column) in target.columns.iter().enumerate() {
+            let comma = if i == 0 { "" } else { ", " };
+            let _ = write!(sql, "{comma}{}", DIALECT.quote(column));
+        }
+        sql.push_str(") VALUES (");
+        sql.push_str(&vec!["?"; target.columns.len()].join(", "));
+        sql.push(')');
+        self.insert = Some((target.clone(), sql));
+        Ok(())
     }
 
     fn rollback(&mut self) {
@@ -266,84 +295,41 @@ impl MysqlSink {
     }
 }
 
-impl Sink for MysqlSink {
-    fn prepare(&mut self) -> Result<Vec<(&'static str, RoleChange)>> {
-        self.check_schema()?;
-        // DDL commits on its own in MySQL: the tables come first, then the
-        // roles in one transaction.
-        for sql in [CREATE_ROLES, CREATE_USERS] {
-            self.conn.query_drop(sql).map_err(|err| self.explain(err))?;
-        }
-        self.email_indexes = None;
-        self.begin()?;
-        let mut changes = Vec::with_capacity(ROLES.len());
-        for role in ROLES {
-            let change = match self.upsert_role(role) {
-                Ok(change) => change,
-                Err(err) => {
-                    let err = self.explain(err);
-                    self.rollback();
-                    return Err(err).with_context(|| format!("cannot write role {}", role.name));
-                }
-            };
-            changes.push((role.name, change));
-        }
-        self.commit()?;
-        Ok(changes)
+fn params(values: &[Value]) -> Params {
+    if values.is_empty() {
+        return Params::Empty;
     }
+    Params::Positional(values.iter().map(write_value).collect())
+}
 
-    fn roles(&mut self) -> Result<Vec<(i64, String)>> {
-        self.conn
-            .query("SELECT CAST(id AS SIGNED), name FROM roles WHERE name IS NOT NULL ORDER BY id")
-            .map_err(|err| self.explain(err))
+fn write_value(value: &Value) -> mysql::Value {
+    match value {
+        Value::Null => mysql::Value::NULL,
+        Value::Bool(b) => mysql::Value::Int(i64::from(*b)),
+        Value::Int(n) => mysql::Value::Int(*n),
+        Value::Text(text) => mysql::Value::Bytes(text.as_bytes().to_vec()),
+        Value::Time(time) => mysql::Value::Date(
+            u16::try_from(time.year()).unwrap_or_default(),
+            time.month() as u8,
+            time.day() as u8,
+            time.hour() as u8,
+            time.minute() as u8,
+            time.second() as u8,
+            time.nanosecond() / 1000,
+        ),
     }
+}
 
-    fn begin(&mut self) -> Result<()> {
-        self.conn
-            .query_drop("START TRANSACTION")
-            .map_err(|err| self.explain(err))?;
-        self.in_transaction = true;
-        Ok(())
-    }
-
-    fn insert(&mut self, user: &User) -> Result<Insert> {
-        // A failed INSERT is rolled back as a whole statement (trigger
-        // writes included) and leaves the transaction usable, so a row
-        // needs no savepoint of its own, unlike in PostgreSQL.
-        let result = self.conn.exec_drop(
-            INSERT_USER,
-            (
-                user.confirmed,
-                &user.first_name,
-                &user.last_name,
-                &user.email,
-                &user.password_hash,
-                user.role_id,
-            ),
-        );
-        let outcome = match result {
-            Ok(()) => Ok(Insert::Inserted),
-            Err(err) => self.classify(err),
-        };
-        if outcome.is_err() {
-            self.rollback();
-        }
-        outcome
-    }
-
-    fn commit(&mut self) -> Result<()> {
-        if let Err(err) = self.conn.query_drop("COMMIT") {
-            let err = self.explain(err);
-            self.rollback();
-            return Err(err);
-        }
-        self.in_transaction = false;
-        Ok(())
-    }
-
-    fn finish(&mut self) -> Result<()> {
-        self.rollback();
-        Ok(())
+fn read_value(value: mysql::Value) -> Value {
+    match value {
+        mysql::Value::NULL => Value::Null,
+        mysql::Value::Int(n) => Value::Int(n),
+        mysql::Value::UInt(n) => Value::Int(i64::try_from(n).unwrap_or(i64::MAX)),
+        mysql::Value::Bytes(bytes) => Value::Text(String::from_utf8_lossy(&bytes).into_owned()),
+        mysql::Value::Date(y, mo, d, h, mi, s, us) => NaiveDate::from_ymd_opt(y.into(), mo.into(), d.into())
+            .and_then(|date| date.and_hms_micro_opt(h.into(), mi.into(), s.into(), us))
+            .map_or(Value::Null, Value::Time),
+        other => Value::Text(other.as_sql(true)),
     }
 }
 

@@ -1,68 +1,50 @@
-//! PostgreSQL, through the synchronous `postgres` driver. The tables are
-//! those SQLAlchemy creates for flask-base's models, in the connection's
-//! current schema (the first schema of `search_path`).
+//! PostgreSQL, through the synchronous `postgres` driver, in the
+//! connection's current schema (the first schema of `search_path`).
 
+use std::error::Error as StdError;
+use std::fmt::Write as _;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDateTime;
 use postgres::config::Host;
 use postgres::error::SqlState;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, NoTls, Statement};
 
-use super::columns::{self, Column};
+use super::columns::Column;
+use super::ddl::Dialect;
 use super::server;
-use super::{Insert, Options, ROLES, RoleChange, RoleSpec, Sink, SkipReason};
-use crate::generate::User;
+use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
+use crate::app::TableDef;
 
-const CREATE_SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS roles (
-    id SERIAL NOT NULL,
-    name VARCHAR(64),
-    "index" VARCHAR(64),
-    "default" BOOLEAN,
-    permissions INTEGER,
-    PRIMARY KEY (id),
-    UNIQUE (name)
-);
-CREATE INDEX IF NOT EXISTS ix_roles_default ON roles ("default");
-CREATE TABLE IF NOT EXISTS users (
-    id SERIAL NOT NULL,
-    confirmed BOOLEAN,
-    first_name VARCHAR(64),
-    last_name VARCHAR(64),
-    email VARCHAR(64),
-    password_hash VARCHAR(128),
-    role_id INTEGER,
-    PRIMARY KEY (id),
-    FOREIGN KEY(role_id) REFERENCES roles (id)
-);
-CREATE INDEX IF NOT EXISTS ix_users_first_name ON users (first_name);
-CREATE INDEX IF NOT EXISTS ix_users_last_name ON users (last_name);
-CREATE UNIQUE INDEX IF NOT EXISTS ix_users_email ON users (email);
-"#;
-
-/// The casts let the server convert to whatever integer or text type an
-/// existing table uses.
-const INSERT_USER: &str = "INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id) \
-     VALUES ($1::boolean, $2::text, $3::text, $4::text, $5::text, $6::bigint)";
+/// SQLAlchemy's PostgreSQL DDL.
+const DIALECT: Dialect = Dialect {
+    quote: '"',
+    serial: "SERIAL NOT NULL",
+    boolean: "BOOLEAN",
+    datetime: "TIMESTAMP WITHOUT TIME ZONE",
+    inline_indexes: false,
+    table_suffix: "",
+};
 
 const COLUMNS: &str = "SELECT column_name::text, is_nullable = 'NO', \
      column_default IS NOT NULL OR is_identity = 'YES' OR is_generated <> 'NEVER' \
      FROM information_schema.columns \
      WHERE table_schema = current_schema() AND table_name = $1";
 
-/// Unique indexes (and so unique constraints) on exactly `users.email`,
+/// Unique indexes (and so unique constraints) on exactly one column,
 /// checked at insert time, over every row.
-const EMAIL_INDEXES: &str = "SELECT ic.relname::text FROM pg_index i \
+const UNIQUE_INDEXES: &str = "SELECT ic.relname::text FROM pg_index i \
      JOIN pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_class t ON t.oid = i.indrelid \
      JOIN pg_namespace n ON n.oid = t.relnamespace \
      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] \
-     WHERE n.nspname = current_schema() AND t.relname = 'users' \
+     WHERE n.nspname = current_schema() AND t.relname = $1 \
      AND i.indisunique AND i.indimmediate AND i.indnkeyatts = 1 \
-     AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = 'email'";
+     AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = $2";
 
-pub struct PostgresSink {
+pub struct PostgresConn {
     client: Client,
     /// `host:port`, for messages; never the user or password.
     server: String,
@@ -70,13 +52,11 @@ pub struct PostgresSink {
     in_transaction: bool,
     /// A row savepoint is open in the transaction.
     savepoint: bool,
-    insert: Option<Statement>,
-    /// Names of the unique indexes on `users(email)`, read when first needed.
-    email_indexes: Option<Vec<String>>,
+    insert: Option<(InsertTarget, Statement)>,
 }
 
-impl PostgresSink {
-    pub fn open(url: &str, options: &Options) -> Result<PostgresSink> {
+impl PostgresConn {
+    pub fn open(url: &str, options: &Options) -> Result<PostgresConn> {
         let mut config: Config = url
             .parse()
             .map_err(|err| anyhow!("invalid PostgreSQL URL: {err}"))?;
@@ -87,32 +67,159 @@ impl PostgresSink {
         let client = config
             .connect(NoTls)
             .map_err(|err| anyhow!("cannot connect to PostgreSQL at {server}: {}", why(&err)))?;
-        let mut sink = PostgresSink {
+        let mut conn = PostgresConn {
             client,
             server,
             lock_timeout: options.busy_timeout,
             in_transaction: false,
             savepoint: false,
             insert: None,
-            email_indexes: None,
         };
         // lock_timeout 0 would mean "wait forever"; SQLite's 0 means "don't wait".
         let millis = options.busy_timeout.as_millis().clamp(1, i32::MAX as u128);
-        let mut setup = format!("SET lock_timeout = {millis}");
+        // Timestamps are written as naive UTC, as the apps write them.
+        let mut setup = format!("SET lock_timeout = {millis}; SET TIME ZONE 'UTC'");
         if options.durable {
             setup.push_str("; SET synchronous_commit = on");
         }
-        sink.client
+        conn.client
             .batch_execute(&setup)
-            .map_err(|err| sink.explain(err))?;
-        Ok(sink)
+            .map_err(|err| conn.explain(err))?;
+        conn.check_search_path()?;
+        Ok(conn)
     }
 
     fn explain(&self, err: postgres::Error) -> anyhow::Error {
         explain(err, &self.server, self.lock_timeout)
     }
 
-    /// Each column of `table`, or None if the table does not exist.
+    fn check_search_path(&mut self) -> Result<()> {
+        let schema: Option<String> = self
+            .client
+            .query_one("SELECT current_schema()::text", &[])
+            .and_then(|row| row.try_get(0))
+            .map_err(|err| self.explain(err))?;
+        if schema.is_none() {
+            bail!(
+                "no schema of the search_path exists on PostgreSQL at {}; create one or set search_path in the URL (options=-csearch_path%3DNAME)",
+                self.server
+            );
+        }
+        Ok(())
+    }
+
+    fn classify(&mut self, err: postgres::Error) -> Result<Insert> {
+        let Some(db) = err.as_db_error() else {
+            return Err(self.explain(err));
+        };
+        let code = db.code().clone();
+        let detail = match db.detail() {
+            Some(detail) => format!("{}: {detail}", db.message()),
+            None => db.message().to_owned(),
+        };
+        let reason = if code == SqlState::UNIQUE_VIOLATION {
+            let identity = self.insert.as_ref().and_then(|(target, _)| {
+                db.constraint()
+                    .filter(|name| target.identity_indexes.iter().any(|i| i == name))
+                    .map(|_| target.duplicate)
+            });
+            identity.unwrap_or(SkipReason::UniqueViolation)
+        } else if code == SqlState::NOT_NULL_VIOLATION {
+            SkipReason::NotNull
+        } else if code == SqlState::CHECK_VIOLATION {
+            SkipReason::Check
+        } else if code == SqlState::FOREIGN_KEY_VIOLATION {
+            SkipReason::ForeignKey
+        } else if code.code().starts_with("23") || code == SqlState::RAISE_EXCEPTION {
+            // Class 23 (e.g. an exclusion constraint), or a trigger's RAISE.
+            SkipReason::OtherConstraint
+        } else {
+            return Err(self.explain(err));
+        };
+        Ok(Insert::Skipped { reason, detail })
+    }
+
+    fn insert_one(&mut self, statement: &Statement, row: &Row) -> Result<Insert> {
+        if self.in_transaction {
+            // A failed statement aborts the whole transaction in PostgreSQL:
+            // each row gets a savepoint to roll back to. Releasing the last
+            // row's savepoint and opening this one costs one round trip.
+            let sql = if self.savepoint {
+                "RELEASE SAVEPOINT row; SAVEPOINT row"
+            } else {
+                "SAVEPOINT row"
+            };
+            if let Err(err) = self.client.batch_execute(sql) {
+                let err = self.explain(err);
+                self.rollback();
+                return Err(err);
+            }
+            self.savepoint = true;
+        }
+        let params: Vec<&(dyn ToSql + Sync)> =
+            row.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        let Err(err) = self.client.execute(statement, &params) else {
+            return Ok(Insert::Inserted);
+        };
+        if self.in_transaction
+            && let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row")
+        {
+            let undo = self.explain(undo);
+            self.rollback();
+            return Err(undo);
+        }
+        let outcome = self.classify(err);
+        if outcome.is_err() {
+            self.rollback();
+        }
+        outcome
+    }
+}
+
+impl Writer for PostgresConn {
+    fn begin(&mut self) -> Result<()> {
+        self.client
+            .batch_execute("BEGIN")
+            .map_err(|err| self.explain(err))?;
+        self.in_transaction = true;
+        self.savepoint = false;
+        Ok(())
+    }
+
+    fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+        let Some((_, statement)) = &self.insert else {
+            bail!("no insert was prepared");
+        };
+        let statement = statement.clone();
+        for row in rows {
+            let outcome = self.insert_one(&statement, row)?;
+            out.push(outcome);
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        if let Err(err) = self.client.batch_execute("COMMIT") {
+            let err = self.explain(err);
+            self.rollback();
+            return Err(err);
+        }
+        self.in_transaction = false;
+        self.savepoint = false;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.rollback();
+        Ok(())
+    }
+}
+
+impl Conn for PostgresConn {
+    fn backend(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>> {
         let rows = self
             .client
@@ -132,124 +239,75 @@ impl PostgresSink {
         Ok((!columns.is_empty()).then_some(columns))
     }
 
-    /// Refuses a schema seed cannot fill or cannot detect duplicates in.
-    /// Only reads: a refused database is left exactly as it was.
-    fn check_schema(&mut self) -> Result<()> {
-        let schema: Option<String> = self
+    fn unique_indexes(&mut self, table: &str, column: &str) -> Result<Vec<String>> {
+        let rows = self
             .client
-            .query_one("SELECT current_schema()::text", &[])
-            .and_then(|row| row.try_get(0))
+            .query(UNIQUE_INDEXES, &[&table, &column])
             .map_err(|err| self.explain(err))?;
-        if schema.is_none() {
-            bail!(
-                "no schema of the search_path exists on PostgreSQL at {}; create one or set search_path in the URL (options=-csearch_path%3DNAME)",
-                self.server
-            );
-        }
-        for (table, required) in [
-            ("roles", columns::ROLES_COLUMNS),
-            ("users", columns::USERS_COLUMNS),
-        ] {
-            let Some(columns) = self.columns(table)? else {
-                continue;
-            };
-            columns::check_columns(table, required, &columns)?;
-            if table == "users" && self.email_indexes()?.is_empty() {
-                bail!(
-                    "users.email has no UNIQUE constraint or unique index, so duplicate emails could not be detected; refusing to seed"
-                );
-            }
-        }
-        Ok(())
+        rows.iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(|err| self.explain(err))
     }
 
-    fn email_indexes(&mut self) -> Result<&[String]> {
-        if self.email_indexes.is_none() {
-            let rows = self
-                .client
-                .query(EMAIL_INDEXES, &[])
-                .map_err(|err| self.explain(err))?;
-            let names = rows
-                .iter()
-                .map(|row| row.try_get(0))
-                .collect::<Result<Vec<String>, _>>()
-                .map_err(|err| self.explain(err))?;
-            self.email_indexes = Some(names);
-        }
-        Ok(self.email_indexes.as_deref().unwrap_or_default())
+    fn create_table(&mut self, table: &TableDef) -> Result<()> {
+        let sql = DIALECT.create_table(table).join(";\n");
+        self.client
+            .batch_execute(&sql)
+            .map_err(|err| self.explain(err))
     }
 
-    fn upsert_role(&mut self, role: &RoleSpec) -> Result<RoleChange, postgres::Error> {
-        let permissions = i32::try_from(role.permissions).unwrap_or(i32::MAX);
-        let values: [&(dyn postgres::types::ToSql + Sync); 4] =
-            [&role.name, &permissions, &role.index, &role.default];
-        let updated = self.client.execute(
-            "UPDATE roles SET permissions = $2::integer, \"index\" = $3::text, \"default\" = $4::boolean \
-             WHERE name = $1::text AND (permissions IS DISTINCT FROM $2::integer \
-             OR \"index\" IS DISTINCT FROM $3::text OR \"default\" IS DISTINCT FROM $4::boolean)",
-            &values,
-        )?;
-        if updated > 0 {
-            return Ok(RoleChange::Updated);
-        }
-        let created = self.client.execute(
-            "INSERT INTO roles (name, permissions, \"index\", \"default\") \
-             SELECT $1::text, $2::integer, $3::text, $4::boolean \
-             WHERE NOT EXISTS (SELECT 1 FROM roles WHERE name = $1::text)",
-            &values,
-        )?;
-        Ok(if created > 0 {
-            RoleChange::Created
-        } else {
-            RoleChange::Unchanged
-        })
+    fn quote(&self, name: &str) -> String {
+        DIALECT.quote(name)
     }
 
-    fn insert_statement(&mut self) -> Result<Statement> {
-        if let Some(statement) = &self.insert {
-            return Ok(statement.clone());
+    fn placeholder(&self, n: usize) -> String {
+        format!("${n}")
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        let params: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        self.client
+            .execute(sql, &params)
+            .map_err(|err| self.explain(err))
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let params: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        let rows = self
+            .client
+            .query(sql, &params)
+            .map_err(|err| self.explain(err))?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| read_value(row, i))
+                    .collect::<Result<Row, postgres::Error>>()
+            })
+            .collect::<Result<Vec<Row>, _>>()
+            .map_err(|err| self.explain(err))
+    }
+
+    fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
+        let mut sql = format!("INSERT INTO {} (", DIALECT.quote(target.table));
+        for (i, column) in target.columns.iter().enumerate() {
+            let comma = if i == 0 { "" } else { ", " };
+            let _ = write!(sql, "{comma}{}", DIALECT.quote(column));
         }
+        sql.push_str(") VALUES (");
+        for i in 1..=target.columns.len() {
+            let comma = if i == 1 { "" } else { ", " };
+            let _ = write!(sql, "{comma}${i}");
+        }
+        sql.push(')');
         let statement = self
             .client
-            .prepare(INSERT_USER)
+            .prepare(&sql)
             .map_err(|err| self.explain(err))?;
-        self.insert = Some(statement.clone());
-        Ok(statement)
-    }
-
-    fn classify(&mut self, err: postgres::Error) -> Result<Insert> {
-        let Some(db) = err.as_db_error() else {
-            return Err(self.explain(err));
-        };
-        let code = db.code().clone();
-        let constraint = db.constraint().map(str::to_owned);
-        let detail = match db.detail() {
-            Some(detail) => format!("{}: {detail}", db.message()),
-            None => db.message().to_owned(),
-        };
-        let reason = if code == SqlState::UNIQUE_VIOLATION {
-            let is_email = match &constraint {
-                Some(name) => self.email_indexes()?.contains(name),
-                None => false,
-            };
-            if is_email {
-                SkipReason::DuplicateEmail
-            } else {
-                SkipReason::UniqueViolation
-            }
-        } else if code == SqlState::NOT_NULL_VIOLATION {
-            SkipReason::NotNull
-        } else if code == SqlState::CHECK_VIOLATION {
-            SkipReason::Check
-        } else if code == SqlState::FOREIGN_KEY_VIOLATION {
-            SkipReason::ForeignKey
-        } else if code.code().starts_with("23") || code == SqlState::RAISE_EXCEPTION {
-            // Class 23 (e.g. an exclusion constraint), or a trigger's RAISE.
-            SkipReason::OtherConstraint
-        } else {
-            return Err(self.explain(err));
-        };
-        Ok(Insert::Skipped { reason, detail })
+        self.insert = Some((target.clone(), statement));
+        Ok(())
     }
 
     fn rollback(&mut self) {
@@ -263,126 +321,62 @@ impl PostgresSink {
     }
 }
 
-impl Sink for PostgresSink {
-    fn prepare(&mut self) -> Result<Vec<(&'static str, RoleChange)>> {
-        self.check_schema()?;
-        self.client
-            .batch_execute("BEGIN")
-            .map_err(|err| self.explain(err))?;
-        self.in_transaction = true;
-        let result = (|| {
-            self.client
-                .batch_execute(CREATE_SCHEMA)
-                .map_err(|err| self.explain(err))?;
-            let mut changes = Vec::with_capacity(ROLES.len());
-            for role in ROLES {
-                let change = self
-                    .upsert_role(role)
-                    .map_err(|err| self.explain(err))
-                    .with_context(|| format!("cannot write role {}", role.name))?;
-                changes.push((role.name, change));
-            }
-            self.commit()?;
-            Ok(changes)
-        })();
-        if result.is_err() {
-            self.rollback();
+/// A column of a result row as a [`Value`], by its PostgreSQL type.
+fn read_value(row: &postgres::Row, i: usize) -> Result<Value, postgres::Error> {
+    let ty = row.columns()[i].type_().clone();
+    Ok(match ty {
+        Type::BOOL => row.try_get::<_, Option<bool>>(i)?.map(Value::Bool),
+        Type::INT2 => row
+            .try_get::<_, Option<i16>>(i)?
+            .map(|n| Value::Int(n.into())),
+        Type::INT4 => row
+            .try_get::<_, Option<i32>>(i)?
+            .map(|n| Value::Int(n.into())),
+        Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::Int),
+        Type::TIMESTAMP => row.try_get::<_, Option<NaiveDateTime>>(i)?.map(Value::Time),
+        Type::TIMESTAMPTZ => row
+            .try_get::<_, Option<chrono::DateTime<chrono::Utc>>>(i)?
+            .map(|t| Value::Time(t.naive_utc())),
+        _ => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
+    }
+    .unwrap_or(Value::Null))
+}
+
+/// A value is sent as whatever type the server expects for its parameter,
+/// so one [`Value`] fits an `integer`, `bigint` or `smallint` column alike.
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Bool(b) => match *ty {
+                Type::INT2 => i16::from(*b).to_sql(ty, out),
+                Type::INT4 => i32::from(*b).to_sql(ty, out),
+                Type::INT8 => i64::from(*b).to_sql(ty, out),
+                _ => b.to_sql(ty, out),
+            },
+            Value::Int(n) => match *ty {
+                Type::INT2 => i16::try_from(*n)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
+                Type::BOOL => (*n != 0).to_sql(ty, out),
+                _ => n.to_sql(ty, out),
+            },
+            Value::Text(text) => text.as_str().to_sql(ty, out),
+            Value::Time(time) => match *ty {
+                Type::TIMESTAMPTZ => time.and_utc().to_sql(ty, out),
+                _ => time.to_sql(ty, out),
+            },
         }
-        // The index list read before creating the tables may be stale.
-        self.email_indexes = None;
-        result
     }
 
-    fn roles(&mut self) -> Result<Vec<(i64, String)>> {
-        let rows = self
-            .client
-            .query(
-                "SELECT id::bigint, name::text FROM roles WHERE name IS NOT NULL ORDER BY id",
-                &[],
-            )
-            .map_err(|err| self.explain(err))?;
-        rows.iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-            .collect::<Result<Vec<_>, postgres::Error>>()
-            .map_err(|err| self.explain(err))
+    fn accepts(_: &Type) -> bool {
+        true
     }
 
-    fn begin(&mut self) -> Result<()> {
-        self.client
-            .batch_execute("BEGIN")
-            .map_err(|err| self.explain(err))?;
-        self.in_transaction = true;
-        self.savepoint = false;
-        Ok(())
-    }
-
-    fn insert(&mut self, user: &User) -> Result<Insert> {
-        let statement = match self.insert_statement() {
-            Ok(statement) => statement,
-            Err(err) => {
-                self.rollback();
-                return Err(err);
-            }
-        };
-        if self.in_transaction {
-            // A failed statement aborts the whole transaction in PostgreSQL:
-            // each row gets a savepoint to roll back to. Releasing the last
-            // row's savepoint and opening this one costs one round trip.
-            let sql = if self.savepoint {
-                "RELEASE SAVEPOINT row; SAVEPOINT row"
-            } else {
-                "SAVEPOINT row"
-            };
-            if let Err(err) = self.client.batch_execute(sql) {
-                let err = self.explain(err);
-                self.rollback();
-                return Err(err);
-            }
-            self.savepoint = true;
-        }
-        let result = self.client.execute(
-            &statement,
-            &[
-                &user.confirmed,
-                &user.first_name,
-                &user.last_name,
-                &user.email,
-                &user.password_hash,
-                &user.role_id,
-            ],
-        );
-        let Err(err) = result else {
-            return Ok(Insert::Inserted);
-        };
-        if self.in_transaction
-            && let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row")
-        {
-            let undo = self.explain(undo);
-            self.rollback();
-            return Err(undo);
-        }
-        let outcome = self.classify(err);
-        if outcome.is_err() {
-            self.rollback();
-        }
-        outcome
-    }
-
-    fn commit(&mut self) -> Result<()> {
-        if let Err(err) = self.client.batch_execute("COMMIT") {
-            let err = self.explain(err);
-            self.rollback();
-            return Err(err);
-        }
-        self.in_transaction = false;
-        self.savepoint = false;
-        Ok(())
-    }
-
-    fn finish(&mut self) -> Result<()> {
-        self.rollback();
-        Ok(())
-    }
+    to_sql_checked!();
 }
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

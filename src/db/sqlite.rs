@@ -1,47 +1,29 @@
-//! The embedded default: one SQLite file, schema compatible with flask-base.
+//! The embedded default: one SQLite file.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior, ffi, params};
+use anyhow::{Result, anyhow, bail};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, ffi, params_from_iter};
 
-use super::columns::{self, Column, ROLES_COLUMNS, USERS_COLUMNS};
-use super::{Insert, Options, ROLES, RoleChange, Sink, SkipReason, SqliteMode};
-use crate::generate::User;
+use super::columns::Column;
+use super::ddl::Dialect;
+use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, SqliteMode, Value, Writer};
+use crate::app::TableDef;
 
-/// The tables as SQLAlchemy creates them for flask-base's models.
-const CREATE_SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS roles (
-    id INTEGER NOT NULL,
-    name VARCHAR(64),
-    "index" VARCHAR(64),
-    "default" BOOLEAN,
-    permissions INTEGER,
-    PRIMARY KEY (id),
-    UNIQUE (name)
-);
-CREATE INDEX IF NOT EXISTS ix_roles_default ON roles ("default");
-CREATE TABLE IF NOT EXISTS users (
-    id INTEGER NOT NULL,
-    confirmed BOOLEAN,
-    first_name VARCHAR(64),
-    last_name VARCHAR(64),
-    email VARCHAR(64),
-    password_hash VARCHAR(128),
-    role_id INTEGER,
-    PRIMARY KEY (id),
-    FOREIGN KEY(role_id) REFERENCES roles (id)
-);
-CREATE INDEX IF NOT EXISTS ix_users_first_name ON users (first_name);
-CREATE INDEX IF NOT EXISTS ix_users_last_name ON users (last_name);
-CREATE UNIQUE INDEX IF NOT EXISTS ix_users_email ON users (email);
-"#;
+/// SQLAlchemy's SQLite DDL.
+const DIALECT: Dialect = Dialect {
+    quote: '"',
+    serial: "INTEGER NOT NULL",
+    boolean: "BOOLEAN",
+    datetime: "DATETIME",
+    inline_indexes: false,
+    table_suffix: "",
+};
 
-const INSERT_USER: &str = "INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-pub struct SqliteSink {
+pub struct SqliteConn {
     conn: Connection,
     path: PathBuf,
     busy_timeout: Duration,
@@ -49,10 +31,12 @@ pub struct SqliteSink {
     in_transaction: bool,
     /// The journal mode to restore when done, if seeding switched to WAL.
     restore_journal_mode: Option<String>,
+    /// The insert statement and the lookup that confirms a duplicate.
+    target: Option<(InsertTarget, String, String)>,
 }
 
-impl SqliteSink {
-    pub fn open(path: &Path, mode: SqliteMode, options: &Options) -> Result<SqliteSink> {
+impl SqliteConn {
+    pub fn open(path: &Path, mode: SqliteMode, options: &Options) -> Result<SqliteConn> {
         check_path(path, mode)?;
         let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
             | match mode {
@@ -64,13 +48,14 @@ impl SqliteSink {
             };
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|err| explain(err, path, options.busy_timeout))?;
-        let sink = SqliteSink {
+        let sink = SqliteConn {
             conn,
             path: path.to_owned(),
             busy_timeout: options.busy_timeout,
             durable: options.durable,
             in_transaction: false,
             restore_journal_mode: None,
+            target: None,
         };
         sink.conn
             .busy_timeout(options.busy_timeout)
@@ -89,63 +74,6 @@ impl SqliteSink {
 
     fn explain(&self, err: rusqlite::Error) -> anyhow::Error {
         explain(err, &self.path, self.busy_timeout)
-    }
-
-    /// Each column of `table`, or None if the table does not exist. An
-    /// INTEGER PRIMARY KEY is the rowid, which SQLite fills: a default.
-    fn columns(&self, table: &str) -> Result<Option<Vec<Column>>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT name, \"notnull\", dflt_value IS NOT NULL \
-                 OR (pk = 1 AND upper(type) = 'INTEGER' \
-                     AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1) \
-                 FROM pragma_table_info(?1)",
-            )
-            .map_err(|err| self.explain(err))?;
-        let columns = stmt
-            .query_map([table], |row| {
-                Ok(Column {
-                    name: row.get::<_, String>(0)?.to_ascii_lowercase(),
-                    not_null: row.get(1)?,
-                    has_default: row.get(2)?,
-                })
-            })
-            .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
-            .map_err(|err| self.explain(err))?;
-        Ok((!columns.is_empty()).then_some(columns))
-    }
-
-    /// Refuses a schema seed cannot fill or cannot detect duplicates in.
-    /// Only reads: a refused file is left exactly as it was.
-    fn check_schema(&self) -> Result<()> {
-        for (table, required) in [("roles", ROLES_COLUMNS), ("users", USERS_COLUMNS)] {
-            let Some(columns) = self.columns(table)? else {
-                continue;
-            };
-            columns::check_columns(table, required, &columns)
-                .map_err(|err| anyhow!("{err} ({})", self.path.display()))?;
-            if table == "users" && !self.email_is_unique()? {
-                bail!(
-                    "users.email has no UNIQUE constraint or unique index, so duplicate emails could not be detected; refusing to seed {}",
-                    self.path.display()
-                );
-            }
-        }
-        Ok(())
-    }
-
-    fn email_is_unique(&self) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pragma_index_list('users') AS l \
-                 WHERE l.\"unique\" = 1 \
-                 AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 \
-                 AND (SELECT lower(name) FROM pragma_index_info(l.name)) = 'email')",
-                [],
-                |row| row.get(0),
-            )
-            .map_err(|err| self.explain(err))
     }
 
     /// WAL lets each commit append to one log instead of rewriting the
@@ -189,34 +117,12 @@ impl SqliteSink {
             .map_err(|err| self.explain(err))
     }
 
-    fn upsert_role(&self, role: &super::RoleSpec) -> rusqlite::Result<RoleChange> {
-        let values = params![role.name, role.permissions, role.index, role.default];
-        let updated = self.conn.execute(
-            "UPDATE roles SET permissions = ?2, \"index\" = ?3, \"default\" = ?4 WHERE name = ?1 \
-             AND (permissions IS NOT ?2 OR \"index\" IS NOT ?3 OR \"default\" IS NOT ?4)",
-            values,
-        )?;
-        if updated > 0 {
-            return Ok(RoleChange::Updated);
-        }
-        let created = self.conn.execute(
-            "INSERT INTO roles (name, permissions, \"index\", \"default\") SELECT ?1, ?2, ?3, ?4 \
-             WHERE NOT EXISTS (SELECT 1 FROM roles WHERE name = ?1)",
-            values,
-        )?;
-        Ok(if created > 0 {
-            RoleChange::Created
-        } else {
-            RoleChange::Unchanged
-        })
-    }
-
     fn run_cached(&self, sql: &str) -> rusqlite::Result<()> {
         self.conn.prepare_cached(sql)?.execute([])?;
         Ok(())
     }
 
-    fn classify(&self, err: rusqlite::Error, user: &User) -> Result<Insert> {
+    fn classify(&self, err: rusqlite::Error, row: &Row) -> Result<Insert> {
         let rusqlite::Error::SqliteFailure(code, message) = &err else {
             return Err(self.explain(err));
         };
@@ -224,12 +130,11 @@ impl SqliteSink {
             return Err(self.explain(err));
         }
         let reason = match code.extended_code {
-            ffi::SQLITE_CONSTRAINT_UNIQUE if self.email_exists(&user.email)? => {
-                SkipReason::DuplicateEmail
-            }
-            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-                SkipReason::UniqueViolation
-            }
+            ffi::SQLITE_CONSTRAINT_UNIQUE => match self.identity_exists(row)? {
+                Some(duplicate) => duplicate,
+                None => SkipReason::UniqueViolation,
+            },
+            ffi::SQLITE_CONSTRAINT_PRIMARYKEY => SkipReason::UniqueViolation,
             ffi::SQLITE_CONSTRAINT_NOTNULL => SkipReason::NotNull,
             ffi::SQLITE_CONSTRAINT_CHECK => SkipReason::Check,
             ffi::SQLITE_CONSTRAINT_FOREIGNKEY => SkipReason::ForeignKey,
@@ -239,95 +144,38 @@ impl SqliteSink {
         Ok(Insert::Skipped { reason, detail })
     }
 
-    fn email_exists(&self, email: &str) -> Result<bool> {
-        self.conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM users WHERE email = ?1)")
-            .and_then(|mut stmt| stmt.query_row([email], |row| row.get(0)))
-            .map_err(|err| self.explain(err))
-    }
-
-    fn rollback(&mut self) {
-        if self.in_transaction {
-            self.in_transaction = false;
-            // Nothing more to do if it fails: SQLite rolls back on close.
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
-    }
-}
-
-impl Sink for SqliteSink {
-    fn prepare(&mut self) -> Result<Vec<(&'static str, RoleChange)>> {
-        self.check_schema()?;
-        // Switching to WAL takes the write lock without waiting for it (a
-        // second seeder starting at the same moment would fail at once):
-        // wait here as SQLite waits for any other lock.
-        let deadline = Instant::now() + self.busy_timeout;
-        loop {
-            match self.use_wal() {
-                Err(err) if err.is::<Locked>() && Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                other => break other?,
-            }
-        }
-        // IMMEDIATE: a deferred transaction would read the schema first and
-        // then fail at once, without waiting, when another seeder writes.
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|err| self.explain(err))?;
-        self.conn
-            .execute_batch(CREATE_SCHEMA)
-            .map_err(|err| self.explain(err))?;
-        let mut changes = Vec::with_capacity(ROLES.len());
-        for role in ROLES {
-            let change = self
-                .upsert_role(role)
-                .map_err(|err| self.explain(err))
-                .with_context(|| format!("cannot write role {}", role.name))?;
-            changes.push((role.name, change));
-        }
-        tx.commit().map_err(|err| self.explain(err))?;
-        Ok(changes)
-    }
-
-    fn roles(&mut self) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self
+    /// The duplicate reason if the row's identity is already in the table.
+    fn identity_exists(&self, row: &Row) -> Result<Option<SkipReason>> {
+        let Some((target, _, lookup)) = &self.target else {
+            return Ok(None);
+        };
+        let value = &row[target.identity_position];
+        let exists: bool = self
             .conn
-            .prepare("SELECT id, name FROM roles WHERE name IS NOT NULL ORDER BY id")
+            .prepare_cached(lookup)
+            .and_then(|mut stmt| stmt.query_row([value], |r| r.get(0)))
             .map_err(|err| self.explain(err))?;
-        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-            .and_then(Iterator::collect)
-            .map_err(|err| self.explain(err))
+        Ok(exists.then_some(target.duplicate))
     }
 
-    fn begin(&mut self) -> Result<()> {
-        // IMMEDIATE takes the write lock now, waiting out other writers
-        // with the busy timeout instead of failing at the first write.
-        self.run_cached("BEGIN IMMEDIATE")
-            .map_err(|err| self.explain(err))?;
-        self.in_transaction = true;
-        Ok(())
-    }
-
-    fn insert(&mut self, user: &User) -> Result<Insert> {
+    fn insert_one(&mut self, row: &Row) -> Result<Insert> {
+        let Some((_, sql, _)) = &self.target else {
+            bail!("no insert was prepared");
+        };
         if self.in_transaction
             && let Err(err) = self.run_cached("SAVEPOINT row")
         {
-            self.rollback();
-            return Err(self.explain(err));
+            let err = self.explain(err);
+            Conn::rollback(self);
+            return Err(err);
         }
-        let result = self.conn.prepare_cached(INSERT_USER).and_then(|mut stmt| {
-            stmt.execute(params![
-                user.confirmed,
-                user.first_name,
-                user.last_name,
-                user.email,
-                user.password_hash,
-                user.role_id
-            ])
-        });
+        let result = self
+            .conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.execute(params_from_iter(row.iter())));
         let outcome = match result {
             Ok(_) => Ok(Insert::Inserted),
-            Err(err) => self.classify(err, user),
+            Err(err) => self.classify(err, row),
         };
         if self.in_transaction {
             let end = match outcome {
@@ -337,27 +185,48 @@ impl Sink for SqliteSink {
                     .and_then(|()| self.run_cached("RELEASE row")),
             };
             if let Err(err) = end {
-                self.rollback();
-                return Err(self.explain(err));
+                let err = self.explain(err);
+                Conn::rollback(self);
+                return Err(err);
             }
             if outcome.is_err() {
-                self.rollback();
+                Conn::rollback(self);
             }
         }
         outcome
     }
+}
+
+impl Writer for SqliteConn {
+    fn begin(&mut self) -> Result<()> {
+        // IMMEDIATE takes the write lock now, waiting out other writers
+        // with the busy timeout instead of failing at the first write.
+        self.run_cached("BEGIN IMMEDIATE")
+            .map_err(|err| self.explain(err))?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+        for row in rows {
+            let outcome = self.insert_one(row)?;
+            out.push(outcome);
+        }
+        Ok(())
+    }
 
     fn commit(&mut self) -> Result<()> {
         if let Err(err) = self.run_cached("COMMIT") {
-            self.rollback();
-            return Err(self.explain(err));
+            let err = self.explain(err);
+            Conn::rollback(self);
+            return Err(err);
         }
         self.in_transaction = false;
         Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
-        self.rollback();
+        Conn::rollback(self);
         let Some(mode) = self.restore_journal_mode.take() else {
             return Ok(());
         };
@@ -382,6 +251,168 @@ impl Sink for SqliteSink {
             Err(err) if !is_busy(&err) => Err(self.explain(err)),
             _ => Ok(()),
         }
+    }
+}
+
+impl Conn for SqliteConn {
+    fn backend(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn is_sqlite(&self) -> bool {
+        true
+    }
+
+    /// An INTEGER PRIMARY KEY is the rowid, which SQLite fills: a default.
+    fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, \"notnull\", dflt_value IS NOT NULL \
+                 OR (pk = 1 AND upper(type) = 'INTEGER' \
+                     AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1) \
+                 FROM pragma_table_info(?1)",
+            )
+            .map_err(|err| self.explain(err))?;
+        let columns = stmt
+            .query_map([table], |row| {
+                Ok(Column {
+                    name: row.get::<_, String>(0)?.to_ascii_lowercase(),
+                    not_null: row.get(1)?,
+                    has_default: row.get(2)?,
+                })
+            })
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+            .map_err(|err| self.explain(err))?;
+        Ok((!columns.is_empty()).then_some(columns))
+    }
+
+    fn unique_indexes(&mut self, table: &str, column: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT l.name FROM pragma_index_list(?1) AS l \
+                 WHERE l.\"unique\" = 1 AND l.partial = 0 \
+                 AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 \
+                 AND (SELECT lower(name) FROM pragma_index_info(l.name)) = lower(?2)",
+            )
+            .map_err(|err| self.explain(err))?;
+        stmt.query_map([table, column], |row| row.get(0))
+            .and_then(Iterator::collect)
+            .map_err(|err| self.explain(err))
+    }
+
+    fn create_table(&mut self, table: &TableDef) -> Result<()> {
+        for sql in DIALECT.create_table(table) {
+            self.conn
+                .execute_batch(&sql)
+                .map_err(|err| self.explain(err))?;
+        }
+        Ok(())
+    }
+
+    fn quote(&self, name: &str) -> String {
+        DIALECT.quote(name)
+    }
+
+    fn placeholder(&self, n: usize) -> String {
+        format!("?{n}")
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        let changed = self
+            .conn
+            .execute(sql, params_from_iter(params.iter()))
+            .map_err(|err| self.explain(err))?;
+        Ok(changed as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut stmt = self.conn.prepare(sql).map_err(|err| self.explain(err))?;
+        let width = stmt.column_count();
+        stmt.query_map(params_from_iter(params.iter()), |row| {
+            (0..width)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        ValueRef::Null => Value::Null,
+                        ValueRef::Integer(i) => Value::Int(i),
+                        ValueRef::Real(f) => Value::Text(f.to_string()),
+                        ValueRef::Text(t) | ValueRef::Blob(t) => {
+                            Value::Text(String::from_utf8_lossy(t).into_owned())
+                        }
+                    })
+                })
+                .collect()
+        })
+        .and_then(Iterator::collect)
+        .map_err(|err| self.explain(err))
+    }
+
+    fn start_writing(&mut self) -> Result<()> {
+        // Switching to WAL takes the write lock without waiting for it (a
+        // second seeder starting at the same moment would fail at once):
+        // wait here as SQLite waits for any other lock.
+        let deadline = Instant::now() + self.busy_timeout;
+        loop {
+            match self.use_wal() {
+                Err(err) if err.is::<Locked>() && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other,
+            }
+        }
+    }
+
+    fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
+        let mut sql = format!("INSERT INTO {} (", DIALECT.quote(target.table));
+        for (i, column) in target.columns.iter().enumerate() {
+            let comma = if i == 0 { "" } else { ", " };
+            let _ = write!(sql, "{comma}{}", DIALECT.quote(column));
+        }
+        sql.push_str(") VALUES (");
+        for i in 1..=target.columns.len() {
+            let comma = if i == 1 { "" } else { ", " };
+            let _ = write!(sql, "{comma}?{i}");
+        }
+        sql.push(')');
+        let lookup = format!(
+            "SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)",
+            DIALECT.quote(target.table),
+            DIALECT.quote(target.identity)
+        );
+        self.target = Some((target.clone(), sql, lookup));
+        Ok(())
+    }
+
+    fn rollback(&mut self) {
+        if self.in_transaction {
+            self.in_transaction = false;
+            // Nothing more to do if it fails: SQLite rolls back on close.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(*b))),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            // As SQLAlchemy, Django and Rails write them: text, naive UTC.
+            Value::Time(time) => ToSqlOutput::from(sqlite_time(time)),
+        })
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, with `.ffffff` when there are microseconds.
+pub fn sqlite_time(time: &chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    if time.nanosecond() == 0 {
+        time.format("%Y-%m-%d %H:%M:%S").to_string()
+    } else {
+        time.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
     }
 }
 

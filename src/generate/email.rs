@@ -31,6 +31,23 @@ pub fn write(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
     let pattern = rng.random_range(0..100u32);
     let number = rng.random_range(1..1000u32);
     let domain = DOMAINS[rng.random_range(0..DOMAINS.len())];
+    write_local(out, pattern, number, first, last);
+    out.push('@');
+    out.push_str(domain);
+    debug_assert!(out.len() <= MAX_LEN, "email too long: {out}");
+}
+
+/// Writes a login name such as `ann.lee`, `alee4217` or `lee_ann` into
+/// `out`: the shapes of an email's local part, with a wider number, since
+/// no domain tells two of them apart.
+pub fn write_username(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
+    out.clear();
+    let pattern = rng.random_range(0..100u32);
+    let number = rng.random_range(1..10_000u32);
+    write_local(out, pattern, number, first, last);
+}
+
+fn write_local(out: &mut String, pattern: u32, number: u32, first: &str, last: &str) {
     match pattern {
         0..30 => {
             push_name(out, first);
@@ -71,9 +88,6 @@ pub fn write(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
             let _ = write!(out, "{:02}", year % 100);
         }
     }
-    out.push('@');
-    out.push_str(domain);
-    debug_assert!(out.len() <= MAX_LEN, "email too long: {out}");
 }
 
 /// Lowercase ASCII letters and digits only: "D'Amore" becomes "damore".

@@ -4,23 +4,16 @@ mod email;
 mod password;
 mod roles;
 
-pub use password::werkzeug_pbkdf2;
+pub use password::{PasswordFormat, hash_password};
 pub use roles::{RolePicker, RoleWeights};
 
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use fake::locales::{Data, EN};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
-/// One row of `users`. Buffers are reused from row to row.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct User {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub password_hash: String,
-    pub confirmed: bool,
-    pub role_id: i64,
-}
+use crate::app::{AppSpec, Fill, Roles};
+use crate::db::{Row, Value};
 
 /// The RNG behind every seeded value. ChaCha8 is portable and its output
 /// is fixed by its algorithm, unlike `StdRng`, which may change between
@@ -37,37 +30,180 @@ pub mod stream {
     pub const SALT: u64 = 1;
 }
 
+/// Seeded timestamps fall in the year before this instant (UTC) unless
+/// `--now` says otherwise, so that a fixture does not change with the day
+/// it is made.
+pub fn reference_now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 1, 1)
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
+}
+
+const YEAR_MICROS: i64 = 365 * 24 * 3600 * 1_000_000;
+
+/// Where rows come from: the seeded generator, or a test's own.
+pub trait RowSource: Send {
+    /// Overwrites `row` with the next row.
+    fn next_into(&mut self, row: &mut Row);
+}
+
 pub struct UserGenerator {
     rng: ChaCha8Rng,
-    roles: RolePicker,
+    spec: &'static AppSpec,
+    roles: Option<RolePicker>,
+    /// For each role the picker can draw, the value of each
+    /// [`Fill::Role`] column, in column order.
+    role_values: Vec<Vec<Value>>,
     password_hash: String,
+    now: NaiveDateTime,
+    needs_username: bool,
+    needs_joined: bool,
+    email: String,
+    username: String,
 }
 
 impl UserGenerator {
-    pub fn new(seed: u64, roles: RolePicker, password_hash: String) -> UserGenerator {
+    /// `roles` are (id, name) in the order the picker was built over.
+    pub fn new(
+        seed: u64,
+        spec: &'static AppSpec,
+        picker: Option<RolePicker>,
+        roles: &[(i64, String)],
+        password_hash: String,
+        now: NaiveDateTime,
+    ) -> UserGenerator {
+        let role_values = role_values(spec, roles);
+        let has = |wanted: Fill| spec.columns.iter().any(|(_, fill)| *fill == wanted);
         UserGenerator {
             rng: rng(seed, stream::USERS),
-            roles,
+            spec,
+            roles: picker,
+            role_values,
             password_hash,
+            now,
+            needs_username: has(Fill::Username),
+            needs_joined: has(Fill::Joined),
+            email: String::new(),
+            username: String::new(),
         }
     }
+}
 
-    /// Overwrites `user` with the next user, allocating only while its
-    /// buffers grow.
-    pub fn next_into(&mut self, user: &mut User) {
+impl RowSource for UserGenerator {
+    /// Allocates only while the row's buffers grow.
+    fn next_into(&mut self, row: &mut Row) {
+        // The order of draws is part of the output: flask-base's rows for a
+        // seed stay the same as long as it does not change.
         let first = pick(&mut self.rng, EN::NAME_FIRST_NAME);
         let last = pick(&mut self.rng, EN::NAME_LAST_NAME);
-        user.first_name.clear();
-        user.first_name.push_str(first);
-        user.last_name.clear();
-        user.last_name.push_str(last);
-        email::write(&mut self.rng, first, last, &mut user.email);
-        user.role_id = self.roles.pick(&mut self.rng);
-        user.confirmed = true;
-        if user.password_hash != self.password_hash {
-            user.password_hash.clone_from(&self.password_hash);
+        email::write(&mut self.rng, first, last, &mut self.email);
+        let role = self.roles.as_ref().map(|picker| picker.pick(&mut self.rng));
+        if self.needs_username {
+            email::write_username(&mut self.rng, first, last, &mut self.username);
+        }
+        let joined = if self.needs_joined {
+            let mut ago = self.rng.random_range(0..YEAR_MICROS);
+            if !self.spec.microseconds {
+                ago -= ago % 1_000_000;
+            }
+            self.now - TimeDelta::microseconds(ago)
+        } else {
+            self.now
+        };
+        let person = Person {
+            first,
+            last,
+            email: &self.email,
+            username: &self.username,
+            joined,
+        };
+        let role_values = role.and_then(|role| self.role_values.get(role));
+        fill(
+            self.spec,
+            &person,
+            role_values.map(Vec::as_slice),
+            &self.password_hash,
+            row,
+        );
+    }
+}
+
+/// One user, before it becomes a row of some app's table.
+pub struct Person<'a> {
+    pub first: &'a str,
+    pub last: &'a str,
+    pub email: &'a str,
+    pub username: &'a str,
+    pub joined: NaiveDateTime,
+}
+
+/// Writes `person` into `row` as `spec`'s columns want it; `role_values`
+/// are the values of the role's columns, in order.
+pub fn fill(
+    spec: &AppSpec,
+    person: &Person<'_>,
+    role_values: Option<&[Value]>,
+    password_hash: &str,
+    row: &mut Row,
+) {
+    row.resize(spec.columns.len(), Value::Null);
+    let mut role_column = 0;
+    for (value, (_, how)) in row.iter_mut().zip(spec.columns) {
+        match how {
+            Fill::FirstName => value.set_text(person.first),
+            Fill::LastName => value.set_text(person.last),
+            Fill::FullName => {
+                value.set_text(person.first);
+                if let Value::Text(text) = value {
+                    text.push(' ');
+                    text.push_str(person.last);
+                }
+            }
+            Fill::Email => value.set_text(person.email),
+            Fill::Username => value.set_text(person.username),
+            Fill::PasswordHash => {
+                if value.as_text() != Some(password_hash) {
+                    value.set_text(password_hash);
+                }
+            }
+            Fill::Joined => *value = Value::Time(person.joined),
+            Fill::Bool(b) => *value = Value::Bool(*b),
+            Fill::Role => {
+                *value = role_values
+                    .and_then(|values| values.get(role_column))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                role_column += 1;
+            }
         }
     }
+}
+
+/// For each of `roles` ((id, name) as the picker draws them), the value of
+/// each [`Fill::Role`] column of `spec`, in column order.
+pub fn role_values(spec: &AppSpec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
+    let role_columns: Vec<&str> = spec
+        .columns
+        .iter()
+        .filter(|(_, how)| *how == Fill::Role)
+        .map(|(name, _)| *name)
+        .collect();
+    roles
+        .iter()
+        .map(|(id, name)| match &spec.roles {
+            Roles::Table(_) | Roles::None => vec![Value::Int(*id); role_columns.len()],
+            Roles::Fixed(fixed) => {
+                let role = fixed.iter().find(|role| role.name == name);
+                role_columns
+                    .iter()
+                    .map(|column| {
+                        role.and_then(|role| role.values.iter().find(|(c, _)| c == column))
+                            .map_or(Value::Null, |(_, value)| Value::from(*value))
+                    })
+                    .collect()
+            }
+        })
+        .collect()
 }
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -77,17 +213,25 @@ fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::App;
 
     fn generator(seed: u64) -> UserGenerator {
-        let roles = RolePicker::new(&[(1, "User".into()), (2, "Administrator".into())], None)
-            .expect("valid roles");
-        UserGenerator::new(seed, roles, "hash".into())
+        let roles = vec![(1, "User".into()), (2, "Administrator".into())];
+        let picker = RolePicker::new(&roles, None, None).expect("valid roles");
+        UserGenerator::new(
+            seed,
+            App::FlaskBase.spec(),
+            Some(picker),
+            &roles,
+            "hash".into(),
+            reference_now(),
+        )
     }
 
     #[test]
     fn same_seed_same_users_other_seed_other_users() {
         let (mut a, mut b, mut c) = (generator(7), generator(7), generator(8));
-        let (mut ua, mut ub, mut uc) = (User::default(), User::default(), User::default());
+        let (mut ua, mut ub, mut uc) = (Row::new(), Row::new(), Row::new());
         let mut differs = false;
         for _ in 0..100 {
             a.next_into(&mut ua);
@@ -102,14 +246,16 @@ mod tests {
     #[test]
     fn names_come_from_fake_and_roles_from_the_list() {
         let mut generator = generator(1);
-        let mut user = User::default();
+        let mut row = Row::new();
         for _ in 0..1000 {
-            generator.next_into(&mut user);
-            assert!(EN::NAME_FIRST_NAME.contains(&user.first_name.as_str()));
-            assert!(EN::NAME_LAST_NAME.contains(&user.last_name.as_str()));
-            assert!([1, 2].contains(&user.role_id));
-            assert!(user.confirmed);
-            assert_eq!(user.password_hash, "hash");
+            generator.next_into(&mut row);
+            let text = |i: usize| row[i].as_text().unwrap_or_default().to_owned();
+            assert_eq!(row[0], Value::Bool(true));
+            assert!(EN::NAME_FIRST_NAME.contains(&text(1).as_str()));
+            assert!(EN::NAME_LAST_NAME.contains(&text(2).as_str()));
+            assert!(text(3).contains('@'));
+            assert_eq!(text(4), "hash");
+            assert!([Value::Int(1), Value::Int(2)].contains(&row[5]));
         }
     }
 }

@@ -1,22 +1,102 @@
-//! Password hashes in werkzeug's format, so a flask-base app logs the
-//! seeded users in with `check_password_hash`.
+//! Password hashes in the formats that each target app's own login code
+//! checks, so the seeded users can log in with the password they were given.
+//!
+//! Every salt comes from the caller's RNG, so the same seed gives the same
+//! hashes.
 
+use anyhow::{Context, Result, bail, ensure};
+use base64::Engine;
+use base64::alphabet::BCRYPT;
+use base64::engine::general_purpose::{GeneralPurpose, NO_PAD, STANDARD};
+use bcrypt::Version;
+use hmac::{Hmac, Mac};
 use pbkdf2::pbkdf2_hmac;
-use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt};
 use sha2::Sha256;
 use std::fmt::Write;
 
 const SALT_CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const SALT_LEN: usize = 16;
+/// Django's `get_random_string` salt: 22 of 62 characters carry the 128 bits
+/// of entropy its `salt_entropy` asks for.
+const DJANGO_SALT_LEN: usize = 22;
+/// bcrypt's own salt alphabet, unpadded; the 16 salt bytes become 22
+/// characters.
+const BCRYPT_B64: GeneralPurpose = GeneralPurpose::new(&BCRYPT, NO_PAD);
+/// The checksum is the last 31 characters of a bcrypt hash (23 bytes).
+const BCRYPT_CHECKSUM_LEN: usize = 31;
+
+/// How an app stores a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordFormat {
+    /// werkzeug `pbkdf2:sha256:N$salt$hex` (flask-base's
+    /// `check_password_hash`). Salt: 16 chars `[A-Za-z0-9]`.
+    Werkzeug,
+    /// Django `pbkdf2_sha256$N$salt$base64digest`
+    /// (`django.contrib.auth.hashers.PBKDF2PasswordHasher`). Salt: 22 chars
+    /// `[A-Za-z0-9]`, like Django's `get_random_string`.
+    Django,
+    /// passlib 1.7's `bcrypt_sha256` version 2, as CTFd 3.x stores it:
+    /// `$bcrypt-sha256$v=2,t=2b,r=COST$<22-char salt>$<31-char checksum>`.
+    BcryptSha256,
+    /// bcrypt with the `$2y$` prefix, since Laravel's `Hash::check` refuses
+    /// `$2a$`/`$2b$` by default.
+    Bcrypt2y,
+    /// bcrypt with the `$2a$` prefix, the one Ruby's bcrypt gem (Devise)
+    /// writes.
+    Bcrypt2a,
+}
+
+impl PasswordFormat {
+    /// The bcrypt formats take a cost (4..=31, doubling the time per step)
+    /// rather than an iteration count, so callers pick a different default.
+    pub fn is_bcrypt(self) -> bool {
+        matches!(self, Self::BcryptSha256 | Self::Bcrypt2y | Self::Bcrypt2a)
+    }
+}
+
+/// Hashes `password` as `format` stores it. `work` is the PBKDF2 iteration
+/// count for Werkzeug and Django, and the bcrypt cost (4..=31) for the
+/// bcrypt formats.
+///
+/// Errors, rather than writing a hash the app would not accept, when `work`
+/// is out of range (0 iterations: Python's `hashlib` refuses them), or when a
+/// plain bcrypt password contains a NUL byte (PHP and Ruby hash only up to
+/// it). Plain bcrypt passwords over 72 bytes are not an error: PHP's
+/// `password_verify` and Ruby's bcrypt ignore everything after byte 72, so
+/// the hash is of the first 72 bytes and the full password logs in.
+pub fn hash_password(
+    format: PasswordFormat,
+    password: &str,
+    work: u32,
+    rng: &mut ChaCha8Rng,
+) -> Result<String> {
+    match format {
+        PasswordFormat::Werkzeug => {
+            ensure!(work > 0, "PBKDF2 needs at least 1 iteration");
+            Ok(werkzeug_pbkdf2(password, work, rng))
+        }
+        PasswordFormat::Django => {
+            ensure!(work > 0, "PBKDF2 needs at least 1 iteration");
+            let salt = random_alphanumeric(rng, DJANGO_SALT_LEN);
+            Ok(django_with_salt(password, work, &salt))
+        }
+        PasswordFormat::BcryptSha256 => bcrypt_sha256_with_salt(password, work, random_salt(rng)),
+        PasswordFormat::Bcrypt2y => {
+            bcrypt_with_salt(password, work, random_salt(rng), Version::TwoY)
+        }
+        PasswordFormat::Bcrypt2a => {
+            bcrypt_with_salt(password, work, random_salt(rng), Version::TwoA)
+        }
+    }
+}
 
 /// `pbkdf2:sha256:<iterations>$<salt>$<hex digest>`, at most 103 characters
 /// for up to 10^9 iterations, so it fits VARCHAR(128). (werkzeug's scrypt
 /// format is 162 characters and would not.)
 pub fn werkzeug_pbkdf2(password: &str, iterations: u32, rng: &mut ChaCha8Rng) -> String {
-    let salt: String = (0..SALT_LEN)
-        .map(|_| char::from(SALT_CHARS[rng.random_range(0..SALT_CHARS.len())]))
-        .collect();
+    let salt = random_alphanumeric(rng, SALT_LEN);
     let mut digest = [0u8; 32];
     pbkdf2_hmac::<Sha256>(
         password.as_bytes(),
@@ -31,10 +111,90 @@ pub fn werkzeug_pbkdf2(password: &str, iterations: u32, rng: &mut ChaCha8Rng) ->
     out
 }
 
+/// One `random_range` draw per character: werkzeug hashes already seeded
+/// with this sequence must come out the same.
+fn random_alphanumeric(rng: &mut ChaCha8Rng, len: usize) -> String {
+    (0..len)
+        .map(|_| char::from(SALT_CHARS[rng.random_range(0..SALT_CHARS.len())]))
+        .collect()
+}
+
+fn random_salt(rng: &mut ChaCha8Rng) -> [u8; 16] {
+    let mut salt = [0u8; 16];
+    rng.fill_bytes(&mut salt);
+    salt
+}
+
+/// At most 92 characters, within Django's 128-character password column.
+/// `salt` must not contain `$`, which Django splits on.
+fn django_with_salt(password: &str, iterations: u32, salt: &str) -> String {
+    let mut digest = [0u8; 32];
+    pbkdf2_hmac::<Sha256>(
+        password.as_bytes(),
+        salt.as_bytes(),
+        iterations,
+        &mut digest,
+    );
+    let digest = STANDARD.encode(digest);
+    format!("pbkdf2_sha256${iterations}${salt}${digest}")
+}
+
+/// passlib feeds bcrypt `base64(HMAC-SHA256(key = salt text, msg =
+/// password))`: 44 bytes, so no password is cut at 72 bytes and NUL bytes
+/// are harmless. The HMAC key is the salt as written in the hash, not the raw
+/// bytes. Encoding all 16 bytes leaves the last salt character's 4 padding
+/// bits zero, which passlib insists on (`final_salt_chars`).
+fn bcrypt_sha256_with_salt(password: &str, cost: u32, salt: [u8; 16]) -> Result<String> {
+    let salt_text = BCRYPT_B64.encode(salt);
+    let mut mac = Hmac::<Sha256>::new_from_slice(salt_text.as_bytes())
+        .context("HMAC-SHA256 takes a key of any length")?;
+    mac.update(password.as_bytes());
+    let key = STANDARD.encode(mac.finalize().into_bytes());
+    let full = bcrypt::hash_with_salt(key, cost, salt)
+        .context("bcrypt_sha256")?
+        .format_for_version(Version::TwoB);
+    let checksum = full
+        .len()
+        .checked_sub(BCRYPT_CHECKSUM_LEN)
+        .and_then(|start| full.get(start..))
+        .context("bcrypt returned a short hash")?;
+    // passlib rejects a zero-padded `r=04`.
+    Ok(format!(
+        "$bcrypt-sha256$v=2,t=2b,r={cost}${salt_text}${checksum}"
+    ))
+}
+
+/// The crate's truncating `hash_with_salt` is the one that matches PHP and
+/// Ruby for passwords over 72 bytes; its `non_truncating_*` variants would
+/// refuse them. PHP and Ruby pass the password as a C string, so a NUL byte
+/// would end it there but not here: refuse it. ($2a$ also differs from
+/// crypt_blowfish for a few rare non-ASCII byte patterns that its $2a$
+/// countermeasure alters; $2y$ does not.)
+fn bcrypt_with_salt(password: &str, cost: u32, salt: [u8; 16], version: Version) -> Result<String> {
+    if password.contains('\0') {
+        bail!("a bcrypt password cannot contain a NUL byte");
+    }
+    let parts = bcrypt::hash_with_salt(password, cost, salt).context("bcrypt")?;
+    Ok(parts.format_for_version(version))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::rng;
+    use rand::SeedableRng;
+
+    /// The same RNG as `crate::generate::rng`, so the golden values below
+    /// match the app's.
+    fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        rng
+    }
+
+    /// The salt `bytes(range(16))`; Python:
+    /// `passlib.utils.binary.bcrypt64.encode_bytes(bytes(range(16)))`.
+    const SALT_BYTES: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    const SALT_TEXT: &str = "..CA.uOD/eaGAOmJB.yMBu";
 
     #[test]
     fn digest_matches_python_hashlib() {
@@ -58,5 +218,183 @@ mod tests {
         assert_eq!(parts[2].len(), 64);
         let long = werkzeug_pbkdf2("password", 1, &mut rng(1, 1));
         assert!(long.len() + "999999999".len() <= 128);
+    }
+
+    #[test]
+    fn werkzeug_output_is_unchanged() {
+        // The output of the previous implementation for the same RNG.
+        assert_eq!(
+            werkzeug_pbkdf2("password", 1000, &mut rng(1, 1)),
+            "pbkdf2:sha256:1000$304dnIIg073vQ3hQ$\
+             80f10c3deab9a818f0e9c0a2678e5e9a132fc48ac69061f44b87d69b696ba5ba"
+        );
+        let via_hash = hash_password(PasswordFormat::Werkzeug, "password", 1000, &mut rng(1, 1));
+        assert_eq!(
+            via_hash.ok(),
+            Some(werkzeug_pbkdf2("password", 1000, &mut rng(1, 1)))
+        );
+    }
+
+    #[test]
+    fn django_matches_django() {
+        // Python (Django 5.2): PBKDF2PasswordHasher().encode('password', 'abcdefghijklmnopqrstuv', 1000)
+        assert_eq!(
+            django_with_salt("password", 1000, "abcdefghijklmnopqrstuv"),
+            "pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$3stk8nYcOvbsUUIWDNMdepEt7hXHqFbJCF4eT8gFor4="
+        );
+        // Python: PBKDF2PasswordHasher().encode('pässword', 'abcdefghijklmnopqrstuv', 1000)
+        assert_eq!(
+            django_with_salt("pässword", 1000, "abcdefghijklmnopqrstuv"),
+            "pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$flhTZtra4zPdZNZFVqws6U6XIYxq0GjaTXkrfL1+eKo="
+        );
+    }
+
+    #[test]
+    fn django_format_and_length() {
+        let hash =
+            hash_password(PasswordFormat::Django, "password", 1000, &mut rng(1, 1)).expect("hash");
+        let parts: Vec<&str> = hash.split('$').collect();
+        assert_eq!(parts.len(), 4);
+        assert_eq!(parts[0..2], ["pbkdf2_sha256", "1000"]);
+        assert_eq!(parts[2].len(), DJANGO_SALT_LEN);
+        assert!(parts[2].bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_eq!(parts[3].len(), 44);
+        assert!(hash.len() - "1000".len() + u32::MAX.to_string().len() <= 128);
+    }
+
+    #[test]
+    fn salt_text_is_bcrypt_base64() {
+        assert_eq!(BCRYPT_B64.encode(SALT_BYTES), SALT_TEXT);
+    }
+
+    #[test]
+    fn bcrypt_sha256_matches_passlib() {
+        // Python (passlib 1.7.4, bcrypt 4.0.1):
+        // bcrypt_sha256.using(salt='..CA.uOD/eaGAOmJB.yMBu', rounds=4).hash('password')
+        assert_eq!(
+            bcrypt_sha256_with_salt("password", 4, SALT_BYTES).expect("hash"),
+            "$bcrypt-sha256$v=2,t=2b,r=4$..CA.uOD/eaGAOmJB.yMBu$j5kA5x3qXO1HVDHCsvAhQ14v31VvVzm"
+        );
+        // bcrypt_sha256.using(salt='..CA.uOD/eaGAOmJB.yMBu', rounds=5).hash('pässword')
+        assert_eq!(
+            bcrypt_sha256_with_salt("pässword", 5, SALT_BYTES).expect("hash"),
+            "$bcrypt-sha256$v=2,t=2b,r=5$..CA.uOD/eaGAOmJB.yMBu$XJRrMFaAzaRsCcoLoGujyJktUq1C7T6"
+        );
+        // bcrypt_sha256.using(salt='..CA.uOD/eaGAOmJB.yMBu', rounds=4).hash('x' * 100)
+        assert_eq!(
+            bcrypt_sha256_with_salt(&"x".repeat(100), 4, SALT_BYTES).expect("hash"),
+            "$bcrypt-sha256$v=2,t=2b,r=4$..CA.uOD/eaGAOmJB.yMBu$pjYyS640wnVaz2dNABTIoeqLdcwo9R."
+        );
+    }
+
+    #[test]
+    fn bcrypt_sha256_format_and_length() {
+        let hash = hash_password(PasswordFormat::BcryptSha256, "password", 4, &mut rng(1, 1))
+            .expect("hash");
+        let parts: Vec<&str> = hash.split('$').collect();
+        assert_eq!(parts.len(), 5);
+        assert_eq!(parts[0..3], ["", "bcrypt-sha256", "v=2,t=2b,r=4"]);
+        assert_eq!(parts[3].len(), 22);
+        assert!(parts[3].ends_with(['.', 'O', 'e', 'u']));
+        assert_eq!(parts[4].len(), BCRYPT_CHECKSUM_LEN);
+        assert_eq!(hash.len(), 82);
+        let two_digits = bcrypt_sha256_with_salt("password", 10, SALT_BYTES).expect("hash");
+        assert!(two_digits.starts_with("$bcrypt-sha256$v=2,t=2b,r=10$"));
+    }
+
+    #[test]
+    fn bcrypt_matches_php_and_ruby() {
+        // PHP 8.2: crypt('password', '$2y$04$..CA.uOD/eaGAOmJB.yMBu')
+        assert_eq!(
+            bcrypt_with_salt("password", 4, SALT_BYTES, Version::TwoY).expect("hash"),
+            "$2y$04$..CA.uOD/eaGAOmJB.yMBubqEtzdkvfegxfotQ8UAMQWLlq7JbHJW"
+        );
+        // Ruby: BCrypt::Engine.hash_secret('password', '$2a$04$..CA.uOD/eaGAOmJB.yMBu')
+        assert_eq!(
+            bcrypt_with_salt("password", 4, SALT_BYTES, Version::TwoA).expect("hash"),
+            "$2a$04$..CA.uOD/eaGAOmJB.yMBubqEtzdkvfegxfotQ8UAMQWLlq7JbHJW"
+        );
+    }
+
+    #[test]
+    fn long_bcrypt_password_is_cut_at_72_bytes_like_php_and_ruby() {
+        // PHP: crypt(str_repeat('x', 100), '$2y$04$..CA.uOD/eaGAOmJB.yMBu'), and the same
+        // checksum from Ruby's BCrypt::Engine.hash_secret('x' * 100, '$2a$04$...').
+        let expected_checksum = "24DYAHplShSVc53t1oiXS/HC99GyeTi";
+        let long = bcrypt_with_salt(&"x".repeat(100), 4, SALT_BYTES, Version::TwoY).expect("hash");
+        assert_eq!(long, format!("$2y$04${SALT_TEXT}{expected_checksum}"));
+        let exact = bcrypt_with_salt(&"x".repeat(72), 4, SALT_BYTES, Version::TwoA).expect("hash");
+        assert_eq!(exact, format!("$2a$04${SALT_TEXT}{expected_checksum}"));
+    }
+
+    #[test]
+    fn bcrypt_format_and_length() {
+        for (format, prefix) in [
+            (PasswordFormat::Bcrypt2y, "$2y$05$"),
+            (PasswordFormat::Bcrypt2a, "$2a$05$"),
+        ] {
+            let hash = hash_password(format, "password", 5, &mut rng(1, 1)).expect("hash");
+            assert!(hash.starts_with(prefix), "{hash}");
+            assert_eq!(hash.len(), 60);
+        }
+    }
+
+    #[test]
+    fn out_of_range_work_is_an_error() {
+        for format in [
+            PasswordFormat::BcryptSha256,
+            PasswordFormat::Bcrypt2y,
+            PasswordFormat::Bcrypt2a,
+        ] {
+            for cost in [0, 3, 32, u32::MAX] {
+                assert!(hash_password(format, "password", cost, &mut rng(1, 1)).is_err());
+            }
+        }
+        for format in [PasswordFormat::Werkzeug, PasswordFormat::Django] {
+            assert!(hash_password(format, "password", 0, &mut rng(1, 1)).is_err());
+        }
+    }
+
+    #[test]
+    fn nul_byte_is_refused_only_where_the_app_would_cut_at_it() {
+        assert!(hash_password(PasswordFormat::Bcrypt2y, "pass\0word", 4, &mut rng(1, 1)).is_err());
+        assert!(hash_password(PasswordFormat::Bcrypt2a, "pass\0word", 4, &mut rng(1, 1)).is_err());
+        assert!(
+            hash_password(
+                PasswordFormat::BcryptSha256,
+                "pass\0word",
+                4,
+                &mut rng(1, 1)
+            )
+            .is_ok()
+        );
+        assert!(hash_password(PasswordFormat::Django, "pass\0word", 1, &mut rng(1, 1)).is_ok());
+    }
+
+    #[test]
+    fn deterministic_and_salted_by_the_rng() {
+        let formats = [
+            (PasswordFormat::Werkzeug, 1),
+            (PasswordFormat::Django, 1),
+            (PasswordFormat::BcryptSha256, 4),
+            (PasswordFormat::Bcrypt2y, 4),
+            (PasswordFormat::Bcrypt2a, 4),
+        ];
+        for (format, work) in formats {
+            let a = hash_password(format, "password", work, &mut rng(7, 2)).expect("hash");
+            let b = hash_password(format, "password", work, &mut rng(7, 2)).expect("hash");
+            let c = hash_password(format, "password", work, &mut rng(8, 2)).expect("hash");
+            assert_eq!(a, b, "{format:?}");
+            assert_ne!(a, c, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn is_bcrypt() {
+        assert!(!PasswordFormat::Werkzeug.is_bcrypt());
+        assert!(!PasswordFormat::Django.is_bcrypt());
+        assert!(PasswordFormat::BcryptSha256.is_bcrypt());
+        assert!(PasswordFormat::Bcrypt2y.is_bcrypt());
+        assert!(PasswordFormat::Bcrypt2a.is_bcrypt());
     }
 }

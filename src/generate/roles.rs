@@ -42,49 +42,63 @@ impl std::str::FromStr for RoleWeights {
     }
 }
 
+/// Draws a role: its position in the list the picker was built over.
 pub enum RolePicker {
-    Uniform(Vec<i64>),
-    Weighted(Vec<i64>, WeightedIndex<u64>),
+    Uniform(usize),
+    Weighted(WeightedIndex<u64>),
 }
 
-impl RolePicker {
-    /// `roles` are (id, name) as found in the database, in id order.
-    pub fn new(roles: &[(i64, String)], weights: Option<&RoleWeights>) -> Result<RolePicker> {
-        if roles.is_empty() {
-            bail!("the roles table is empty");
-        }
-        let Some(RoleWeights(weights)) = weights else {
-            return Ok(RolePicker::Uniform(
-                roles.iter().map(|(id, _)| *id).collect(),
-            ));
-        };
-        for (name, _) in weights {
-            if !roles.iter().any(|(_, role)| role == name) {
-                let known: Vec<&str> = roles.iter().map(|(_, name)| name.as_str()).collect();
+impl RoleWeights {
+    /// Refuses a weight for a role that is not among `names`.
+    pub fn check(&self, names: &[String]) -> Result<()> {
+        for (name, _) in &self.0 {
+            if !names.iter().any(|role| role == name) {
                 bail!(
-                    "--role-weights names role '{name}', which is not in the roles table (roles: {})",
-                    known.join(", ")
+                    "--role-weights names role '{name}', which this app does not have (roles: {})",
+                    names.join(", ")
                 );
             }
         }
-        let (ids, per_role): (Vec<i64>, Vec<u64>) = roles
-            .iter()
-            .map(|(id, name)| {
-                let weight = weights
+        Ok(())
+    }
+}
+
+impl RolePicker {
+    /// `roles` are (id, name), in id order. Without `weights`, `defaults`
+    /// gives each role's weight, or else roles are drawn uniformly.
+    pub fn new(
+        roles: &[(i64, String)],
+        weights: Option<&RoleWeights>,
+        defaults: Option<&[u32]>,
+    ) -> Result<RolePicker> {
+        if roles.is_empty() {
+            bail!("the roles table is empty");
+        }
+        let per_role: Vec<u64> = match (weights, defaults) {
+            (Some(weights), _) => {
+                let names: Vec<String> = roles.iter().map(|(_, name)| name.clone()).collect();
+                weights.check(&names)?;
+                roles
                     .iter()
-                    .find(|(role, _)| role == name)
-                    .map_or(0, |(_, weight)| u64::from(*weight));
-                (*id, weight)
-            })
-            .unzip();
-        let index = WeightedIndex::new(per_role)?;
-        Ok(RolePicker::Weighted(ids, index))
+                    .map(|(_, name)| {
+                        weights
+                            .0
+                            .iter()
+                            .find(|(role, _)| role == name)
+                            .map_or(0, |(_, weight)| u64::from(*weight))
+                    })
+                    .collect()
+            }
+            (None, Some(defaults)) => defaults.iter().map(|w| u64::from(*w)).collect(),
+            (None, None) => return Ok(RolePicker::Uniform(roles.len())),
+        };
+        Ok(RolePicker::Weighted(WeightedIndex::new(per_role)?))
     }
 
-    pub fn pick(&self, rng: &mut ChaCha8Rng) -> i64 {
+    pub fn pick(&self, rng: &mut ChaCha8Rng) -> usize {
         match self {
-            RolePicker::Uniform(ids) => ids[rng.random_range(0..ids.len())],
-            RolePicker::Weighted(ids, index) => ids[index.sample(rng)],
+            RolePicker::Uniform(n) => rng.random_range(0..*n),
+            RolePicker::Weighted(index) => index.sample(rng),
         }
     }
 }
@@ -121,17 +135,17 @@ mod tests {
     #[test]
     fn weights_shape_the_mix_and_unknown_roles_are_refused() {
         let weights: RoleWeights = "User=3,Administrator=1".parse().expect("valid");
-        let picker = RolePicker::new(&roles(), Some(&weights)).expect("known roles");
+        let picker = RolePicker::new(&roles(), Some(&weights), None).expect("known roles");
         let mut rng = rng(5, 0);
-        let admins = (0..40_000).filter(|_| picker.pick(&mut rng) == 2).count();
+        let admins = (0..40_000).filter(|_| picker.pick(&mut rng) == 1).count();
         assert!((9_000..11_000).contains(&admins), "{admins}");
 
         let only_users: RoleWeights = "User=1".parse().expect("valid");
-        let picker = RolePicker::new(&roles(), Some(&only_users)).expect("known roles");
-        assert!((0..1000).all(|_| picker.pick(&mut rng) == 1));
+        let picker = RolePicker::new(&roles(), Some(&only_users), None).expect("known roles");
+        assert!((0..1000).all(|_| picker.pick(&mut rng) == 0));
 
         let unknown: RoleWeights = "Moderator=1".parse().expect("valid syntax");
-        let err = RolePicker::new(&roles(), Some(&unknown))
+        let err = RolePicker::new(&roles(), Some(&unknown), None)
             .err()
             .expect("unknown role");
         assert!(err.to_string().contains("Moderator"));

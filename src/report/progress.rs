@@ -7,12 +7,9 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use crate::seed::Observer;
+use crate::run::Observer;
 use crate::stats::Counts;
 
-/// Move the bar after this many rows. The bar redraws at most 10 times a
-/// second whatever the rate; this only bounds how often its lock is taken.
-const ROWS_PER_UPDATE: u64 = 256;
 
 pub struct Progress {
     bar: ProgressBar,
@@ -24,7 +21,12 @@ pub struct Progress {
     exact: bool,
     /// Kept here: asking the bar takes its lock, on every row.
     total: u64,
+    /// The position at which the bar is next moved: its lock is not taken
+    /// per row.
+    next_update: u64,
 }
+
+const ROWS_PER_UPDATE: u64 = 256;
 
 impl Progress {
     /// A bar drawn on stderr if it is a terminal and `quiet` is off;
@@ -64,6 +66,7 @@ impl Progress {
             skipped,
             exact,
             total,
+            next_update: 0,
         }
     }
 
@@ -73,15 +76,18 @@ impl Progress {
 }
 
 impl Observer for Progress {
-    fn row(&mut self, counts: &Counts) {
+    /// Called per chunk of rows (up to 256), or per row with one commit
+    /// per row; the bar redraws at most 10 times a second whatever the rate.
+    fn rows(&mut self, counts: &Counts) {
         let position = if self.exact {
             counts.inserted
         } else {
             counts.attempted
         };
-        if counts.attempted.is_multiple_of(ROWS_PER_UPDATE) || position == self.total {
-            self.inserted.store(counts.inserted, Ordering::Relaxed);
-            self.skipped.store(counts.skipped(), Ordering::Relaxed);
+        self.inserted.store(counts.inserted, Ordering::Relaxed);
+        self.skipped.store(counts.skipped(), Ordering::Relaxed);
+        if position >= self.next_update || position == self.total {
+            self.next_update = position + ROWS_PER_UPDATE;
             self.bar.set_position(position);
         }
     }

@@ -13,6 +13,7 @@ use tempfile::TempDir;
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Stats {
+    pub app: Option<String>,
     pub requested: u64,
     pub attempted: u64,
     pub inserted: u64,

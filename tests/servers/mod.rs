@@ -63,6 +63,8 @@ pub fn roles(url: &str) -> BTreeMap<String, String> {
     #[serde(deny_unknown_fields)]
     struct Report {
         #[allow(dead_code)]
+        app: String,
+        #[allow(dead_code)]
         database: String,
         roles: BTreeMap<String, String>,
     }

@@ -1,0 +1,399 @@
+//! Runs one command from a validated [`Config`].
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{DateTime, NaiveDateTime};
+use rand::TryRng;
+use rand::rngs::SysRng;
+use serde::Serialize;
+
+use crate::app::{App, AppSpec, Roles};
+use crate::config::{AdminConfig, Command, Config, RolesConfig, UsersConfig};
+use crate::db::schema::{self, RoleChange};
+use crate::db::{self, Conn, Insert, Row, Writer};
+use crate::exit_code::ExitStatus;
+use crate::generate::{
+    self, Person, RolePicker, UserGenerator, hash_password, stream,
+};
+use crate::report::{self, Progress};
+use crate::signal::StopSignal;
+use crate::stats::{Counts, Stats};
+use crate::{cli, run};
+
+pub fn run(config: Config) -> Result<ExitStatus> {
+    match config.command {
+        Command::Users(users_config) => users(users_config),
+        Command::Roles(roles_config) => roles(&roles_config),
+        Command::Admin(admin_config) => admin(admin_config),
+        Command::Completions(shell) => {
+            let mut out = Vec::new();
+            cli::write_completions(shell, &mut out);
+            print(&out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            cli::write_man(&mut out).context("cannot render the man page")?;
+            print(&out)
+        }
+    }
+}
+
+/// Writes to stdout; a reader that went away is not an error.
+fn print(bytes: &[u8]) -> Result<ExitStatus> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(err).context("cannot write to stdout"))
+        }
+        _ => Ok(ExitStatus::Success),
+    }
+}
+
+fn random_u64() -> Result<u64> {
+    SysRng
+        .try_next_u64()
+        .map_err(|err| anyhow!("cannot get random bytes from the system: {err}"))
+}
+
+fn users(config: UsersConfig) -> Result<ExitStatus> {
+    let stop = StopSignal::install()?;
+    let seed = match config.seed {
+        Some(seed) => seed,
+        None => random_u64()?,
+    };
+    let plan = config.plan;
+    let mut detected = config.app;
+    let prepared = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
+        match prepare_users(conn.as_mut(), &config, seed, &mut detected) {
+            Ok(ready) => Ok((conn, ready)),
+            Err(err) => {
+                // A refused run leaves the database as it found it.
+                let _ = conn.finish();
+                Err(err)
+            }
+        }
+    });
+    let (mut conn, (mut generator, target)) = match prepared {
+        Ok(ready) => ready,
+        Err(err) => {
+            // With --json, a pipe still gets its one object, naming the error.
+            if config.output.json {
+                let mut stats =
+                    Stats::new(&Counts::default(), plan.count, seed, plan.batch_size, 0.0);
+                stats.app = detected.map(App::name);
+                stats.database = config.db.target.redacted();
+                stats.error = Some(format!("{err:#}"));
+                report::write_json(&stats).context("cannot write to stdout")?;
+            }
+            return Err(err);
+        }
+    };
+    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
+
+    let started = Instant::now();
+    let stopped = || stop.received().is_some();
+    let open = || -> Result<Box<dyn Writer>> {
+        let mut more = db::open(&config.db.target, &config.db.options)?;
+        more.prepare_insert(&target)?;
+        Ok(more)
+    };
+    let outcome = run::run(
+        &plan,
+        config.jobs,
+        conn.as_mut(),
+        &open,
+        &mut generator,
+        &stopped,
+        &mut progress,
+    );
+    let elapsed = started.elapsed().as_secs_f64();
+    progress.finish();
+    let finished = conn.finish();
+    drop(conn);
+
+    let mut stats = Stats::new(&outcome.counts, plan.count, seed, plan.batch_size, elapsed);
+    stats.app = detected.map(App::name);
+    stats.interrupted = stop.received().is_some();
+    stats.database = config.db.target.redacted();
+    let error = outcome.error.or(finished.err());
+    stats.error = error.as_ref().map(|err| format!("{err:#}"));
+    if config.output.json {
+        report::write_json(&stats).context("cannot write to stdout")?;
+    } else if !config.output.quiet {
+        report::eprint_line(report::human(&stats));
+    }
+    match (error, stop.received()) {
+        (Some(err), _) => Err(err),
+        (None, Some(signal)) => Ok(signal),
+        (None, None) => Ok(ExitStatus::Success),
+    }
+}
+
+/// The app named with `--app`, or the one whose tables are there.
+fn app_of(conn: &mut dyn Conn, given: Option<App>) -> Result<App> {
+    match given {
+        Some(app) => Ok(app),
+        None => schema::detect(conn),
+    }
+}
+
+/// The password work factor for `spec`: `--hash-iterations` or
+/// `--bcrypt-cost`, whichever the app's format uses.
+fn work_factor(
+    spec: &AppSpec,
+    iterations: Option<u32>,
+    cost: Option<u32>,
+    default: u32,
+) -> Result<u32> {
+    let bcrypt = spec.password.is_bcrypt();
+    match (bcrypt, iterations, cost) {
+        (true, Some(_), _) => bail!(
+            "--hash-iterations is for PBKDF2 hashes (flask-base, django); {} uses bcrypt: use --bcrypt-cost",
+            spec.name
+        ),
+        (false, _, Some(_)) => bail!(
+            "--bcrypt-cost is for bcrypt hashes (ctfd, laravel, devise); {} uses PBKDF2: use --hash-iterations",
+            spec.name
+        ),
+        (true, None, Some(cost)) => Ok(cost),
+        (false, Some(iterations), None) => Ok(iterations),
+        _ => Ok(default),
+    }
+}
+
+/// Everything before the first row: checks the schema (refusing before any
+/// write), creates what is missing, and readies the generator.
+fn prepare_users(
+    conn: &mut dyn Conn,
+    config: &UsersConfig,
+    seed: u64,
+    detected: &mut Option<App>,
+) -> Result<(UserGenerator, db::InsertTarget)> {
+    let app = app_of(conn, config.app)?;
+    *detected = Some(app);
+    let spec = app.spec();
+    if matches!(spec.roles, Roles::None) && config.role_weights.is_some() {
+        bail!("{app} has no roles, so --role-weights does not apply");
+    }
+    let work = work_factor(
+        spec,
+        config.hash_iterations,
+        config.bcrypt_cost,
+        spec.work.users,
+    )?;
+    let checked = schema::check(conn, app)?;
+    if let Some(weights) = &config.role_weights {
+        weights.check(&checked.role_names)?;
+    }
+    let hash = hash_password(
+        spec.password,
+        &config.password,
+        work,
+        &mut generate::rng(seed, stream::SALT),
+    )?;
+    let applied = schema::apply(conn, &checked)?;
+    let picker = match &spec.roles {
+        Roles::None => None,
+        Roles::Table(table) => {
+            let defaults = (!table.uniform).then(|| vec![1; applied.roles.len()]);
+            Some(RolePicker::new(
+                &applied.roles,
+                config.role_weights.as_ref(),
+                defaults.as_deref(),
+            )?)
+        }
+        Roles::Fixed(fixed) => {
+            let defaults: Vec<u32> = fixed.iter().map(|role| role.weight).collect();
+            Some(RolePicker::new(
+                &applied.roles,
+                config.role_weights.as_ref(),
+                Some(&defaults),
+            )?)
+        }
+    };
+    let generator = UserGenerator::new(seed, spec, picker, &applied.roles, hash, config.now);
+    Ok((generator, applied.target))
+}
+
+#[derive(Serialize)]
+struct RolesReport {
+    app: App,
+    database: String,
+    roles: BTreeMap<String, RoleChange>,
+}
+
+fn roles(config: &RolesConfig) -> Result<ExitStatus> {
+    let mut conn = db::open(&config.db.target, &config.db.options)?;
+    let result = (|| -> Result<_> {
+        let app = app_of(conn.as_mut(), config.app)?;
+        let checked = schema::check(conn.as_mut(), app)?;
+        let applied = schema::apply(conn.as_mut(), &checked)?;
+        Ok((app, applied))
+    })();
+    let finished = conn.finish();
+    let (app, applied) = result?;
+    finished?;
+    let spec = app.spec();
+    let mut roles: BTreeMap<String, RoleChange> = applied.changes.into_iter().collect();
+    if let Roles::Fixed(fixed) = &spec.roles {
+        roles.extend(
+            fixed
+                .iter()
+                .map(|role| (role.name.to_owned(), RoleChange::BuiltIn)),
+        );
+    }
+    let report = RolesReport {
+        app,
+        database: config.db.target.redacted(),
+        roles,
+    };
+    if config.output.json {
+        report::write_json(&report).context("cannot write to stdout")?;
+    } else if !config.output.quiet {
+        if report.roles.is_empty() {
+            report::eprint_line(format_args!("{app} has no roles: nothing to do"));
+        }
+        for (name, change) in &report.roles {
+            let what = match change {
+                RoleChange::Created => "created".into(),
+                RoleChange::Updated => "updated".into(),
+                RoleChange::Unchanged => "already up to date".into(),
+                RoleChange::BuiltIn => format!("built into {app}'s users table, nothing to create"),
+            };
+            report::eprint_line(format_args!("Role {name}: {what}"));
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+#[derive(Serialize)]
+struct AdminReport {
+    app: App,
+    database: String,
+    email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
+    created: bool,
+    /// Only when seed chose it (no --password) and the account was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+}
+
+fn admin(config: AdminConfig) -> Result<ExitStatus> {
+    let mut conn = db::open(&config.db.target, &config.db.options)?;
+    let result = create_admin(conn.as_mut(), &config);
+    let finished = conn.finish();
+    let (app, created, username, generated) = result?;
+    finished?;
+    let report = AdminReport {
+        app,
+        database: config.db.target.redacted(),
+        email: config.email,
+        username,
+        created,
+        password: generated.filter(|_| created),
+    };
+    let login = report.username.as_deref().unwrap_or(&report.email);
+    if config.output.json {
+        report::write_json(&report).context("cannot write to stdout")?;
+    } else if !config.output.quiet {
+        match (created, &report.password) {
+            (false, _) => {
+                report::eprint_line(format_args!("{login} already exists; left unchanged"))
+            }
+            (true, Some(password)) => report::eprint_line(format_args!(
+                "Created administrator {login} with password {password}"
+            )),
+            (true, None) => report::eprint_line(format_args!("Created administrator {login}")),
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Returns the app, whether the account was created, its username (django)
+/// and the password seed chose, if it did.
+fn create_admin(
+    conn: &mut dyn Conn,
+    config: &AdminConfig,
+) -> Result<(App, bool, Option<String>, Option<String>)> {
+    let app = app_of(conn, config.app)?;
+    let spec = app.spec();
+    let admin_role = match &spec.roles {
+        Roles::None => bail!(
+            "{app} has no admin role, so seed admin does not apply; create its users with seed users"
+        ),
+        Roles::Table(table) => table.admin,
+        Roles::Fixed(fixed) => fixed
+            .iter()
+            .find(|role| role.admin)
+            .map(|role| role.name)
+            .context("the app has no admin role")?,
+    };
+    let checked = schema::check(conn, app)?;
+    let mut rng = generate::rng(random_u64()?, stream::SALT);
+    let generated = config.password.is_none().then(|| random_password(&mut rng));
+    let password = config
+        .password
+        .as_deref()
+        .or(generated.as_deref())
+        .unwrap_or_default();
+    let hash = hash_password(spec.password, password, spec.work.admin, &mut rng)?;
+    let applied = schema::apply(conn, &checked)?;
+    let role = applied
+        .roles
+        .iter()
+        .position(|(_, name)| name == admin_role)
+        .with_context(|| format!("the {admin_role} role is missing"))?;
+    let values = generate::role_values(spec, &applied.roles);
+    let username = config.username.clone().unwrap_or_else(|| {
+        config
+            .email
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    });
+    let person = Person {
+        first: &config.first_name,
+        last: &config.last_name,
+        email: &config.email,
+        username: &username,
+        joined: utc_now(),
+    };
+    let mut row = Row::new();
+    generate::fill(spec, &person, values.get(role).map(Vec::as_slice), &hash, &mut row);
+    let mut outcomes = Vec::with_capacity(1);
+    conn.insert(std::slice::from_ref(&row), &mut outcomes)?;
+    let created = match outcomes.pop() {
+        Some(Insert::Inserted) => true,
+        Some(Insert::Skipped { reason, .. }) if reason.is_duplicate() => false,
+        Some(Insert::Skipped { detail, .. }) => {
+            bail!("cannot create administrator {}: {detail}", config.email)
+        }
+        None => bail!("cannot create administrator {}", config.email),
+    };
+    let username = spec.column_names().any(|c| c == "username").then_some(username);
+    Ok((app, created, username, generated))
+}
+
+/// The current time, naive UTC, to the microsecond.
+fn utc_now() -> NaiveDateTime {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = i64::try_from(since.as_secs()).unwrap_or_default();
+    DateTime::from_timestamp(secs, since.subsec_micros() * 1000)
+        .map(|time| time.naive_utc())
+        .unwrap_or_default()
+}
+
+fn random_password(rng: &mut rand::rngs::ChaCha8Rng) -> String {
+    use rand::RngExt;
+    const CHARS: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    (0..20)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}

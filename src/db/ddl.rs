@@ -1,0 +1,113 @@
+//! `CREATE TABLE` for a [`TableDef`], in the shape SQLAlchemy emits it,
+//! over a backend's [`Dialect`].
+
+use crate::app::{Kind, TableDef};
+
+/// What differs between backends in the DDL seed writes.
+pub struct Dialect {
+    /// The identifier quote: `"` or `` ` ``.
+    pub quote: char,
+    /// An auto-filled integer key, e.g. `INTEGER NOT NULL AUTO_INCREMENT`.
+    pub serial: &'static str,
+    pub boolean: &'static str,
+    pub datetime: &'static str,
+    /// MySQL has no `CREATE INDEX IF NOT EXISTS`: indexes go in the table.
+    pub inline_indexes: bool,
+    /// After the closing parenthesis, e.g. the engine and charset.
+    pub table_suffix: &'static str,
+}
+
+/// Words SQLAlchemy quotes when they name a column.
+const RESERVED: &[&str] = &["index", "default", "order", "group", "key", "user"];
+
+impl Dialect {
+    pub fn quote(&self, name: &str) -> String {
+        let q = self.quote;
+        format!("{q}{}{q}", name.replace(q, &format!("{q}{q}")))
+    }
+
+    fn name(&self, name: &str) -> String {
+        let plain = name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && !RESERVED.contains(&name);
+        if plain {
+            name.to_owned()
+        } else {
+            self.quote(name)
+        }
+    }
+
+    fn kind(&self, kind: Kind) -> String {
+        match kind {
+            Kind::Integer => "INTEGER".into(),
+            Kind::String(len) => format!("VARCHAR({len})"),
+            Kind::Text => "TEXT".into(),
+            Kind::Boolean => self.boolean.into(),
+            Kind::DateTime => self.datetime.into(),
+        }
+    }
+
+    /// The statements that create `table` and its indexes when missing.
+    pub fn create_table(&self, table: &TableDef) -> Vec<String> {
+        let mut lines: Vec<String> = table
+            .columns
+            .iter()
+            .map(|column| {
+                let name = self.name(column.name);
+                if column.primary_key {
+                    format!("{name} {}", self.serial)
+                } else if column.not_null {
+                    format!("{name} {} NOT NULL", self.kind(column.kind))
+                } else {
+                    format!("{name} {}", self.kind(column.kind))
+                }
+            })
+            .collect();
+        for column in table.columns.iter().filter(|c| c.primary_key) {
+            lines.push(format!("PRIMARY KEY ({})", self.name(column.name)));
+        }
+        for group in table.unique {
+            let names: Vec<String> = group.iter().map(|name| self.name(name)).collect();
+            lines.push(format!("UNIQUE ({})", names.join(", ")));
+        }
+        for column in table.columns.iter().filter(|c| c.unique) {
+            lines.push(format!("UNIQUE ({})", self.name(column.name)));
+        }
+        if self.inline_indexes {
+            for index in table.indexes {
+                let unique = if index.unique { "UNIQUE " } else { "" };
+                lines.push(format!(
+                    "{unique}INDEX {} ({})",
+                    index.name,
+                    self.name(index.column)
+                ));
+            }
+        }
+        for column in table.columns {
+            if let Some((other, key)) = column.references {
+                lines.push(format!(
+                    "FOREIGN KEY({}) REFERENCES {other} ({})",
+                    self.name(column.name),
+                    self.name(key)
+                ));
+            }
+        }
+        let mut statements = vec![format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n    {}\n){}",
+            table.name,
+            lines.join(",\n    "),
+            self.table_suffix
+        )];
+        if !self.inline_indexes {
+            for index in table.indexes {
+                let unique = if index.unique { "UNIQUE " } else { "" };
+                statements.push(format!(
+                    "CREATE {unique}INDEX IF NOT EXISTS {} ON {} ({})",
+                    index.name,
+                    table.name,
+                    self.name(index.column)
+                ));
+            }
+        }
+        statements
+    }
+}

@@ -1,0 +1,296 @@
+//! The schema policy, written once over a [`Conn`]: find the app, check its
+//! tables before anything is written, then create what is missing, upsert
+//! the roles and ready the insert.
+
+use std::fmt::Write as _;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use super::columns::check_columns;
+use super::{Conn, InsertTarget, SkipReason, Value};
+use crate::app::{App, AppSpec, Identity, Roles, TableDef, Tables};
+
+/// What `seed roles` did to one role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleChange {
+    Created,
+    Updated,
+    Unchanged,
+    /// The app's roles are values of its users table: nothing to create.
+    BuiltIn,
+}
+
+/// The app whose tables are in the database. Only reads.
+pub fn detect(conn: &mut dyn Conn) -> Result<App> {
+    let mut missing = Vec::new();
+    let mut any_table = false;
+    // Most specific first: flask-base's signature is the loosest.
+    for app in [App::FlaskBase] {
+        let spec = app.spec();
+        let Some(columns) = conn.columns(spec.table)? else {
+            missing.push(format!("no {} table ({app})", spec.table));
+            continue;
+        };
+        any_table |= spec.table == "users";
+        let lacks: Vec<&str> = spec
+            .signature
+            .iter()
+            .copied()
+            .filter(|name| !columns.iter().any(|column| column.name == *name))
+            .collect();
+        if lacks.is_empty() {
+            return Ok(app);
+        }
+        missing.push(format!("{} has no {} ({app})", spec.table, lacks.join("/")));
+    }
+    if !any_table {
+        return Ok(App::FlaskBase);
+    }
+    bail!(
+        "cannot tell which app this users table belongs to: {}; pick one with --app",
+        missing.join(", ")
+    )
+}
+
+/// What the checks found: the tables to create. Nothing written yet.
+pub struct Checked {
+    app: App,
+    create: Vec<&'static TableDef>,
+    /// Role names the run can draw from: those in the table and those seed
+    /// will upsert.
+    pub role_names: Vec<String>,
+}
+
+/// Refuses a schema seed cannot fill or cannot detect duplicates in, before
+/// any write: a refused database is left exactly as it was.
+pub fn check(conn: &mut dyn Conn, app: App) -> Result<Checked> {
+    let spec = app.spec();
+    let (defs, migrations): (&[&TableDef], Option<&str>) = match &spec.tables {
+        Tables::Create(defs) => (defs, None),
+        Tables::CreateOnSqlite(defs, _) if conn.is_sqlite() => (defs, None),
+        Tables::CreateOnSqlite(_, command) | Tables::Migrations(command) => (&[], Some(command)),
+    };
+    let mut create = Vec::new();
+    let mut role_names: Vec<String> = Vec::new();
+    if let Roles::Table(roles) = &spec.roles {
+        let table = roles.table;
+        if let Some(columns) = conn.columns(table.name)? {
+            let required: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+            check_columns(table.name, &required, &columns)?;
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {} IS NOT NULL ORDER BY {}",
+                conn.quote("name"),
+                conn.quote(table.name),
+                conn.quote("name"),
+                conn.quote(AppSpec::ID)
+            );
+            for row in conn.query(&sql, &[])? {
+                if let Some(name) = row.first().and_then(Value::as_text) {
+                    role_names.push(name.to_owned());
+                }
+            }
+        } else {
+            create.push(table);
+        }
+        for row in roles.rows {
+            if !role_names.iter().any(|name| name == row.name) {
+                role_names.push(row.name.into());
+            }
+        }
+    }
+    if let Roles::Fixed(roles) = &spec.roles {
+        role_names.extend(roles.iter().map(|role| role.name.to_owned()));
+    }
+    match conn.columns(spec.table)? {
+        Some(columns) => {
+            let mut required = vec![AppSpec::ID];
+            required.extend(spec.column_names());
+            check_columns(spec.table, &required, &columns)?;
+            let identity = spec.identity_column();
+            if conn.unique_indexes(spec.table, identity)?.is_empty() {
+                bail!(
+                    "{}.{identity} has no UNIQUE constraint or unique index, so duplicate {identity}s could not be detected; refusing to seed",
+                    spec.table
+                );
+            }
+        }
+        None => {
+            if let Some(command) = migrations {
+                bail!(
+                    "there is no {} table on {}: {app} makes it with its migrations; run them first ({command}), then seed",
+                    spec.table,
+                    conn.backend()
+                );
+            }
+        }
+    }
+    // Tables named by foreign keys and the users table, as the app's
+    // models order them.
+    for def in defs {
+        if !create.iter().any(|c| c.name == def.name) && conn.columns(def.name)?.is_none() {
+            create.push(def);
+        }
+    }
+    Ok(Checked {
+        app,
+        create,
+        role_names,
+    })
+}
+
+/// The result of [`apply`]: the roles to draw from and the insert, ready.
+pub struct Applied {
+    pub changes: Vec<(String, RoleChange)>,
+    /// (id, name) for a roles table, in id order; (position, name) for
+    /// fixed roles.
+    pub roles: Vec<(i64, String)>,
+    pub target: InsertTarget,
+}
+
+/// Creates the missing tables, upserts the roles and prepares the insert.
+pub fn apply(conn: &mut dyn Conn, checked: &Checked) -> Result<Applied> {
+    let spec = checked.app.spec();
+    conn.start_writing()?;
+    conn.begin()?;
+    let result = (|| {
+        for def in &checked.create {
+            conn.create_table(def)?;
+        }
+        let changes = upsert_roles(conn, &spec.roles)?;
+        conn.commit()?;
+        Ok(changes)
+    })();
+    let changes = match result {
+        Ok(changes) => changes,
+        Err(err) => {
+            conn.rollback();
+            return Err(err);
+        }
+    };
+    let roles = match &spec.roles {
+        Roles::Table(roles) => {
+            let sql = format!(
+                "SELECT {id}, {name} FROM {table} WHERE {name} IS NOT NULL ORDER BY {id}",
+                id = conn.quote(AppSpec::ID),
+                name = conn.quote("name"),
+                table = conn.quote(roles.table.name)
+            );
+            conn.query(&sql, &[])?
+                .into_iter()
+                .filter_map(|row| match (row.first(), row.get(1)) {
+                    (Some(Value::Int(id)), Some(Value::Text(name))) => Some((*id, name.clone())),
+                    _ => None,
+                })
+                .collect()
+        }
+        Roles::Fixed(roles) => (0..)
+            .zip(roles.iter())
+            .map(|(i, role)| (i, role.name.to_owned()))
+            .collect(),
+        Roles::None => Vec::new(),
+    };
+    let target = insert_target(conn, spec)?;
+    conn.prepare_insert(&target)?;
+    Ok(Applied {
+        changes,
+        roles,
+        target,
+    })
+}
+
+/// The insert for `spec`'s table, once the table exists.
+pub fn insert_target(conn: &mut dyn Conn, spec: &AppSpec) -> Result<InsertTarget> {
+    let identity = spec.identity_column();
+    let columns: Vec<&'static str> = spec.column_names().collect();
+    let Some(identity_position) = columns.iter().position(|c| *c == identity) else {
+        bail!("{} does not fill its identity column {identity}", spec.name);
+    };
+    Ok(InsertTarget {
+        table: spec.table,
+        identity_indexes: conn.unique_indexes(spec.table, identity)?,
+        columns,
+        identity,
+        identity_position,
+        duplicate: match spec.identity {
+            Identity::Email => SkipReason::DuplicateEmail,
+            Identity::Username => SkipReason::DuplicateUsername,
+        },
+    })
+}
+
+/// Makes the roles table hold the app's roles: inserts missing ones and
+/// repairs changed ones, by name. Runs in the caller's transaction.
+fn upsert_roles(conn: &mut dyn Conn, roles: &Roles) -> Result<Vec<(String, RoleChange)>> {
+    let Roles::Table(roles) = roles else {
+        return Ok(Vec::new());
+    };
+    let table = conn.quote(roles.table.name);
+    let mut changes = Vec::with_capacity(roles.rows.len());
+    for row in roles.rows {
+        let mut select = format!("SELECT {}", conn.quote(AppSpec::ID));
+        for (column, _) in row.values {
+            let _ = write!(select, ", {}", conn.quote(column));
+        }
+        let _ = write!(
+            select,
+            " FROM {table} WHERE {} = {}",
+            conn.quote("name"),
+            conn.placeholder(1)
+        );
+        let name = Value::Text(row.name.to_owned());
+        let found = conn.query(&select, std::slice::from_ref(&name))?;
+        let wanted: Vec<Value> = row.values.iter().map(|(_, v)| Value::from(*v)).collect();
+        let change = match found.first() {
+            Some(existing) => {
+                let same = existing
+                    .iter()
+                    .skip(1)
+                    .zip(&wanted)
+                    .all(|(have, want)| have.same_as(want));
+                if same {
+                    RoleChange::Unchanged
+                } else {
+                    let mut sql = format!("UPDATE {table} SET ");
+                    for (i, (column, _)) in row.values.iter().enumerate() {
+                        let comma = if i == 0 { "" } else { ", " };
+                        let _ = write!(
+                            sql,
+                            "{comma}{} = {}",
+                            conn.quote(column),
+                            conn.placeholder(i + 1)
+                        );
+                    }
+                    let _ = write!(
+                        sql,
+                        " WHERE {} = {}",
+                        conn.quote(AppSpec::ID),
+                        conn.placeholder(wanted.len() + 1)
+                    );
+                    let mut params = wanted;
+                    params.push(existing.first().cloned().unwrap_or(Value::Null));
+                    conn.execute(&sql, &params)?;
+                    RoleChange::Updated
+                }
+            }
+            None => {
+                let mut columns = conn.quote("name");
+                let mut marks = conn.placeholder(1);
+                for (i, (column, _)) in row.values.iter().enumerate() {
+                    let _ = write!(columns, ", {}", conn.quote(column));
+                    let _ = write!(marks, ", {}", conn.placeholder(i + 2));
+                }
+                let mut params = vec![name];
+                params.extend(wanted);
+                conn.execute(
+                    &format!("INSERT INTO {table} ({columns}) VALUES ({marks})"),
+                    &params,
+                )?;
+                RoleChange::Created
+            }
+        };
+        changes.push((row.name.to_owned(), change));
+    }
+    Ok(changes)
+}

@@ -1,0 +1,577 @@
+//! The seeding loop, one for any number of connections: each worker draws
+//! rows from the one seeded generator, inserts them in batches over its own
+//! connection and counts what happened. The same seed gives the same set of
+//! rows whatever `--jobs` is (in another order, so with other ids).
+
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use anyhow::{Error, Result, anyhow};
+
+use crate::db::{Deadlock, Insert, Row, SkipReason, Writer};
+use crate::generate::RowSource;
+use crate::stats::Counts;
+
+/// After this many attempts in a row with nothing inserted and no
+/// duplicate, the schema is rejecting every row: stop and say why.
+const HOPELESS_AFTER: u64 = 100;
+
+/// Rows handed to the connection at once. A stop (Ctrl-C) is honoured and
+/// the progress bar moves between chunks.
+const CHUNK: u64 = 256;
+
+/// How often a batch that lost a deadlock is tried again before giving up.
+const DEADLOCK_RETRIES: u32 = 20;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    pub count: u64,
+    /// `count` is rows inserted, not attempts.
+    pub exact: bool,
+    /// Rows per transaction; 1 commits each row on its own.
+    pub batch_size: u64,
+}
+
+impl Plan {
+    /// With `--exact`, how many attempts before giving up on the email space.
+    pub fn max_attempts(&self) -> u64 {
+        if self.exact {
+            self.count
+                .saturating_mul(10)
+                .max(self.count.saturating_add(10_000))
+        } else {
+            self.count
+        }
+    }
+}
+
+/// Sees the totals as rows go in: the progress bar, or nothing in tests.
+pub trait Observer: Send {
+    /// Called after every chunk; `counts` includes rows of open batches.
+    fn rows(&mut self, counts: &Counts);
+}
+
+impl Observer for () {
+    fn rows(&mut self, _: &Counts) {}
+}
+
+pub struct Outcome {
+    /// Committed rows only.
+    pub counts: Counts,
+    /// Why the loop stopped early, if it did.
+    pub error: Option<Error>,
+}
+
+/// Opens one more connection, ready to insert.
+pub type Open<'a> = dyn Fn() -> Result<Box<dyn Writer>> + Sync + 'a;
+
+/// Runs until the plan is met, `stop()` says so, or an error, with `first`
+/// and `jobs - 1` more connections from `open`. Whatever happens, `counts`
+/// are the rows that were committed; on a stop or an error, each worker
+/// commits its open batch.
+pub fn run(
+    plan: &Plan,
+    jobs: usize,
+    first: &mut dyn Writer,
+    open: &Open<'_>,
+    source: &mut dyn RowSource,
+    stop: &(dyn Fn() -> bool + Sync),
+    observer: &mut dyn Observer,
+) -> Outcome {
+    let shared = Shared {
+        state: Mutex::new(State {
+            source,
+            observer,
+            issued: 0,
+            in_flight: 0,
+            live: Counts::default(),
+            failure_detail: String::new(),
+            error: None,
+        }),
+        settled: Condvar::new(),
+        jobs,
+    };
+    let mut counts = Counts::default();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..jobs)
+            .map(|_| {
+                let shared = &shared;
+                scope.spawn(move || match open() {
+                    Ok(mut writer) => {
+                        let counts = work(plan, shared, writer.as_mut(), stop);
+                        if let Err(err) = writer.finish() {
+                            shared.fail(err);
+                        }
+                        counts
+                    }
+                    Err(err) => {
+                        shared.fail(err);
+                        Counts::default()
+                    }
+                })
+            })
+            .collect();
+        counts = work(plan, &shared, first, stop);
+        for worker in workers {
+            match worker.join() {
+                Ok(committed) => counts.add(&committed),
+                Err(_) => shared.fail(anyhow!("a worker thread panicked")),
+            }
+        }
+    });
+    let state = shared
+        .state
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let error = state.error.or_else(|| {
+        (plan.exact && counts.inserted < plan.count && !stop()).then(|| {
+            anyhow!(
+                "gave up after {} attempts with {} of {} users inserted: the {} space is exhausted ({} duplicates)",
+                counts.attempted,
+                counts.inserted,
+                plan.count,
+                duplicate_noun(&counts),
+                counts.duplicates()
+            )
+        })
+    });
+    Outcome { counts, error }
+}
+
+fn duplicate_noun(counts: &Counts) -> &'static str {
+    if counts.skipped_for(SkipReason::DuplicateUsername) > 0 {
+        "username"
+    } else {
+        "email"
+    }
+}
+
+/// What the workers share. One lock per chunk to draw rows and one to
+/// count them: nothing next to a round trip to the database.
+struct Shared<'a> {
+    state: Mutex<State<'a>>,
+    /// With `--exact`, a worker waits here while rows in flight may still
+    /// make up the count.
+    settled: Condvar,
+    jobs: usize,
+}
+
+struct State<'a> {
+    source: &'a mut dyn RowSource,
+    observer: &'a mut dyn Observer,
+    /// Rows handed out so far.
+    issued: u64,
+    /// Rows handed out whose insert has not returned.
+    in_flight: u64,
+    /// Every row tried, open batches included: what the progress bar shows.
+    live: Counts,
+    failure_detail: String,
+    /// The first error of any worker; it stops them all.
+    error: Option<Error>,
+}
+
+impl<'a> Shared<'a> {
+    fn lock(&self) -> MutexGuard<'_, State<'a>> {
+        // A worker that panicked cannot have left the counts half-updated.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Fills `rows` with up to `room` next rows; an empty `rows` means the
+    /// plan is met, a stop was asked for, or a worker failed.
+    fn claim(
+        &self,
+        plan: &Plan,
+        room: u64,
+        stop: &(dyn Fn() -> bool + Sync),
+        rows: &mut Vec<Row>,
+    ) {
+        let mut state = self.lock();
+        let n = loop {
+            if state.error.is_some() || stop() {
+                return rows.clear();
+            }
+            let left = if plan.exact {
+                let wanted = plan
+                    .count
+                    .saturating_sub(state.live.inserted + state.in_flight);
+                let allowed = plan.max_attempts().saturating_sub(state.issued);
+                if state.live.inserted >= plan.count || allowed == 0 {
+                    return rows.clear();
+                }
+                wanted.min(allowed)
+            } else {
+                plan.count.saturating_sub(state.issued)
+            };
+            if left > 0 {
+                break left.min(room);
+            }
+            if !plan.exact || state.in_flight == 0 {
+                return rows.clear();
+            }
+            // Rows in flight may make up the count; wait for them (and
+            // look at `stop` now and then).
+            state = self
+                .settled
+                .wait_timeout(state, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        };
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        rows.resize_with(n, Row::new);
+        for row in rows.iter_mut() {
+            state.source.next_into(row);
+        }
+        state.issued += n as u64;
+        state.in_flight += n as u64;
+    }
+
+    fn record(&self, plan: &Plan, outcomes: &[Insert]) {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(outcomes.len() as u64);
+        for outcome in outcomes {
+            state.live.attempted += 1;
+            match outcome {
+                Insert::Inserted => state.live.inserted += 1,
+                Insert::Skipped { reason, detail } => {
+                    state.live.skip(*reason);
+                    if !reason.is_duplicate() {
+                        state.failure_detail.clone_from(detail);
+                    }
+                }
+            }
+        }
+        let live = state.live;
+        state.observer.rows(&live);
+        if state.error.is_none() {
+            state.error = hopeless(plan, &live, &state.failure_detail);
+        }
+        drop(state);
+        if plan.exact {
+            self.settled.notify_all();
+        }
+    }
+
+    /// Takes rows a rollback undid off the totals; they are in flight
+    /// again until inserted anew.
+    fn retract(&self, rows: &Counts) {
+        let mut state = self.lock();
+        state.live.sub(rows);
+        state.in_flight += rows.attempted;
+    }
+
+    /// Rows handed out that will never be tried.
+    fn release(&self, rows: u64) {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(rows);
+    }
+
+    /// Stops every worker; the run reports `err` (the first one).
+    fn fail(&self, err: Error) {
+        let mut state = self.lock();
+        state.error.get_or_insert(err);
+        drop(state);
+        self.settled.notify_all();
+    }
+}
+
+/// A worker's open transaction.
+#[derive(Default)]
+struct Batch {
+    counts: Counts,
+    /// Its rows, kept with several connections to try again after a
+    /// deadlock (one connection cannot deadlock with itself).
+    rows: Vec<Row>,
+}
+
+/// One connection's loop; returns the rows it committed.
+fn work(
+    plan: &Plan,
+    shared: &Shared<'_>,
+    writer: &mut dyn Writer,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Counts {
+    let mut committed = Counts::default();
+    let mut batch = Batch::default();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut outcomes: Vec<Insert> = Vec::new();
+    let keep_rows = shared.jobs > 1;
+    loop {
+        let room = (plan.batch_size - batch.counts.attempted).min(CHUNK);
+        shared.claim(plan, room, stop, &mut rows);
+        if rows.is_empty() {
+            break;
+        }
+        let mut result = add(plan, shared, writer, &mut batch, &rows, &mut outcomes);
+        let mut retries = 0;
+        while let Err(err) = &result
+            && err.is::<Deadlock>()
+            && keep_rows
+            && retries < DEADLOCK_RETRIES
+        {
+            // The server rolled the batch back: take its rows off the
+            // totals, wait for the other transaction, and insert them again.
+            retries += 1;
+            shared.retract(&batch.counts);
+            batch.counts = Counts::default();
+            std::thread::sleep(Duration::from_millis(u64::from(retries) * 5));
+            let earlier = std::mem::take(&mut batch.rows);
+            result = add(plan, shared, writer, &mut batch, &earlier, &mut outcomes)
+                .and_then(|()| add(plan, shared, writer, &mut batch, &rows, &mut outcomes));
+            if result.is_err() {
+                batch.rows = earlier;
+            }
+        }
+        if let Err(err) = result {
+            // The connection rolled the open batch back: none of it counts.
+            shared.retract(&batch.counts);
+            shared.release(batch.counts.attempted + rows.len() as u64);
+            shared.fail(err);
+            return committed;
+        }
+        if keep_rows {
+            batch.rows.extend(rows.iter().cloned());
+        }
+        if batch.counts.attempted >= plan.batch_size
+            && let Err(err) = flush(plan, shared, writer, &mut committed, &mut batch)
+        {
+            shared.fail(err);
+            return committed;
+        }
+    }
+    if let Err(err) = flush(plan, shared, writer, &mut committed, &mut batch) {
+        shared.fail(err);
+    }
+    committed
+}
+
+/// Inserts `rows`, opening a transaction first if a batch starts.
+fn add(
+    plan: &Plan,
+    shared: &Shared<'_>,
+    writer: &mut dyn Writer,
+    batch: &mut Batch,
+    rows: &[Row],
+    outcomes: &mut Vec<Insert>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if plan.batch_size > 1 && batch.counts.attempted == 0 {
+        writer.begin()?;
+    }
+    outcomes.clear();
+    writer.insert(rows, outcomes)?;
+    for outcome in outcomes.iter() {
+        batch.counts.attempted += 1;
+        match outcome {
+            Insert::Inserted => batch.counts.inserted += 1,
+            Insert::Skipped { reason, .. } => batch.counts.skip(*reason),
+        }
+    }
+    shared.record(plan, outcomes);
+    Ok(())
+}
+
+/// Commits an open batch and moves its rows to the committed totals; if
+/// the commit fails, its rows were rolled back and are not counted.
+fn flush(
+    plan: &Plan,
+    shared: &Shared<'_>,
+    writer: &mut dyn Writer,
+    committed: &mut Counts,
+    batch: &mut Batch,
+) -> Result<()> {
+    batch.rows.clear();
+    let pending = std::mem::take(&mut batch.counts);
+    if pending.attempted == 0 {
+        return Ok(());
+    }
+    if plan.batch_size > 1
+        && let Err(err) = writer.commit()
+    {
+        shared.retract(&pending);
+        shared.release(pending.attempted);
+        return Err(err);
+    }
+    committed.add(&pending);
+    Ok(())
+}
+
+/// Every attempt so far failed on something other than a duplicate.
+fn hopeless(plan: &Plan, counts: &Counts, detail: &str) -> Option<Error> {
+    let failed_otherwise = counts.skipped() - counts.duplicates();
+    let all_failed = counts.inserted == 0 && failed_otherwise == counts.attempted;
+    let enough = counts.attempted >= HOPELESS_AFTER.min(plan.count);
+    (all_failed && enough && counts.attempted > 0).then(|| {
+        anyhow!(
+            "every one of {} attempts failed: {detail}",
+            counts.attempted
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::db::Value;
+
+    /// Rows whose identity is a number: row i is `i % modulo`, so a small
+    /// modulo makes duplicates.
+    struct Numbers {
+        next: u64,
+        modulo: u64,
+    }
+
+    impl RowSource for Numbers {
+        fn next_into(&mut self, row: &mut Row) {
+            row.clear();
+            row.push(Value::Int((self.next % self.modulo) as i64));
+            self.next += 1;
+        }
+    }
+
+    /// A table with a unique column, in memory; a transaction is a list of
+    /// rows not yet committed.
+    #[derive(Default)]
+    struct Memory {
+        committed: HashSet<i64>,
+        open: Option<Vec<i64>>,
+        /// Fail the insert after this many rows.
+        fail_after: Option<usize>,
+        inserts: usize,
+    }
+
+    impl Writer for Memory {
+        fn begin(&mut self) -> Result<()> {
+            self.open = Some(Vec::new());
+            Ok(())
+        }
+
+        fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+            for row in rows {
+                self.inserts += 1;
+                if self.fail_after.is_some_and(|n| self.inserts > n) {
+                    self.open = None;
+                    return Err(anyhow!("connection lost"));
+                }
+                let Some(key) = row[0].as_int() else {
+                    return Err(anyhow!("no key"));
+                };
+                let taken = self.committed.contains(&key)
+                    || self.open.as_ref().is_some_and(|open| open.contains(&key));
+                if taken {
+                    out.push(Insert::Skipped {
+                        reason: SkipReason::DuplicateEmail,
+                        detail: "duplicate".into(),
+                    });
+                } else {
+                    match &mut self.open {
+                        Some(open) => open.push(key),
+                        None => {
+                            self.committed.insert(key);
+                        }
+                    }
+                    out.push(Insert::Inserted);
+                }
+            }
+            Ok(())
+        }
+
+        fn commit(&mut self) -> Result<()> {
+            if let Some(open) = self.open.take() {
+                self.committed.extend(open);
+            }
+            Ok(())
+        }
+
+        fn finish(&mut self) -> Result<()> {
+            self.open = None;
+            Ok(())
+        }
+    }
+
+    fn no_more() -> Result<Box<dyn Writer>> {
+        Err(anyhow!("one connection only"))
+    }
+
+    fn seed(plan: Plan, memory: &mut Memory, modulo: u64) -> Outcome {
+        let mut source = Numbers { next: 0, modulo };
+        run(&plan, 1, memory, &no_more, &mut source, &|| false, &mut ())
+    }
+
+    #[test]
+    fn counts_duplicates_and_agrees_with_the_table_for_any_batch_size() {
+        for batch_size in [1, 2, 7, 256, 1000] {
+            let mut memory = Memory::default();
+            let plan = Plan {
+                count: 500,
+                exact: false,
+                batch_size,
+            };
+            let outcome = seed(plan, &mut memory, 300);
+            assert!(outcome.error.is_none());
+            assert_eq!(outcome.counts.attempted, 500);
+            assert_eq!(outcome.counts.inserted, 300);
+            assert_eq!(outcome.counts.duplicates(), 200);
+            assert_eq!(memory.committed.len(), 300);
+        }
+    }
+
+    #[test]
+    fn exact_keeps_going_past_duplicates_and_gives_up_when_the_space_is_exhausted() {
+        let mut memory = Memory::default();
+        let plan = Plan {
+            count: 50,
+            exact: true,
+            batch_size: 10,
+        };
+        let outcome = seed(plan, &mut memory, 1_000_000);
+        assert_eq!(outcome.counts.inserted, 50);
+        assert!(outcome.error.is_none());
+
+        let mut memory = Memory::default();
+        let outcome = seed(plan, &mut memory, 20);
+        assert_eq!(outcome.counts.inserted, 20);
+        let error = outcome.error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("space is exhausted"), "{error}");
+    }
+
+    #[test]
+    fn a_failed_batch_is_not_counted_and_earlier_ones_are() {
+        let mut memory = Memory {
+            fail_after: Some(25),
+            ..Memory::default()
+        };
+        let plan = Plan {
+            count: 100,
+            exact: false,
+            batch_size: 10,
+        };
+        let outcome = seed(plan, &mut memory, 1000);
+        assert!(outcome.error.is_some());
+        assert_eq!(outcome.counts.inserted, 20);
+        assert_eq!(memory.committed.len(), 20);
+    }
+
+    #[test]
+    fn a_stop_commits_the_open_batch() {
+        let mut memory = Memory::default();
+        let plan = Plan {
+            count: 10_000,
+            exact: false,
+            batch_size: 1000,
+        };
+        let mut source = Numbers {
+            next: 0,
+            modulo: u64::MAX,
+        };
+        let calls = std::sync::atomic::AtomicU64::new(0);
+        let stop = || calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 3;
+        let outcome = run(&plan, 1, &mut memory, &no_more, &mut source, &stop, &mut ());
+        assert!(outcome.error.is_none());
+        assert_eq!(outcome.counts.inserted, 3 * CHUNK);
+        assert_eq!(memory.committed.len() as u64, outcome.counts.inserted);
+    }
+}
