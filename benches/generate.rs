@@ -2,13 +2,17 @@
 //! time that generation costs. `cargo bench --bench generate [-- N]`.
 #![allow(dead_code, unused_imports)]
 
+#[path = "../src/app/mod.rs"]
+mod app;
 #[path = "../src/generate/mod.rs"]
 mod generate;
+#[path = "../src/value.rs"]
+mod value;
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use generate::{RolePicker, User, UserGenerator};
+use generate::{RolePicker, RowSource, UserGenerator};
 
 fn main() {
     let count: u64 = std::env::args()
@@ -16,16 +20,23 @@ fn main() {
         .find_map(|arg| arg.parse().ok())
         .unwrap_or(1_000_000);
     let roles = [(1, "User".to_owned()), (2, "Administrator".to_owned())];
-    let Ok(picker) = RolePicker::new(&roles, None) else {
+    let Ok(picker) = RolePicker::new(&roles, None, None) else {
         eprintln!("cannot build the role picker");
         std::process::exit(1);
     };
-    let mut generator = UserGenerator::new(1, picker, "hash".into());
-    let mut user = User::default();
+    let mut generator = UserGenerator::new(
+        1,
+        app::App::FlaskBase.spec(),
+        Some(picker),
+        &roles,
+        "hash".into(),
+        generate::reference_now(),
+    );
+    let mut row = value::Row::new();
     let started = Instant::now();
     for _ in 0..count {
-        generator.next_into(&mut user);
-        black_box(&user);
+        generator.next_into(&mut row);
+        black_box(&row);
     }
     let seconds = started.elapsed().as_secs_f64();
     println!(

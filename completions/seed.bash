@@ -80,7 +80,7 @@ _seed() {
             fi
             case "${prev}" in
                 --app)
-                    COMPREPLY=($(compgen -W "flask-base" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flask-base ctfd django laravel devise" -- "${cur}"))
                     return 0
                     ;;
                 --email)
@@ -256,7 +256,7 @@ _seed() {
             fi
             case "${prev}" in
                 --app)
-                    COMPREPLY=($(compgen -W "flask-base" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flask-base ctfd django laravel devise" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -286,7 +286,7 @@ _seed() {
             fi
             case "${prev}" in
                 --app)
-                    COMPREPLY=($(compgen -W "flask-base" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flask-base ctfd django laravel devise" -- "${cur}"))
                     return 0
                     ;;
                 --count)

@@ -32,7 +32,11 @@ complete -c seed -n "__fish_seed_needs_command" -f -a "admin" -d 'Create one adm
 complete -c seed -n "__fish_seed_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c seed -n "__fish_seed_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c seed -n "__fish_seed_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c seed -n "__fish_seed_using_subcommand users" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''"
+complete -c seed -n "__fish_seed_using_subcommand users" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
+ctfd\t''
+django\t''
+laravel\t''
+devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]' -r
@@ -50,7 +54,11 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the r
 complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand users" -s V -l version -d 'Print version'
-complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''"
+complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
+ctfd\t''
+django\t''
+laravel\t''
+devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
@@ -58,7 +66,11 @@ complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the r
 complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s V -l version -d 'Print version'
-complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''"
+complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
+ctfd\t''
+django\t''
+laravel\t''
+devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (the login, but for django)' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l username -d 'django: the login [default: the email\'s local part]' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password [default: a random one, printed once]' -r

@@ -15,9 +15,7 @@ use crate::config::{AdminConfig, Command, Config, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, Insert, Row, Writer};
 use crate::exit_code::ExitStatus;
-use crate::generate::{
-    self, Person, RolePicker, UserGenerator, hash_password, stream,
-};
+use crate::generate::{self, Person, RolePicker, UserGenerator, hash_password, stream};
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
 use crate::stats::{Counts, Stats};
@@ -364,7 +362,13 @@ fn create_admin(
         joined: utc_now(),
     };
     let mut row = Row::new();
-    generate::fill(spec, &person, values.get(role).map(Vec::as_slice), &hash, &mut row);
+    generate::fill(
+        spec,
+        &person,
+        values.get(role).map(Vec::as_slice),
+        &hash,
+        &mut row,
+    );
     let mut outcomes = Vec::with_capacity(1);
     conn.insert(std::slice::from_ref(&row), &mut outcomes)?;
     let created = match outcomes.pop() {
@@ -375,7 +379,10 @@ fn create_admin(
         }
         None => bail!("cannot create administrator {}", config.email),
     };
-    let username = spec.column_names().any(|c| c == "username").then_some(username);
+    let username = spec
+        .column_names()
+        .any(|c| c == "username")
+        .then_some(username);
     Ok((app, created, username, generated))
 }
 

@@ -9,6 +9,7 @@ mod report;
 mod run;
 mod signal;
 mod stats;
+mod value;
 
 use std::process::ExitCode;
 

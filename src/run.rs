@@ -178,13 +178,7 @@ impl<'a> Shared<'a> {
 
     /// Fills `rows` with up to `room` next rows; an empty `rows` means the
     /// plan is met, a stop was asked for, or a worker failed.
-    fn claim(
-        &self,
-        plan: &Plan,
-        room: u64,
-        stop: &(dyn Fn() -> bool + Sync),
-        rows: &mut Vec<Row>,
-    ) {
+    fn claim(&self, plan: &Plan, room: u64, stop: &(dyn Fn() -> bool + Sync), rows: &mut Vec<Row>) {
         let mut state = self.lock();
         let n = loop {
             if state.error.is_some() || stop() {

@@ -62,7 +62,7 @@ fn a_users_table_without_a_needed_column_is_refused() {
     db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT UNIQUE); INSERT INTO users VALUES (1, 'x', 'x@y');");
     refused(
         &db,
-        "cannot tell which app this users table belongs to: users has no role_id/first_name (flask-base)",
+        "users has no role_id/first_name (flask-base); pick one with --app",
     );
     refused_with(
         &db,

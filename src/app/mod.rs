@@ -2,7 +2,11 @@
 //! column that identifies a user, its roles, its password format and the
 //! tables seed may create for it. Plain data: no I/O, no SQL dialect.
 
+mod ctfd;
+mod devise;
+mod django;
 mod flask_base;
+mod laravel;
 
 use std::fmt;
 
@@ -12,14 +16,38 @@ use crate::generate::PasswordFormat;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum App {
     FlaskBase,
+    Ctfd,
+    Django,
+    Laravel,
+    Devise,
 }
 
 impl App {
-    pub const ALL: [App; 1] = [App::FlaskBase];
+    pub const ALL: [App; 5] = [
+        App::FlaskBase,
+        App::Ctfd,
+        App::Django,
+        App::Laravel,
+        App::Devise,
+    ];
+
+    /// The order in which tables are matched: most specific first, since
+    /// flask-base's signature is the loosest.
+    pub const DETECTION_ORDER: [App; 5] = [
+        App::Django,
+        App::Devise,
+        App::Laravel,
+        App::Ctfd,
+        App::FlaskBase,
+    ];
 
     pub fn spec(self) -> &'static AppSpec {
         match self {
             App::FlaskBase => &flask_base::SPEC,
+            App::Ctfd => &ctfd::SPEC,
+            App::Django => &django::SPEC,
+            App::Laravel => &laravel::SPEC,
+            App::Devise => &devise::SPEC,
         }
     }
 
@@ -188,6 +216,8 @@ pub struct ColumnDef {
     pub unique: bool,
     /// (table, column) this column references.
     pub references: Option<(&'static str, &'static str)>,
+    /// The reference is `ON DELETE SET NULL`.
+    pub set_null_on_delete: bool,
 }
 
 impl ColumnDef {
@@ -199,6 +229,7 @@ impl ColumnDef {
             not_null: false,
             unique: false,
             references: None,
+            set_null_on_delete: false,
         }
     }
 
@@ -220,6 +251,13 @@ impl ColumnDef {
     pub const fn references(self, table: &'static str, column: &'static str) -> ColumnDef {
         ColumnDef {
             references: Some((table, column)),
+            ..self
+        }
+    }
+
+    pub const fn set_null_on_delete(self) -> ColumnDef {
+        ColumnDef {
+            set_null_on_delete: true,
             ..self
         }
     }

@@ -27,8 +27,8 @@ impl Dialect {
     }
 
     fn name(&self, name: &str) -> String {
-        let plain = name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-            && !RESERVED.contains(&name);
+        let plain =
+            name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && !RESERVED.contains(&name);
         if plain {
             name.to_owned()
         } else {
@@ -84,8 +84,13 @@ impl Dialect {
         }
         for column in table.columns {
             if let Some((other, key)) = column.references {
+                let on_delete = if column.set_null_on_delete {
+                    " ON DELETE SET NULL"
+                } else {
+                    ""
+                };
                 lines.push(format!(
-                    "FOREIGN KEY({}) REFERENCES {other} ({})",
+                    "FOREIGN KEY({}) REFERENCES {other} ({}){on_delete}",
                     self.name(column.name),
                     self.name(key)
                 ));

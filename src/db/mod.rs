@@ -20,70 +20,10 @@ pub use target::{SqliteMode, Target};
 use std::time::Duration;
 
 use anyhow::Result;
-use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::app::{Literal, TableDef};
-
-/// One value to write or read back.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Text(String),
-    /// Naive UTC.
-    Time(NaiveDateTime),
-}
-
-impl Value {
-    /// Equal as stored: a boolean read back from SQLite or MySQL is 0 or 1.
-    pub fn same_as(&self, other: &Value) -> bool {
-        match (self, other) {
-            (Value::Bool(b), Value::Int(i)) | (Value::Int(i), Value::Bool(b)) => {
-                i64::from(*b) == *i
-            }
-            _ => self == other,
-        }
-    }
-
-    pub fn as_int(&self) -> Option<i64> {
-        match self {
-            Value::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-
-    pub fn as_text(&self) -> Option<&str> {
-        match self {
-            Value::Text(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    /// Overwrites a text value in place, keeping its buffer.
-    pub fn set_text(&mut self, text: &str) {
-        if let Value::Text(buffer) = self {
-            buffer.clear();
-            buffer.push_str(text);
-        } else {
-            *self = Value::Text(text.to_owned());
-        }
-    }
-}
-
-impl From<Literal> for Value {
-    fn from(literal: Literal) -> Value {
-        match literal {
-            Literal::Bool(b) => Value::Bool(b),
-            Literal::Int(i) => Value::Int(i),
-            Literal::Text(text) => Value::Text(text.to_owned()),
-        }
-    }
-}
-
-/// One users row: a value per column of the app's insert, in order.
-pub type Row = Vec<Value>;
+use crate::app::TableDef;
+pub use crate::value::{Row, Value};
 
 /// Why a row was rolled back and skipped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -137,7 +77,10 @@ impl SkipReason {
 pub enum Insert {
     Inserted,
     /// Rolled back; `detail` is the database's message, naming the constraint.
-    Skipped { reason: SkipReason, detail: String },
+    Skipped {
+        reason: SkipReason,
+        detail: String,
+    },
 }
 
 /// The server rolled a transaction back to break a deadlock between
@@ -178,6 +121,10 @@ pub struct InsertTarget {
     /// Position of `identity` in `columns`.
     pub identity_position: usize,
     /// Unique indexes (or constraints) on exactly the identity column.
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(dead_code, reason = "SQLite names the column, not the index")
+    )]
     pub identity_indexes: Vec<String>,
     /// The reason a duplicate identity is counted under.
     pub duplicate: SkipReason,
@@ -245,9 +192,9 @@ pub trait Conn: Writer {
 
 pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Conn>> {
     match target {
-        Target::Sqlite { path, mode } => Ok(Box::new(sqlite::SqliteConn::open(
-            path, *mode, options,
-        )?)),
+        Target::Sqlite { path, mode } => {
+            Ok(Box::new(sqlite::SqliteConn::open(path, *mode, options)?))
+        }
         #[cfg(feature = "postgres")]
         Target::Postgres { url } => Ok(Box::new(postgres::PostgresConn::open(url, options)?)),
         #[cfg(not(feature = "postgres"))]

@@ -239,9 +239,7 @@ impl Conn for MysqlConn {
 
     fn create_table(&mut self, table: &TableDef) -> Result<()> {
         for sql in DIALECT.create_table(table) {
-            self.conn
-                .query_drop(sql)
-                .map_err(|err| self.explain(err))?;
+            self.conn.query_drop(sql).map_err(|err| self.explain(err))?;
         }
         Ok(())
     }
@@ -326,9 +324,11 @@ fn read_value(value: mysql::Value) -> Value {
         mysql::Value::Int(n) => Value::Int(n),
         mysql::Value::UInt(n) => Value::Int(i64::try_from(n).unwrap_or(i64::MAX)),
         mysql::Value::Bytes(bytes) => Value::Text(String::from_utf8_lossy(&bytes).into_owned()),
-        mysql::Value::Date(y, mo, d, h, mi, s, us) => NaiveDate::from_ymd_opt(y.into(), mo.into(), d.into())
-            .and_then(|date| date.and_hms_micro_opt(h.into(), mi.into(), s.into(), us))
-            .map_or(Value::Null, Value::Time),
+        mysql::Value::Date(y, mo, d, h, mi, s, us) => {
+            NaiveDate::from_ymd_opt(y.into(), mo.into(), d.into())
+                .and_then(|date| date.and_hms_micro_opt(h.into(), mi.into(), s.into(), us))
+                .map_or(Value::Null, Value::Time)
+        }
         other => Value::Text(other.as_sql(true)),
     }
 }

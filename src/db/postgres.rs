@@ -156,8 +156,10 @@ impl PostgresConn {
             }
             self.savepoint = true;
         }
-        let params: Vec<&(dyn ToSql + Sync)> =
-            row.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        let params: Vec<&(dyn ToSql + Sync)> = row
+            .iter()
+            .map(|value| value as &(dyn ToSql + Sync))
+            .collect();
         let Err(err) = self.client.execute(statement, &params) else {
             return Ok(Insert::Inserted);
         };
@@ -266,16 +268,20 @@ impl Conn for PostgresConn {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
-        let params: Vec<&(dyn ToSql + Sync)> =
-            params.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        let params: Vec<&(dyn ToSql + Sync)> = params
+            .iter()
+            .map(|value| value as &(dyn ToSql + Sync))
+            .collect();
         self.client
             .execute(sql, &params)
             .map_err(|err| self.explain(err))
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        let params: Vec<&(dyn ToSql + Sync)> =
-            params.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        let params: Vec<&(dyn ToSql + Sync)> = params
+            .iter()
+            .map(|value| value as &(dyn ToSql + Sync))
+            .collect();
         let rows = self
             .client
             .query(sql, &params)
@@ -302,10 +308,7 @@ impl Conn for PostgresConn {
             let _ = write!(sql, "{comma}${i}");
         }
         sql.push(')');
-        let statement = self
-            .client
-            .prepare(&sql)
-            .map_err(|err| self.explain(err))?;
+        let statement = self.client.prepare(&sql).map_err(|err| self.explain(err))?;
         self.insert = Some((target.clone(), statement));
         Ok(())
     }

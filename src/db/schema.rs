@@ -26,8 +26,7 @@ pub enum RoleChange {
 pub fn detect(conn: &mut dyn Conn) -> Result<App> {
     let mut missing = Vec::new();
     let mut any_table = false;
-    // Most specific first: flask-base's signature is the loosest.
-    for app in [App::FlaskBase] {
+    for app in App::DETECTION_ORDER {
         let spec = app.spec();
         let Some(columns) = conn.columns(spec.table)? else {
             missing.push(format!("no {} table ({app})", spec.table));

@@ -13,7 +13,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
 use crate::app::{AppSpec, Fill, Roles};
-use crate::db::{Row, Value};
+use crate::value::{Row, Value};
 
 /// The RNG behind every seeded value. ChaCha8 is portable and its output
 /// is fixed by its algorithm, unlike `StdRng`, which may change between

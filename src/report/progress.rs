@@ -10,7 +10,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use crate::run::Observer;
 use crate::stats::Counts;
 
-
 pub struct Progress {
     bar: ProgressBar,
     /// Read by the template when it draws, so a row costs two stores and
