@@ -31,6 +31,9 @@ pub struct SqliteConn {
     in_transaction: bool,
     /// The journal mode to restore when done, if seeding switched to WAL.
     restore_journal_mode: Option<String>,
+    /// The file did not exist before: a run refused before its first
+    /// write removes the empty file SQLite made on opening it.
+    new_file: bool,
     /// The insert statement and the lookup that confirms a duplicate.
     target: Option<(InsertTarget, String, String)>,
 }
@@ -38,6 +41,7 @@ pub struct SqliteConn {
 impl SqliteConn {
     pub fn open(path: &Path, mode: SqliteMode, options: &Options) -> Result<SqliteConn> {
         check_path(path, mode)?;
+        let new_file = !path.exists();
         let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
             | match mode {
                 SqliteMode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -55,6 +59,7 @@ impl SqliteConn {
             durable: options.durable,
             in_transaction: false,
             restore_journal_mode: None,
+            new_file,
             target: None,
         };
         sink.conn
@@ -227,6 +232,14 @@ impl Writer for SqliteConn {
 
     fn finish(&mut self) -> Result<()> {
         Conn::rollback(self);
+        if self.new_file
+            && self.restore_journal_mode.is_none()
+            && std::fs::metadata(&self.path).is_ok_and(|meta| meta.len() == 0)
+        {
+            // Nothing was written: leave no trace of the refused run.
+            let _ = std::fs::remove_file(&self.path);
+            return Ok(());
+        }
         let Some(mode) = self.restore_journal_mode.take() else {
             return Ok(());
         };

@@ -1,0 +1,865 @@
+//! Each app's users table on every backend: detection, the rows, reruns,
+//! batches, and logins checked by the app's own code (werkzeug, passlib,
+//! Django, PHP's password_verify as Laravel calls it, Ruby's bcrypt as
+//! Devise calls it). The suite is written once and run per backend; the
+//! server runs need SEED_TEST_POSTGRES_URL / SEED_TEST_MYSQL_URL and the
+//! verifiers their packages (`.ci/run` installs them), else they say they
+//! were skipped.
+
+mod common;
+mod servers;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{Stats, TempDb, seed};
+
+/// A database of one backend, made for one test and dropped after it.
+trait Backend {
+    /// `sqlite`, `postgres` or `mysql`: the fixture files' suffix.
+    fn kind(&self) -> &'static str;
+    fn url(&self) -> String;
+    /// Runs statements separated by `;` at line ends (a DDL fixture).
+    fn exec(&self, sql: &str);
+    /// Every row of `sql`, each value as text (NULL as None).
+    fn texts(&self, sql: &str) -> Vec<Vec<Option<String>>>;
+    /// The names of the tables there.
+    fn tables(&self) -> Vec<String>;
+}
+
+struct Sqlite(TempDb);
+
+impl Backend for Sqlite {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn url(&self) -> String {
+        self.0.arg()
+    }
+
+    fn exec(&self, sql: &str) {
+        self.0.exec(sql);
+    }
+
+    fn texts(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        let conn = self.0.conn();
+        let mut stmt = conn.prepare(sql).expect("prepare");
+        let width = stmt.column_count();
+        stmt.query_map([], |row| {
+            (0..width)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => None,
+                        rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
+                        rusqlite::types::ValueRef::Real(f) => Some(f.to_string()),
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            Some(String::from_utf8_lossy(t).into_owned())
+                        }
+                    })
+                })
+                .collect()
+        })
+        .and_then(Iterator::collect)
+        .expect("query")
+    }
+
+    fn tables(&self) -> Vec<String> {
+        if !self.0.path.exists() {
+            return Vec::new();
+        }
+        self.texts("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY 1")
+            .into_iter()
+            .filter_map(|row| row.into_iter().next().flatten())
+            .collect()
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod pg {
+    use postgres::{Client, NoTls, SimpleQueryMessage};
+
+    use super::servers::{server_url, unique_name};
+
+    /// A schema of its own, dropped at the end even if the test fails.
+    pub struct Postgres {
+        base: String,
+        name: String,
+        url: String,
+    }
+
+    impl Postgres {
+        pub fn new() -> Option<Postgres> {
+            let base = server_url("SEED_TEST_POSTGRES_URL")?;
+            let name = unique_name();
+            let mut admin = Client::connect(&base, NoTls).expect("connect to the test server");
+            admin
+                .batch_execute(&format!("CREATE SCHEMA {name}"))
+                .expect("create the test schema");
+            let separator = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{separator}options=-csearch_path%3D{name}");
+            Some(Postgres { base, name, url })
+        }
+
+        fn client(&self) -> Client {
+            Client::connect(&self.url, NoTls).expect("connect to the test schema")
+        }
+    }
+
+    impl super::Backend for Postgres {
+        fn kind(&self) -> &'static str {
+            "postgres"
+        }
+
+        fn url(&self) -> String {
+            self.url.clone()
+        }
+
+        fn exec(&self, sql: &str) {
+            self.client().batch_execute(sql).expect("run setup SQL");
+        }
+
+        fn texts(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+            self.client()
+                .simple_query(sql)
+                .expect("query")
+                .into_iter()
+                .filter_map(|message| match message {
+                    SimpleQueryMessage::Row(row) => Some(
+                        (0..row.len())
+                            .map(|i| row.get(i).map(str::to_owned))
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect()
+        }
+
+        fn tables(&self) -> Vec<String> {
+            self.texts(&format!(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' ORDER BY 1",
+                self.name
+            ))
+            .into_iter()
+            .filter_map(|row| row.into_iter().next().flatten())
+            .collect()
+        }
+    }
+
+    impl Drop for Postgres {
+        fn drop(&mut self) {
+            if let Ok(mut admin) = Client::connect(&self.base, NoTls) {
+                let _ =
+                    admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+            }
+        }
+    }
+}
+
+#[cfg(feature = "mysql")]
+mod my {
+    use mysql::prelude::Queryable;
+    use mysql::{Conn, Opts};
+
+    use super::servers::{server_url, unique_name};
+
+    /// Statements of a fixture file, for clients that take one at a time.
+    fn statements(sql: &str) -> Vec<String> {
+        let body: String = sql
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        body.split(";\n")
+            .chain(std::iter::once(""))
+            .map(|s| s.trim().trim_end_matches(';').trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    fn connect(url: &str) -> Conn {
+        let url = url.replacen("mariadb://", "mysql://", 1);
+        Conn::new(Opts::from_url(&url).expect("valid URL")).expect("connect to the test server")
+    }
+
+    /// A database of its own, dropped at the end even if the test fails.
+    pub struct Mysql {
+        base: String,
+        name: String,
+        url: String,
+    }
+
+    impl Mysql {
+        pub fn new() -> Option<Mysql> {
+            let base = server_url("SEED_TEST_MYSQL_URL")?;
+            let name = unique_name();
+            connect(&base)
+                .query_drop(format!("CREATE DATABASE {name}"))
+                .expect("create the test database");
+            let start = base.find("://").map_or(0, |i| i + 3);
+            let authority = match base[start..].find('/') {
+                Some(i) => &base[..start + i],
+                None => &base,
+            };
+            let url = format!("{authority}/{name}");
+            Some(Mysql { base, name, url })
+        }
+    }
+
+    impl super::Backend for Mysql {
+        fn kind(&self) -> &'static str {
+            "mysql"
+        }
+
+        fn url(&self) -> String {
+            self.url.clone()
+        }
+
+        fn exec(&self, sql: &str) {
+            let mut conn = connect(&self.url);
+            for statement in statements(sql) {
+                conn.query_drop(&statement)
+                    .unwrap_or_else(|err| panic!("{err}: {statement}"));
+            }
+        }
+
+        fn texts(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+            let rows: Vec<mysql::Row> = connect(&self.url).query(sql).expect("query");
+            rows.into_iter()
+                .map(|row| {
+                    row.unwrap()
+                        .into_iter()
+                        .map(|value| match value {
+                            mysql::Value::NULL => None,
+                            mysql::Value::Bytes(bytes) => {
+                                Some(String::from_utf8_lossy(&bytes).into_owned())
+                            }
+                            mysql::Value::Int(n) => Some(n.to_string()),
+                            mysql::Value::UInt(n) => Some(n.to_string()),
+                            other => Some(other.as_sql(true)),
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+
+        fn tables(&self) -> Vec<String> {
+            self.texts(&format!(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' ORDER BY 1",
+                self.name
+            ))
+            .into_iter()
+            .filter_map(|row| row.into_iter().next().flatten())
+            .collect()
+        }
+    }
+
+    impl Drop for Mysql {
+        fn drop(&mut self) {
+            let url = self.base.replacen("mariadb://", "mysql://", 1);
+            if let Ok(mut conn) = Opts::from_url(&url)
+                .map_err(drop)
+                .and_then(|o| Conn::new(o).map_err(drop))
+            {
+                let _ = conn.query_drop(format!("DROP DATABASE IF EXISTS {}", self.name));
+            }
+        }
+    }
+}
+
+/// The DDL that an app's migrations make, copied into tests/fixtures/ddl.
+fn fixture(app: &str, kind: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/ddl/{app}.{kind}.sql",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+/// What a verifier said.
+enum Verdict {
+    Accepted,
+    Skipped,
+}
+
+/// Runs a verifier script with `args`, feeding it `input`; a missing
+/// interpreter or library (exit 3) is a skip, any other failure fails the
+/// test.
+#[track_caller]
+fn verifier(program: &str, args: &[&str], input: &str) -> Verdict {
+    let scripts = format!("{}/tests/verifiers", env!("CARGO_MANIFEST_DIR"));
+    let mut child = match Command::new(program)
+        .current_dir(&scripts)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(err) => {
+            eprintln!("skipped: cannot run {program} ({err}); .ci/run installs it");
+            return Verdict::Skipped;
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.as_bytes())
+            .expect("write to verifier");
+    }
+    let output = child.wait_with_output().expect("verifier runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    match output.status.code() {
+        Some(0) => Verdict::Accepted,
+        Some(3) => {
+            eprintln!("{}", text.trim());
+            Verdict::Skipped
+        }
+        _ => panic!("{program} {args:?} refused: {text}"),
+    }
+}
+
+/// Checks every hash with the app's own password check.
+#[track_caller]
+fn logins(app: &str, password: &str, hashes: &[String]) -> Verdict {
+    let input = hashes.join("\n");
+    match app {
+        "flask-base" => verifier("python3", &["check.py", "werkzeug", password], &input),
+        "ctfd" => verifier(
+            "python3",
+            &["check.py", "passlib-bcrypt-sha256", password],
+            &input,
+        ),
+        "django" => verifier("python3", &["check.py", "django-hasher", password], &input),
+        "laravel" => verifier("php", &["check.php", password], &input),
+        "devise" => verifier("ruby", &["check.rb", password], &input),
+        other => panic!("no verifier for {other}"),
+    }
+}
+
+/// Makes the app's tables as its migrations would; false when that cannot
+/// be done here (Django not installed).
+fn migrate(db: &dyn Backend, app: &str) -> bool {
+    match (app, db.kind()) {
+        ("flask-base", _) | ("ctfd", "sqlite") => true,
+        ("django", _) => {
+            let url = db.url();
+            matches!(
+                verifier("python3", &["django_login.py", "migrate", &url], ""),
+                Verdict::Accepted
+            )
+        }
+        (app, kind) => {
+            db.exec(&fixture(app, kind));
+            true
+        }
+    }
+}
+
+/// The table, identity column and password column of each app.
+fn shape(app: &str) -> (&'static str, &'static str, &'static str) {
+    match app {
+        "flask-base" => ("users", "email", "password_hash"),
+        "ctfd" => ("users", "email", "password"),
+        "django" => ("auth_user", "username", "password"),
+        "laravel" => ("users", "email", "password"),
+        "devise" => ("users", "email", "encrypted_password"),
+        other => panic!("unknown app {other}"),
+    }
+}
+
+/// The cheapest hash each app's format allows: the seeded password is public.
+fn cheap(app: &str) -> [&'static str; 2] {
+    match app {
+        "flask-base" | "django" => ["--hash-iterations", "1000"],
+        _ => ["--bcrypt-cost", "4"],
+    }
+}
+
+#[track_caller]
+fn run_users(db: &dyn Backend, app: &str, args: &[&str]) -> Stats {
+    let url = db.url();
+    let output = seed()
+        .args(["users", "--json", "--db", &url])
+        .args(cheap(app))
+        .args(args)
+        .output()
+        .expect("run seed");
+    assert!(
+        output.status.success(),
+        "seed users {args:?} on {app} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    common::parse_stats(&output.stdout)
+}
+
+fn count(db: &dyn Backend, table: &str) -> u64 {
+    db.texts(&format!("SELECT count(*) FROM {table}"))[0][0]
+        .as_deref()
+        .and_then(|n| n.parse().ok())
+        .expect("a count")
+}
+
+fn truthy(value: &Option<String>) -> bool {
+    matches!(value.as_deref(), Some("1" | "t" | "true"))
+}
+
+/// The whole round for one app on one backend: seed (the app read from
+/// the tables), check the rows the app needs, log every seeded user in
+/// with the app's own check, rerun, batch, and make an admin.
+fn round(db: &dyn Backend, app: &str) {
+    if !migrate(db, app) {
+        return;
+    }
+    let (table, identity, password_column) = shape(app);
+    let password = "Seeded pass 1";
+    let mut args = vec!["--count", "60", "--seed", "42", "--password", password];
+    if db.kind() == "sqlite" && app == "ctfd" {
+        // An empty file reads as flask-base's: CTFd's tables are made by seed.
+        args.extend(["--app", "ctfd"]);
+    }
+    let stats = run_users(db, app, &args);
+    assert_eq!(stats.app.as_deref(), Some(app), "detected app");
+    assert_eq!(stats.attempted, 60);
+    assert_eq!(stats.inserted + stats.skipped, 60);
+    assert!(stats.inserted >= 55, "{stats:?}");
+    assert_eq!(count(db, table), stats.inserted);
+    check_rows(db, app);
+
+    let hashes: Vec<String> = db
+        .texts(&format!("SELECT {password_column} FROM {table}"))
+        .into_iter()
+        .filter_map(|row| row.into_iter().next().flatten())
+        .collect();
+    assert_eq!(hashes.len() as u64, stats.inserted);
+    logins(app, password, &hashes);
+
+    // The same seed again: every row is there already.
+    let again = run_users(db, app, &["--count", "60", "--seed", "42"]);
+    assert_eq!(again.inserted, 0);
+    assert_eq!(again.skipped, 60);
+    let reason = format!("duplicate_{identity}");
+    assert_eq!(again.skipped_by_reason.get(&reason), Some(&60), "{again:?}");
+    assert_eq!(count(db, table), stats.inserted);
+
+    // Batches (and, on servers, two connections) add up as one commit per row.
+    let jobs = if db.kind() == "sqlite" { "1" } else { "2" };
+    let batched = run_users(
+        db,
+        app,
+        &[
+            "--count",
+            "90",
+            "--seed",
+            "43",
+            "--batch-size",
+            "7",
+            "--jobs",
+            jobs,
+        ],
+    );
+    assert_eq!(batched.attempted, 90);
+    assert_eq!(count(db, table), stats.inserted + batched.inserted);
+    let distinct = db.texts(&format!("SELECT count(DISTINCT {identity}) FROM {table}"))[0][0]
+        .clone()
+        .unwrap_or_default();
+    assert_eq!(distinct, count(db, table).to_string());
+
+    admin(db, app);
+}
+
+/// What each app needs of a row, beyond NOT NULL.
+fn check_rows(db: &dyn Backend, app: &str) {
+    match app {
+        "ctfd" => {
+            let rows = db
+                .texts("SELECT type, verified, hidden, banned, oauth_id, created, name FROM users");
+            let mut admins = 0;
+            for row in &rows {
+                let kind = row[0].as_deref().unwrap_or_default();
+                assert!(["user", "admin"].contains(&kind), "{row:?}");
+                assert!(truthy(&row[1]), "verified: {row:?}");
+                assert_eq!(truthy(&row[2]), kind == "admin", "hidden: {row:?}");
+                assert!(row[3].is_some() && !truthy(&row[3]), "banned: {row:?}");
+                assert_eq!(row[4], None, "oauth_id");
+                assert!(row[5].is_some(), "created");
+                assert!(row[6].as_deref().is_some_and(|n| !n.is_empty()));
+                admins += usize::from(kind == "admin");
+            }
+            assert!(admins > 0 && admins < rows.len() / 2, "{admins} admins");
+        }
+        "django" => {
+            let rows = db.texts(
+                "SELECT is_active, is_staff, is_superuser, last_login, date_joined, username, email FROM auth_user",
+            );
+            let superusers = rows.iter().filter(|row| truthy(&row[2])).count();
+            assert!(superusers > 0 && superusers < rows.len() / 2);
+            for row in &rows {
+                assert!(truthy(&row[0]), "is_active: {row:?}");
+                if truthy(&row[2]) {
+                    assert!(truthy(&row[1]), "a superuser is staff: {row:?}");
+                }
+                assert_eq!(row[3], None, "last_login");
+                assert!(row[4].as_deref().is_some_and(|t| t.starts_with("2025")));
+                let username = row[5].as_deref().unwrap_or_default();
+                assert!(
+                    !username.is_empty()
+                        && username.bytes().all(|b| b.is_ascii_lowercase()
+                            || b.is_ascii_digit()
+                            || b"._".contains(&b)),
+                    "{username}"
+                );
+            }
+        }
+        "laravel" => {
+            for row in db.texts(
+                "SELECT email_verified_at, created_at, updated_at, remember_token, name FROM users",
+            ) {
+                for time in &row[..3] {
+                    let time = time.as_deref().unwrap_or_default();
+                    assert_eq!(time.len(), 19, "whole seconds: {time}");
+                }
+                assert_eq!(row[3], None);
+                assert!(row[4].as_deref().is_some_and(|name| name.contains(' ')));
+            }
+        }
+        "devise" => {
+            for row in db.texts("SELECT reset_password_token, created_at, updated_at FROM users") {
+                assert_eq!(row[0], None);
+                assert!(row[1].is_some() && row[1] == row[2], "{row:?}");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `seed admin` makes an administrator who logs in, where the app has one.
+fn admin(db: &dyn Backend, app: &str) {
+    let url = db.url();
+    let password = "Admin pass 2";
+    let output = seed()
+        .args(["admin", "--json", "--db", &url])
+        .args(["--email", "boss@example.com", "--password", password])
+        .output()
+        .expect("run seed admin");
+    let text = String::from_utf8_lossy(&output.stderr).into_owned();
+    match app {
+        "laravel" | "devise" => {
+            assert_eq!(output.status.code(), Some(1), "{text}");
+            assert!(text.contains("has no admin role"), "{text}");
+        }
+        "django" => {
+            assert!(output.status.success(), "{text}");
+            if let Verdict::Accepted = verifier(
+                "python3",
+                &["django_login.py", "login", &url, "boss", password],
+                "",
+            ) {
+                let row = db.texts(
+                    "SELECT is_staff, is_superuser, email FROM auth_user WHERE username = 'boss'",
+                );
+                assert!(truthy(&row[0][0]) && truthy(&row[0][1]), "{row:?}");
+            }
+        }
+        "ctfd" => {
+            assert!(output.status.success(), "{text}");
+            let row = db.texts("SELECT type, password FROM users WHERE email = 'boss@example.com'");
+            assert_eq!(row[0][0].as_deref(), Some("admin"));
+            logins(app, password, &[row[0][1].clone().unwrap_or_default()]);
+        }
+        _ => assert!(output.status.success(), "{text}"),
+    }
+}
+
+macro_rules! every_app {
+    ($backend:ident, $new:expr) => {
+        mod $backend {
+            use super::*;
+
+            #[test]
+            fn flask_base() {
+                if let Some(db) = $new {
+                    round(&db, "flask-base");
+                }
+            }
+
+            #[test]
+            fn ctfd() {
+                if let Some(db) = $new {
+                    round(&db, "ctfd");
+                }
+            }
+
+            #[test]
+            fn django() {
+                if let Some(db) = $new {
+                    round(&db, "django");
+                }
+            }
+
+            #[test]
+            fn laravel() {
+                if let Some(db) = $new {
+                    round(&db, "laravel");
+                }
+            }
+
+            #[test]
+            fn devise() {
+                if let Some(db) = $new {
+                    round(&db, "devise");
+                }
+            }
+
+            #[test]
+            fn a_missing_table_asks_for_the_apps_migrations_and_nothing_is_created() {
+                let Some(db) = $new else { return };
+                for (app, command) in [
+                    ("django", "python manage.py migrate"),
+                    ("laravel", "php artisan migrate"),
+                    ("devise", "bin/rails db:migrate"),
+                    ("ctfd", "start CTFd once"),
+                ] {
+                    if app == "ctfd" && db.kind() == "sqlite" {
+                        continue;
+                    }
+                    let url = db.url();
+                    let output = seed()
+                        .args(["users", "--app", app, "--db", &url])
+                        .output()
+                        .expect("run seed");
+                    let text = String::from_utf8_lossy(&output.stderr);
+                    assert_eq!(output.status.code(), Some(1), "{text}");
+                    assert!(text.contains(command), "{app}: {text}");
+                    assert_eq!(db.tables(), Vec::<String>::new(), "{app}");
+                }
+            }
+        }
+    };
+}
+
+every_app!(sqlite, Some(Sqlite(TempDb::new())));
+#[cfg(feature = "postgres")]
+every_app!(postgres, pg::Postgres::new());
+#[cfg(feature = "mysql")]
+every_app!(mysql, my::Mysql::new());
+
+/// Every column of a table as one `|`-joined line per row, in id order.
+fn dump(db: &dyn Backend, sql: &str) -> Vec<String> {
+    db.texts(sql)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|value| value.unwrap_or_else(|| "NULL".into()))
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+/// An app's users table on SQLite, made as the app makes it.
+fn sqlite_with(app: &str) -> Option<Sqlite> {
+    let db = Sqlite(TempDb::new());
+    migrate(&db, app).then_some(db)
+}
+
+#[test]
+fn seed_42_gives_these_first_users_in_every_app() {
+    // Pinned on purpose, like flask-base's in tests/users.rs: fixtures made
+    // with --seed rely on the same rows coming out.
+    let golden: [(&str, &str, [&str; 2]); 4] = [
+        (
+            "ctfd",
+            "SELECT name, email, password, type, verified, hidden, banned, created FROM users ORDER BY id",
+            [
+                "dan_parker|dan.parker@users.example.com|$bcrypt-sha256$v=2,t=2b,r=4$iMhHhUEmd5cbLUAjyoI4Ie$ivvksvwms.6ExY39ylHnbrk8MBpGcRi|user|1|0|0|2025-05-11 15:37:32.768805",
+                "haley.cameron|cameron.haley65@users.example.com|$bcrypt-sha256$v=2,t=2b,r=4$iMhHhUEmd5cbLUAjyoI4Ie$ivvksvwms.6ExY39ylHnbrk8MBpGcRi|user|1|0|0|2025-06-29 23:50:46.376956",
+            ],
+        ),
+        (
+            "django",
+            "SELECT password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined FROM auth_user ORDER BY id",
+            [
+                "pbkdf2_sha256$1000$ISOkeDD0feuVWhtd5nKHsk$3zMOfCmOBpbVL9F9NhFHJUIsfBtAEObQDCeOWmk1pJM=|0|dan_parker|Dan|Parker|dan.parker@users.example.com|0|1|2025-05-11 15:37:32.768805",
+                "pbkdf2_sha256$1000$ISOkeDD0feuVWhtd5nKHsk$3zMOfCmOBpbVL9F9NhFHJUIsfBtAEObQDCeOWmk1pJM=|0|haley.cameron|Cameron|Haley|cameron.haley65@users.example.com|0|1|2025-06-29 23:50:46.376956",
+            ],
+        ),
+        (
+            "laravel",
+            "SELECT name, email, email_verified_at, password, remember_token, created_at, updated_at FROM users ORDER BY id",
+            [
+                "Dan Parker|dan.parker@users.example.com|2025-08-28 09:45:20|$2y$04$iMhHhUEmd5cbLUAjyoI4IeLdnljzL65rIazTwCnuMF7wrJxzFvvrW|NULL|2025-08-28 09:45:20|2025-08-28 09:45:20",
+                "Lizeth Rippin|lizeth.rippin@example.net|2025-09-10 13:33:53|$2y$04$iMhHhUEmd5cbLUAjyoI4IeLdnljzL65rIazTwCnuMF7wrJxzFvvrW|NULL|2025-09-10 13:33:53|2025-09-10 13:33:53",
+            ],
+        ),
+        (
+            "devise",
+            "SELECT email, encrypted_password, reset_password_token, created_at, updated_at FROM users ORDER BY id",
+            [
+                "dan.parker@users.example.com|$2a$04$iMhHhUEmd5cbLUAjyoI4IeLdnljzL65rIazTwCnuMF7wrJxzFvvrW|NULL|2025-08-28 09:45:19.360707|2025-08-28 09:45:19.360707",
+                "lizeth.rippin@example.net|$2a$04$iMhHhUEmd5cbLUAjyoI4IeLdnljzL65rIazTwCnuMF7wrJxzFvvrW|NULL|2025-09-10 13:33:52.912521|2025-09-10 13:33:52.912521",
+            ],
+        ),
+    ];
+    for (app, sql, rows) in golden {
+        let Some(db) = sqlite_with(app) else { continue };
+        run_users(
+            &db,
+            app,
+            &[
+                "--app",
+                app,
+                "--count",
+                "2",
+                "--seed",
+                "42",
+                "--password",
+                "password",
+            ],
+        );
+        assert_eq!(dump(&db, sql), rows, "{app}");
+    }
+}
+
+#[test]
+fn ctfd_on_sqlite_gets_the_tables_its_models_make() {
+    let db = Sqlite(TempDb::new());
+    run_users(&db, "ctfd", &["--app", "ctfd", "--count", "1"]);
+    assert_eq!(db.tables(), ["brackets", "teams", "users"]);
+    let unique = dump(
+        &db,
+        "SELECT group_concat(ii.name, ',') FROM pragma_index_list('users') AS il, \
+         pragma_index_info(il.name) AS ii WHERE il.\"unique\" = 1 GROUP BY il.name ORDER BY 1",
+    );
+    assert_eq!(unique, ["email", "id,oauth_id", "oauth_id"]);
+    // Later runs read the app from the tables.
+    let stats = run_users(&db, "ctfd", &["--count", "1"]);
+    assert_eq!(stats.app.as_deref(), Some("ctfd"));
+}
+
+#[test]
+fn a_refused_run_on_a_new_file_leaves_no_file() {
+    let db = TempDb::new();
+    seed()
+        .args(["users", "--app", "laravel", "--db", &db.arg()])
+        .assert()
+        .code(1);
+    assert!(!db.path.exists(), "the refused run left a file");
+    assert_eq!(common::file_names(db.dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_users_table_of_no_known_app_is_refused_naming_what_each_needs() {
+    let db = TempDb::new();
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE, nickname TEXT)");
+    let before = db.bytes();
+    let output = seed()
+        .args(["users", "--db", &db.arg()])
+        .output()
+        .expect("run seed");
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    for needs in [
+        "no auth_user table (django)",
+        "users has no encrypted_password (devise)",
+        "users has no remember_token/email_verified_at (laravel)",
+        "(ctfd)",
+        "users has no role_id/first_name (flask-base)",
+        "pick one with --app",
+    ] {
+        assert!(text.contains(needs), "{needs}: {text}");
+    }
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert_eq!(db.bytes(), before, "the refused file changed");
+}
+
+#[test]
+fn role_weights_name_the_apps_own_roles() {
+    if let Some(db) = sqlite_with("django") {
+        run_users(
+            &db,
+            "django",
+            &["--count", "40", "--role-weights", "superuser=1"],
+        );
+        assert_eq!(
+            dump(&db, "SELECT DISTINCT is_staff, is_superuser FROM auth_user"),
+            ["1|1"]
+        );
+    }
+    let db = Sqlite(TempDb::new());
+    run_users(
+        &db,
+        "ctfd",
+        &["--app", "ctfd", "--count", "40", "--role-weights", "user=1"],
+    );
+    assert_eq!(
+        dump(&db, "SELECT DISTINCT type, hidden FROM users"),
+        ["user|0"]
+    );
+    let url = db.url();
+    seed()
+        .args(["users", "--db", &url, "--role-weights", "User=1"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "names role 'User', which this app does not have (roles: user, admin)",
+        ));
+
+    let db = sqlite_with("laravel").expect("fixture");
+    let url = db.url();
+    let before = db.0.bytes();
+    seed()
+        .args(["users", "--db", &url, "--role-weights", "admin=1"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "laravel has no roles, so --role-weights does not apply",
+        ));
+    seed()
+        .args(["users", "--db", &url, "--hash-iterations", "5"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "laravel uses bcrypt: use --bcrypt-cost",
+        ));
+    assert_eq!(db.0.bytes(), before);
+}
+
+#[test]
+fn roles_says_what_it_did_for_each_app() {
+    let cases: [(&str, &str); 3] = [
+        (
+            "django",
+            r#"{"app":"django","database":"@","roles":{"staff":"built_in","superuser":"built_in","user":"built_in"}}"#,
+        ),
+        (
+            "ctfd",
+            r#"{"app":"ctfd","database":"@","roles":{"admin":"built_in","user":"built_in"}}"#,
+        ),
+        ("devise", r#"{"app":"devise","database":"@","roles":{}}"#),
+    ];
+    for (app, json) in cases {
+        let db = if app == "ctfd" {
+            Sqlite(TempDb::new())
+        } else {
+            let Some(db) = sqlite_with(app) else { continue };
+            db
+        };
+        let url = db.url();
+        seed()
+            .args(["roles", "--json", "--app", app, "--db", &url])
+            .assert()
+            .success()
+            .stdout(format!("{}\n", json.replace('@', &url)));
+    }
+    let db = sqlite_with("laravel").expect("fixture");
+    seed()
+        .args(["roles", "--db", &db.url()])
+        .assert()
+        .success()
+        .stderr("laravel has no roles: nothing to do\n");
+}
