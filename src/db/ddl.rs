@@ -1,6 +1,9 @@
-//! `CREATE TABLE` for a [`TableDef`], in the shape SQLAlchemy emits it,
-//! over a backend's [`Dialect`].
+//! The SQL seed writes, over a backend's [`Dialect`]: `CREATE TABLE` for a
+//! [`TableDef`] in the shape SQLAlchemy emits it, and the row insert.
 
+use std::fmt::Write as _;
+
+use super::InsertTarget;
 use crate::app::{Kind, TableDef};
 
 /// What differs between backends in the DDL seed writes.
@@ -15,6 +18,8 @@ pub struct Dialect {
     pub inline_indexes: bool,
     /// After the closing parenthesis, e.g. the engine and charset.
     pub table_suffix: &'static str,
+    /// The `n`th (from 1) parameter placeholder.
+    pub placeholder: fn(usize) -> String,
 }
 
 /// Words SQLAlchemy quotes when they name a column.
@@ -44,6 +49,22 @@ impl Dialect {
             Kind::Boolean => self.boolean.into(),
             Kind::DateTime => self.datetime.into(),
         }
+    }
+
+    /// `INSERT INTO table (columns) VALUES (placeholders)`.
+    pub fn insert(&self, target: &InsertTarget) -> String {
+        let mut sql = format!("INSERT INTO {} (", self.quote(target.table));
+        for (i, column) in target.columns.iter().enumerate() {
+            let comma = if i == 0 { "" } else { ", " };
+            let _ = write!(sql, "{comma}{}", self.quote(column));
+        }
+        sql.push_str(") VALUES (");
+        for i in 1..=target.columns.len() {
+            let comma = if i == 1 { "" } else { ", " };
+            let _ = write!(sql, "{comma}{}", (self.placeholder)(i));
+        }
+        sql.push(')');
+        sql
     }
 
     /// The statements that create `table` and its indexes when missing.

@@ -1,7 +1,6 @@
 //! MySQL and MariaDB, through the synchronous `mysql` driver, in the
 //! database the URL names.
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
@@ -25,6 +24,7 @@ const DIALECT: Dialect = Dialect {
     datetime: "DATETIME",
     inline_indexes: true,
     table_suffix: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    placeholder: |_| "?".into(),
 };
 
 const COLUMNS: &str = "SELECT LOWER(column_name), is_nullable = 'NO', \
@@ -248,8 +248,8 @@ impl Conn for MysqlConn {
         DIALECT.quote(name)
     }
 
-    fn placeholder(&self, _: usize) -> String {
-        "?".into()
+    fn placeholder(&self, n: usize) -> String {
+        (DIALECT.placeholder)(n)
     }
 
     fn execute(&mut self, sql: &str, values: &[Value]) -> Result<u64> {
@@ -271,14 +271,7 @@ impl Conn for MysqlConn {
     }
 
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
-        let mut sql = format!("INSERT INTO {} (", DIALECT.quote(target.table));
-        for (i, column) in target.columns.iter().enumerate() {
-            let comma = if i == 0 { "" } else { ", " };
-            let _ = write!(sql, "{comma}{}", DIALECT.quote(column));
-        }
-        sql.push_str(") VALUES (");
-        sql.push_str(&vec!["?"; target.columns.len()].join(", "));
-        sql.push(')');
+        let sql = DIALECT.insert(target);
         self.insert = Some((target.clone(), sql));
         Ok(())
     }

@@ -2,7 +2,6 @@
 //! connection's current schema (the first schema of `search_path`).
 
 use std::error::Error as StdError;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
@@ -26,6 +25,7 @@ const DIALECT: Dialect = Dialect {
     datetime: "TIMESTAMP WITHOUT TIME ZONE",
     inline_indexes: false,
     table_suffix: "",
+    placeholder: |n| format!("${n}"),
 };
 
 const COLUMNS: &str = "SELECT column_name::text, is_nullable = 'NO', \
@@ -264,7 +264,7 @@ impl Conn for PostgresConn {
     }
 
     fn placeholder(&self, n: usize) -> String {
-        format!("${n}")
+        (DIALECT.placeholder)(n)
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
@@ -297,17 +297,7 @@ impl Conn for PostgresConn {
     }
 
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
-        let mut sql = format!("INSERT INTO {} (", DIALECT.quote(target.table));
-        for (i, column) in target.columns.iter().enumerate() {
-            let comma = if i == 0 { "" } else { ", " };
-            let _ = write!(sql, "{comma}{}", DIALECT.quote(column));
-        }
-        sql.push_str(") VALUES (");
-        for i in 1..=target.columns.len() {
-            let comma = if i == 1 { "" } else { ", " };
-            let _ = write!(sql, "{comma}${i}");
-        }
-        sql.push(')');
+        let sql = DIALECT.insert(target);
         let statement = self.client.prepare(&sql).map_err(|err| self.explain(err))?;
         self.insert = Some((target.clone(), statement));
         Ok(())

@@ -1,6 +1,5 @@
 //! The embedded default: one SQLite file.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -21,6 +20,7 @@ const DIALECT: Dialect = Dialect {
     datetime: "DATETIME",
     inline_indexes: false,
     table_suffix: "",
+    placeholder: |n| format!("?{n}"),
 };
 
 pub struct SqliteConn {
@@ -329,7 +329,7 @@ impl Conn for SqliteConn {
     }
 
     fn placeholder(&self, n: usize) -> String {
-        format!("?{n}")
+        (DIALECT.placeholder)(n)
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
@@ -377,17 +377,7 @@ impl Conn for SqliteConn {
     }
 
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
-        let mut sql = format!("INSERT INTO {} (", DIALECT.quote(target.table));
-        for (i, column) in target.columns.iter().enumerate() {
-            let comma = if i == 0 { "" } else { ", " };
-            let _ = write!(sql, "{comma}{}", DIALECT.quote(column));
-        }
-        sql.push_str(") VALUES (");
-        for i in 1..=target.columns.len() {
-            let comma = if i == 1 { "" } else { ", " };
-            let _ = write!(sql, "{comma}?{i}");
-        }
-        sql.push(')');
+        let sql = DIALECT.insert(target);
         let lookup = format!(
             "SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)",
             DIALECT.quote(target.table),

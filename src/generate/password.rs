@@ -97,6 +97,15 @@ pub fn hash_password(
 /// format is 162 characters and would not.)
 pub fn werkzeug_pbkdf2(password: &str, iterations: u32, rng: &mut ChaCha8Rng) -> String {
     let salt = random_alphanumeric(rng, SALT_LEN);
+    let mut out = format!("pbkdf2:sha256:{iterations}${salt}$");
+    for byte in pbkdf2_sha256(password, &salt, iterations) {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+/// PBKDF2-HMAC-SHA256 with a 32-byte result, as werkzeug and Django use it.
+fn pbkdf2_sha256(password: &str, salt: &str, iterations: u32) -> [u8; 32] {
     let mut digest = [0u8; 32];
     pbkdf2_hmac::<Sha256>(
         password.as_bytes(),
@@ -104,11 +113,7 @@ pub fn werkzeug_pbkdf2(password: &str, iterations: u32, rng: &mut ChaCha8Rng) ->
         iterations,
         &mut digest,
     );
-    let mut out = format!("pbkdf2:sha256:{iterations}${salt}$");
-    for byte in digest {
-        let _ = write!(out, "{byte:02x}");
-    }
-    out
+    digest
 }
 
 /// One `random_range` draw per character: werkzeug hashes already seeded
@@ -128,14 +133,7 @@ fn random_salt(rng: &mut ChaCha8Rng) -> [u8; 16] {
 /// At most 92 characters, within Django's 128-character password column.
 /// `salt` must not contain `$`, which Django splits on.
 fn django_with_salt(password: &str, iterations: u32, salt: &str) -> String {
-    let mut digest = [0u8; 32];
-    pbkdf2_hmac::<Sha256>(
-        password.as_bytes(),
-        salt.as_bytes(),
-        iterations,
-        &mut digest,
-    );
-    let digest = STANDARD.encode(digest);
+    let digest = STANDARD.encode(pbkdf2_sha256(password, salt, iterations));
     format!("pbkdf2_sha256${iterations}${salt}${digest}")
 }
 
