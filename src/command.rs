@@ -182,16 +182,17 @@ fn prepare_users(
         config.bcrypt_cost,
         spec.work.users,
     )?;
-    let checked = schema::check(conn, app)?;
-    if let Some(weights) = &config.role_weights {
-        weights.check(&checked.role_names)?;
-    }
     let hash = hash_password(
         spec.password,
         &config.password,
         work,
         &mut generate::rng(seed, stream::SALT),
     )?;
+    let lengths = generate::longest_values(spec, hash.chars().count(), None);
+    let checked = schema::check(conn, app, &lengths)?;
+    if let Some(weights) = &config.role_weights {
+        weights.check(&checked.role_names)?;
+    }
     let applied = schema::apply(conn, &checked)?;
     let picker = match &spec.roles {
         Roles::None => None,
@@ -227,7 +228,7 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
     let mut conn = db::open(&config.db.target, &config.db.options)?;
     let result = (|| -> Result<_> {
         let app = app_of(conn.as_mut(), config.app)?;
-        let checked = schema::check(conn.as_mut(), app)?;
+        let checked = schema::check(conn.as_mut(), app, &[])?;
         let applied = schema::apply(conn.as_mut(), &checked)?;
         Ok((app, applied))
     })();
@@ -330,7 +331,6 @@ fn create_admin(
             .map(|role| role.name)
             .context("the app has no admin role")?,
     };
-    let checked = schema::check(conn, app)?;
     let mut rng = generate::rng(random_u64()?, stream::SALT);
     let generated = config.password.is_none().then(|| random_password(&mut rng));
     let password = config
@@ -339,13 +339,6 @@ fn create_admin(
         .or(generated.as_deref())
         .unwrap_or_default();
     let hash = hash_password(spec.password, password, spec.work.admin, &mut rng)?;
-    let applied = schema::apply(conn, &checked)?;
-    let role = applied
-        .roles
-        .iter()
-        .position(|(_, name)| name == admin_role)
-        .with_context(|| format!("the {admin_role} role is missing"))?;
-    let values = generate::role_values(spec, &applied.roles);
     let username = config.username.clone().unwrap_or_else(|| {
         config
             .email
@@ -361,6 +354,15 @@ fn create_admin(
         username: &username,
         joined: utc_now(),
     };
+    let lengths = generate::longest_values(spec, hash.chars().count(), Some(&person));
+    let checked = schema::check(conn, app, &lengths)?;
+    let applied = schema::apply(conn, &checked)?;
+    let role = applied
+        .roles
+        .iter()
+        .position(|(_, name)| name == admin_role)
+        .with_context(|| format!("the {admin_role} role is missing"))?;
+    let values = generate::role_values(spec, &applied.roles);
     let mut row = Row::new();
     generate::fill(
         spec,

@@ -25,6 +25,8 @@ trait Backend {
     fn texts(&self, sql: &str) -> Vec<Vec<Option<String>>>;
     /// The names of the tables there.
     fn tables(&self) -> Vec<String>;
+    /// An integer key the database fills, in this dialect.
+    fn serial(&self) -> &'static str;
 }
 
 struct Sqlite(TempDb);
@@ -62,6 +64,10 @@ impl Backend for Sqlite {
         })
         .and_then(Iterator::collect)
         .expect("query")
+    }
+
+    fn serial(&self) -> &'static str {
+        "INTEGER PRIMARY KEY"
     }
 
     fn tables(&self) -> Vec<String> {
@@ -113,6 +119,10 @@ mod pg {
 
         fn url(&self) -> String {
             self.url.clone()
+        }
+
+        fn serial(&self) -> &'static str {
+            "SERIAL PRIMARY KEY"
         }
 
         fn exec(&self, sql: &str) {
@@ -213,6 +223,10 @@ mod my {
 
         fn url(&self) -> String {
             self.url.clone()
+        }
+
+        fn serial(&self) -> &'static str {
+            "INTEGER AUTO_INCREMENT PRIMARY KEY"
         }
 
         fn exec(&self, sql: &str) {
@@ -612,6 +626,32 @@ macro_rules! every_app {
             fn devise() {
                 if let Some(db) = $new {
                     round(&db, "devise");
+                }
+            }
+
+            #[test]
+            fn a_short_column_and_an_id_nothing_fills_are_refused_before_any_write() {
+                let Some(db) = $new else { return };
+                let columns = "email VARCHAR(24) UNIQUE, confirmed BOOLEAN, \
+                    first_name VARCHAR(64), last_name VARCHAR(64), \
+                    password_hash VARCHAR(128), role_id INTEGER";
+                for (id, message) in [
+                    (db.serial(), "column users.email holds at most 24 characters, but seed writes up to 45 there"),
+                    ("id INTEGER", "has an \"id\" column that the database does not fill"),
+                ] {
+                    let id = if id == db.serial() { format!("id {id}") } else { id.to_owned() };
+                    db.exec(&format!("CREATE TABLE users ({id}, {columns})"));
+                    let url = db.url();
+                    let output = seed()
+                        .args(["users", "--count", "5", "--db", &url])
+                        .output()
+                        .expect("run seed");
+                    let text = String::from_utf8_lossy(&output.stderr);
+                    assert_eq!(output.status.code(), Some(1), "{text}");
+                    assert!(text.contains(message), "{text}");
+                    assert_eq!(count(&db, "users"), 0);
+                    assert_eq!(db.tables(), ["users"], "nothing else created");
+                    db.exec("DROP TABLE users");
                 }
             }
 

@@ -111,7 +111,7 @@ fn an_id_sqlite_does_not_fill_is_refused_and_an_integer_key_is_not() {
         "CREATE TABLE users (id TEXT NOT NULL PRIMARY KEY, confirmed BOOLEAN, first_name TEXT,
          last_name TEXT, email TEXT UNIQUE, password_hash TEXT, role_id INTEGER);",
     );
-    refused(&db, "NOT NULL column \"id\"");
+    refused(&db, "\"id\" column that the database does not fill");
     // INTEGER PRIMARY KEY NOT NULL is the rowid, which SQLite fills.
     let db = TempDb::new();
     db.exec(
@@ -191,4 +191,19 @@ fn with_json_a_refusal_still_prints_one_object_naming_the_error() {
     let error = stats.error.expect("the error is in the JSON");
     assert!(error.contains("is not a SQLite database"), "{error}");
     assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn a_run_refused_for_its_options_leaves_an_existing_file_byte_identical() {
+    let db = TempDb::new();
+    db.users(&["--count", "20", "--seed", "3"]);
+    refused_with(&db, &["--role-weights", "Nobody=1"], "names role 'Nobody'");
+    refused_with(&db, &["--bcrypt-cost", "4"], "flask-base uses PBKDF2");
+    refused_with(&db, &["--app", "django"], "python manage.py migrate");
+    assert_eq!(
+        db.conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+            .expect("journal mode"),
+        "delete"
+    );
 }

@@ -9,6 +9,8 @@ pub struct Column {
     pub not_null: bool,
     /// A default, an identity, auto-increment, or a generated value.
     pub has_default: bool,
+    /// The declared length of a text column, in characters.
+    pub max_len: Option<u32>,
 }
 
 /// Refuses a table that lacks a column seed writes (`required`, with `id`,
@@ -32,11 +34,35 @@ pub fn check_columns(table: &str, required: &[&str], columns: &[Column]) -> Resu
         );
     }
     for column in columns {
+        if column.name == "id" && !column.has_default {
+            bail!(
+                "table {table} has an \"id\" column that the database does not fill (no default, identity or auto-increment), so every row would get a NULL or missing id; refusing to seed"
+            );
+        }
         let filled = required.contains(&column.name.as_str()) && column.name != "id";
         if column.not_null && !column.has_default && !filled {
             bail!(
                 "table {table} has a NOT NULL column \"{}\" without a default, which seed does not fill",
                 column.name
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a text column too short for what seed writes into it:
+/// `needs` is (column, the longest value seed may write, in characters).
+pub fn check_lengths(table: &str, needs: &[(&str, usize)], columns: &[Column]) -> Result<()> {
+    for (name, longest) in needs {
+        let declared = columns
+            .iter()
+            .find(|column| column.name == *name)
+            .and_then(|column| column.max_len);
+        if let Some(declared) = declared
+            && (declared as usize) < *longest
+        {
+            bail!(
+                "column {table}.{name} holds at most {declared} characters, but seed writes up to {longest} there; widen the column (or seed a table that fits the app)"
             );
         }
     }
@@ -54,6 +80,7 @@ mod tests {
             name: name.into(),
             not_null,
             has_default,
+            max_len: None,
         }
     }
 

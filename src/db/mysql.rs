@@ -27,8 +27,11 @@ const DIALECT: Dialect = Dialect {
     placeholder: |_| "?".into(),
 };
 
+/// MariaDB reports a nullable column without a default as the default
+/// `NULL` (a string literal default is quoted: `'NULL'`).
 const COLUMNS: &str = "SELECT LOWER(column_name), is_nullable = 'NO', \
-     column_default IS NOT NULL OR extra LIKE '%auto_increment%' OR extra LIKE '%generated%' \
+     (column_default IS NOT NULL AND column_default <> 'NULL') OR extra LIKE '%auto_increment%' OR extra LIKE '%generated%', \
+     character_maximum_length \
      FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?";
 
 /// Unique indexes on exactly one column (no prefix index).
@@ -216,16 +219,17 @@ impl Conn for MysqlConn {
     }
 
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>> {
-        let rows: Vec<(String, bool, bool)> = self
+        let rows: Vec<(String, bool, bool, Option<u64>)> = self
             .conn
             .exec(COLUMNS, (table,))
             .map_err(|err| self.explain(err))?;
         let columns: Vec<Column> = rows
             .into_iter()
-            .map(|(name, not_null, has_default)| Column {
+            .map(|(name, not_null, has_default, max_len)| Column {
                 name,
                 not_null,
                 has_default,
+                max_len: max_len.and_then(|n| u32::try_from(n).ok()),
             })
             .collect();
         Ok((!columns.is_empty()).then_some(columns))

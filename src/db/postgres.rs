@@ -29,7 +29,8 @@ const DIALECT: Dialect = Dialect {
 };
 
 const COLUMNS: &str = "SELECT column_name::text, is_nullable = 'NO', \
-     column_default IS NOT NULL OR is_identity = 'YES' OR is_generated <> 'NEVER' \
+     column_default IS NOT NULL OR is_identity = 'YES' OR is_generated <> 'NEVER', \
+     character_maximum_length \
      FROM information_schema.columns \
      WHERE table_schema = current_schema() AND table_name = $1";
 
@@ -234,6 +235,9 @@ impl Conn for PostgresConn {
                     name: row.try_get(0)?,
                     not_null: row.try_get(1)?,
                     has_default: row.try_get(2)?,
+                    max_len: row
+                        .try_get::<_, Option<i32>>(3)?
+                        .and_then(|n| u32::try_from(n).ok()),
                 })
             })
             .collect::<Result<Vec<_>, postgres::Error>>()

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::columns::check_columns;
+use super::columns::{check_columns, check_lengths};
 use super::{Conn, InsertTarget, SkipReason, Value};
 use crate::app::{App, AppSpec, Identity, Roles, TableDef, Tables};
 
@@ -63,8 +63,9 @@ pub struct Checked {
 }
 
 /// Refuses a schema seed cannot fill or cannot detect duplicates in, before
-/// any write: a refused database is left exactly as it was.
-pub fn check(conn: &mut dyn Conn, app: App) -> Result<Checked> {
+/// any write: a refused database is left exactly as it was. `lengths` are
+/// the longest values seed writes into the users table's text columns.
+pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result<Checked> {
     let spec = app.spec();
     let (defs, migrations): (&[&TableDef], Option<&str>) = match &spec.tables {
         Tables::Create(defs) => (defs, None),
@@ -107,6 +108,7 @@ pub fn check(conn: &mut dyn Conn, app: App) -> Result<Checked> {
             let mut required = vec![AppSpec::ID];
             required.extend(spec.column_names());
             check_columns(spec.table, &required, &columns)?;
+            check_lengths(spec.table, lengths, &columns)?;
             let identity = spec.identity_column();
             if conn.unique_indexes(spec.table, identity)?.is_empty() {
                 bail!(

@@ -283,8 +283,8 @@ impl Conn for SqliteConn {
             .prepare(
                 "SELECT name, \"notnull\", dflt_value IS NOT NULL \
                  OR (pk = 1 AND upper(type) = 'INTEGER' \
-                     AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1) \
-                 FROM pragma_table_info(?1)",
+                     AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1), \
+                 type FROM pragma_table_info(?1)",
             )
             .map_err(|err| self.explain(err))?;
         let columns = stmt
@@ -293,6 +293,9 @@ impl Conn for SqliteConn {
                     name: row.get::<_, String>(0)?.to_ascii_lowercase(),
                     not_null: row.get(1)?,
                     has_default: row.get(2)?,
+                    // SQLite does not enforce it, but the app's database
+                    // elsewhere may: honour what the table declares.
+                    max_len: declared_length(&row.get::<_, String>(3)?),
                 })
             })
             .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
@@ -417,6 +420,17 @@ pub fn sqlite_time(time: &chrono::NaiveDateTime) -> String {
     } else {
         time.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
     }
+}
+
+/// The n of a declared `VARCHAR(n)`, `CHARACTER VARYING(n)`, `CHAR(n)`.
+fn declared_length(declared: &str) -> Option<u32> {
+    let upper = declared.to_ascii_uppercase();
+    if !upper.contains("CHAR") {
+        return None;
+    }
+    let (_, rest) = upper.split_once('(')?;
+    let (number, _) = rest.split_once(')')?;
+    number.trim().parse().ok()
 }
 
 fn is_busy(err: &rusqlite::Error) -> bool {

@@ -25,6 +25,19 @@ const DOMAINS: &[&str] = &[
 /// The column is VARCHAR(64).
 pub const MAX_LEN: usize = 64;
 
+/// The longest email made from names of at most `first` and `last`
+/// characters: `first.last` and two digits, `@`, the longest domain.
+pub fn longest(first: usize, last: usize) -> usize {
+    let domain = DOMAINS.iter().map(|d| d.len()).max().unwrap_or_default();
+    first + last + 3 + 1 + domain
+}
+
+/// The longest username made from names of at most `first` and `last`
+/// characters: `first.last` and two digits, or an initial, `last` and four.
+pub fn longest_username(first: usize, last: usize) -> usize {
+    (first + last + 3).max(last + 5)
+}
+
 /// Writes e.g. `ann.lee@…`, `alee42@…`, `lee.ann@…` into `out`.
 pub fn write(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
     out.clear();

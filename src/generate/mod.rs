@@ -206,6 +206,53 @@ pub fn role_values(spec: &AppSpec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
         .collect()
 }
 
+/// The longest value seed writes into each text column of `spec`, in
+/// characters, with a password hash of `hash_len`: a table whose columns
+/// are shorter is refused before any write. With `person`, the lengths of
+/// that one user's values.
+pub fn longest_values(
+    spec: &AppSpec,
+    hash_len: usize,
+    person: Option<&Person<'_>>,
+) -> Vec<(&'static str, usize)> {
+    let longest = |names: &[&str]| names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let chars = |text: &str| text.chars().count();
+    let (first, last) = match person {
+        Some(person) => (chars(person.first), chars(person.last)),
+        None => (longest(EN::NAME_FIRST_NAME), longest(EN::NAME_LAST_NAME)),
+    };
+    let role_text = match &spec.roles {
+        Roles::Fixed(roles) => roles
+            .iter()
+            .flat_map(|role| role.values.iter())
+            .map(|(_, value)| match value {
+                crate::app::Literal::Text(text) => text.len(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    };
+    spec.columns
+        .iter()
+        .filter_map(|(name, how)| {
+            let len = match how {
+                Fill::FirstName => first,
+                Fill::LastName => last,
+                Fill::FullName => first + 1 + last,
+                Fill::Email => person.map_or(email::longest(first, last), |p| chars(p.email)),
+                Fill::Username => {
+                    person.map_or(email::longest_username(first, last), |p| chars(p.username))
+                }
+                Fill::PasswordHash => hash_len,
+                Fill::Role if role_text > 0 => role_text,
+                Fill::Joined | Fill::Bool(_) | Fill::Role => return None,
+            };
+            Some((*name, len))
+        })
+        .collect()
+}
+
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
 }
