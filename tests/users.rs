@@ -384,3 +384,16 @@ fn seeded_password_is_accepted_by_werkzeug() {
         .expect("run python3");
     assert!(status.success(), "werkzeug rejected {hash}");
 }
+
+#[test]
+fn a_rerun_that_inserts_nothing_leaves_the_file_byte_identical() {
+    let db = TempDb::new();
+    db.users(&["--count", "100", "--seed", "5"]);
+    let before = db.bytes();
+    for batch in ["1", "10"] {
+        let again = db.users(&["--count", "100", "--seed", "5", "--batch-size", batch]);
+        assert_eq!(again.inserted, 0);
+        assert_eq!(db.bytes(), before, "--batch-size {batch}");
+    }
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+}

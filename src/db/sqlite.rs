@@ -34,6 +34,10 @@ pub struct SqliteConn {
     /// The file did not exist before: a run refused before its first
     /// write removes the empty file SQLite made on opening it.
     new_file: bool,
+    /// Switch to WAL when the first rows are committed.
+    wal_pending: bool,
+    /// The open transaction holds inserted rows.
+    dirty: bool,
     /// The insert statement and the lookup that confirms a duplicate.
     target: Option<(InsertTarget, String, String)>,
 }
@@ -60,6 +64,8 @@ impl SqliteConn {
             in_transaction: false,
             restore_journal_mode: None,
             new_file,
+            wal_pending: false,
+            dirty: false,
             target: None,
         };
         sink.conn
@@ -82,7 +88,10 @@ impl SqliteConn {
     }
 
     /// WAL lets each commit append to one log instead of rewriting the
-    /// database and a rollback journal; `finish` switches back.
+    /// database and a rollback journal; `finish` switches back. Switching
+    /// rewrites the file's header, so it waits for the first row that goes
+    /// in: a run that inserts nothing (a rerun of a seed) leaves the file's
+    /// bytes as they were.
     fn use_wal(&mut self) -> Result<()> {
         let current: String = self
             .conn
@@ -98,28 +107,31 @@ impl SqliteConn {
                 self.restore_journal_mode = Some(current);
             }
         }
+        // NORMAL is safe in WAL mode only: until then, SQLite's FULL.
         let synchronous = if self.durable { "FULL" } else { "NORMAL" };
         self.conn
             .pragma_update(None, "synchronous", synchronous)
-            .map_err(|err| self.explain(err))?;
-        // A checkpoint costs two fsyncs and rewrites every page the log
-        // holds. At SQLite's default (every 1,000 pages: every ~250 one-row
-        // commits here) checkpoints took most of the time; every 100,000
-        // pages (the log may reach ~400 MiB during a large run, and is
-        // folded back at the end) lets pages changed many times be written
-        // once (bench/sqlite.sh, one commit per row: ~8,800 rows/s at 10,000
-        // pages, ~12,000 at 100,000).
-        // A bigger page cache keeps more of the index pages a row touches in
-        // memory, so fewer are read back from the file: at 1,000,000 users
-        // in batches of 1,000, system time fell from 12.4 s with 8 MiB to
-        // 8.7 s with 12 MiB, and peak RSS stays near 22 MiB, under the
-        // 30 MiB budget. The per-row savepoints of a batch keep their
-        // journal in memory.
-        self.conn
-            .execute_batch(
-                "PRAGMA wal_autocheckpoint = 100000; PRAGMA cache_size = -12288; PRAGMA temp_store = MEMORY;",
-            )
             .map_err(|err| self.explain(err))
+    }
+
+    /// Switches to WAL once rows have been committed. Switching takes the
+    /// write lock without waiting for it (a second seeder may hold it): wait
+    /// as SQLite waits for any other lock. If it cannot be had, the run goes
+    /// on in the file's own journal mode, only slower: the committed rows
+    /// are there either way.
+    fn switch_after_first_rows(&mut self) {
+        if !std::mem::take(&mut self.wal_pending) {
+            return;
+        }
+        let deadline = Instant::now() + self.busy_timeout;
+        loop {
+            match self.use_wal() {
+                Err(err) if err.is::<Locked>() && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                _ => break,
+            }
+        }
     }
 
     fn run_cached(&self, sql: &str) -> rusqlite::Result<()> {
@@ -182,6 +194,13 @@ impl SqliteConn {
             Ok(_) => Ok(Insert::Inserted),
             Err(err) => self.classify(err, row),
         };
+        if matches!(outcome, Ok(Insert::Inserted)) {
+            if self.in_transaction {
+                self.dirty = true;
+            } else {
+                self.switch_after_first_rows();
+            }
+        }
         if self.in_transaction {
             let end = match outcome {
                 Ok(Insert::Inserted) => self.run_cached("RELEASE row"),
@@ -204,6 +223,7 @@ impl SqliteConn {
 
 impl Writer for SqliteConn {
     fn begin(&mut self) -> Result<()> {
+        self.dirty = false;
         // IMMEDIATE takes the write lock now, waiting out other writers
         // with the busy timeout instead of failing at the first write.
         self.run_cached("BEGIN IMMEDIATE")
@@ -227,6 +247,9 @@ impl Writer for SqliteConn {
             return Err(err);
         }
         self.in_transaction = false;
+        if std::mem::take(&mut self.dirty) {
+            self.switch_after_first_rows();
+        }
         Ok(())
     }
 
@@ -365,18 +388,25 @@ impl Conn for SqliteConn {
     }
 
     fn start_writing(&mut self) -> Result<()> {
-        // Switching to WAL takes the write lock without waiting for it (a
-        // second seeder starting at the same moment would fail at once):
-        // wait here as SQLite waits for any other lock.
-        let deadline = Instant::now() + self.busy_timeout;
-        loop {
-            match self.use_wal() {
-                Err(err) if err.is::<Locked>() && Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                other => break other,
-            }
-        }
+        self.wal_pending = true;
+        // A checkpoint costs two fsyncs and rewrites every page the log
+        // holds. At SQLite's default (every 1,000 pages: every ~250 one-row
+        // commits here) checkpoints took most of the time; every 100,000
+        // pages (the log may reach ~400 MiB during a large run, and is
+        // folded back at the end) lets pages changed many times be written
+        // once (bench/sqlite.sh, one commit per row: ~8,800 rows/s at 10,000
+        // pages, ~12,000 at 100,000).
+        // A bigger page cache keeps more of the index pages a row touches in
+        // memory, so fewer are read back from the file: at 1,000,000 users
+        // in batches of 1,000, system time fell from 12.4 s with 8 MiB to
+        // 8.7 s with 12 MiB, and peak RSS stays near 22 MiB, under the
+        // 30 MiB budget. The per-row savepoints of a batch keep their
+        // journal in memory.
+        self.conn
+            .execute_batch(
+                "PRAGMA wal_autocheckpoint = 100000; PRAGMA cache_size = -12288; PRAGMA temp_store = MEMORY;",
+            )
+            .map_err(|err| self.explain(err))
     }
 
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
@@ -391,6 +421,7 @@ impl Conn for SqliteConn {
     }
 
     fn rollback(&mut self) {
+        self.dirty = false;
         if self.in_transaction {
             self.in_transaction = false;
             // Nothing more to do if it fails: SQLite rolls back on close.
