@@ -207,3 +207,27 @@ fn a_run_refused_for_its_options_leaves_an_existing_file_byte_identical() {
         "delete"
     );
 }
+
+#[test]
+fn a_device_or_a_pipe_as_the_database_is_named_for_what_it_is() {
+    seed()
+        .args(["users", "--count", "2", "--db", "/dev/null"])
+        .assert()
+        .code(1)
+        .stderr("error: /dev/null is a device, not a database file: seed writes a SQLite file\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success());
+    seed()
+        .args(["users", "--count", "2", "--db", &fifo.display().to_string()])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "is a named pipe, not a database file",
+        ));
+}

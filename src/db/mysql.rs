@@ -367,6 +367,15 @@ fn why(err: &mysql::Error) -> String {
         }
         mysql::Error::MySqlError(e) => e.message.clone(),
         mysql::Error::IoError(io) => server::describe_io(io),
+        mysql::Error::CodecError(codec) => {
+            // The codec error wraps the socket's own error, if any.
+            match std::error::Error::source(codec)
+                .and_then(|cause| cause.downcast_ref::<std::io::Error>())
+            {
+                Some(io) => server::describe_io(io),
+                None => "the server's reply could not be read".into(),
+            }
+        }
         mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((_, desc, kind)))) => {
             server::describe_io(&std::io::Error::new(*kind, desc.clone()))
         }
@@ -388,6 +397,9 @@ fn explain(err: mysql::Error, server: &str, lock_timeout: Duration) -> anyhow::E
         ),
         mysql::Error::MySqlError(e) => {
             anyhow!("MySQL at {server}: {} (error {})", e.message, e.code)
+        }
+        mysql::Error::CodecError(_) | mysql::Error::IoError(_) => {
+            anyhow!("lost the connection to MySQL at {server}: {}", why(&err))
         }
         _ => anyhow!("MySQL at {server}: {}", why(&err)),
     }

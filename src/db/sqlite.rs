@@ -502,16 +502,92 @@ fn explain(err: rusqlite::Error, path: &Path, busy_timeout: Duration) -> anyhow:
         Some(ErrorCode::DiskFull) => anyhow!("disk is full: cannot write to {path}"),
         Some(ErrorCode::ReadOnly) => anyhow!("database {path} is read-only"),
         Some(ErrorCode::NotADatabase) => anyhow!("{path} is not a SQLite database"),
-        Some(ErrorCode::CannotOpen) => anyhow!("cannot open database {path}"),
+        Some(ErrorCode::CannotOpen) => match why_cannot_open(Path::new(&path.to_string())) {
+            Some(cause) => anyhow!("cannot open database {path}: {cause}"),
+            None => anyhow!("cannot open database {path}"),
+        },
+        Some(ErrorCode::SystemIoFailure) => {
+            anyhow!("disk I/O error on {path}: {}", io_failure(&err))
+        }
         _ => anyhow::Error::new(err).context(format!("database {path}")),
     }
 }
 
-/// Errors SQLite would report vaguely ("unable to open database file").
+/// What the operating system says when the file (or, for a new one, its
+/// folder) is opened as SQLite would: SQLite itself only says it cannot.
+fn why_cannot_open(path: &Path) -> Option<String> {
+    let probe = if path.exists() {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+    } else {
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path);
+        if created.is_ok() {
+            // It could be made after all: take it away again.
+            let _ = std::fs::remove_file(path);
+        }
+        created
+    };
+    let err = probe.err()?;
+    Some(match err.kind() {
+        std::io::ErrorKind::PermissionDenied if path.exists() => "permission denied".into(),
+        std::io::ErrorKind::PermissionDenied => match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => {
+                format!("permission denied to create a file in {}", parent.display())
+            }
+            _ => "permission denied to create a file in the current folder".into(),
+        },
+        std::io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
+        _ => err.to_string(),
+    })
+}
+
+/// Which I/O operation SQLite saw fail, in words.
+fn io_failure(err: &rusqlite::Error) -> &'static str {
+    let rusqlite::Error::SqliteFailure(code, _) = err else {
+        return "an I/O operation failed";
+    };
+    match code.extended_code {
+        ffi::SQLITE_IOERR_READ | ffi::SQLITE_IOERR_SHORT_READ => "a read failed",
+        ffi::SQLITE_IOERR_WRITE => "a write failed",
+        ffi::SQLITE_IOERR_FSYNC | ffi::SQLITE_IOERR_DIR_FSYNC => "flushing to the disk failed",
+        ffi::SQLITE_IOERR_TRUNCATE => "truncating the file failed",
+        ffi::SQLITE_IOERR_LOCK
+        | ffi::SQLITE_IOERR_RDLOCK
+        | ffi::SQLITE_IOERR_UNLOCK
+        | ffi::SQLITE_IOERR_CHECKRESERVEDLOCK => "locking the file failed",
+        ffi::SQLITE_IOERR_NOMEM => "out of memory",
+        _ => "an I/O operation failed",
+    }
+}
+
+/// Errors SQLite would report vaguely ("unable to open database file",
+/// "disk I/O error").
 fn check_path(path: &Path, mode: SqliteMode) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             bail!("{} is a directory, not a database file", path.display())
+        }
+        Ok(meta) if !meta.is_file() => {
+            use std::os::unix::fs::FileTypeExt;
+            let kind = meta.file_type();
+            let what = if kind.is_char_device() || kind.is_block_device() {
+                "a device"
+            } else if kind.is_fifo() {
+                "a named pipe"
+            } else if kind.is_socket() {
+                "a socket"
+            } else {
+                "not a regular file"
+            };
+            bail!(
+                "{} is {what}, not a database file: seed writes a SQLite file",
+                path.display()
+            )
         }
         Ok(_) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
