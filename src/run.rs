@@ -316,9 +316,15 @@ fn work(
             }
         }
         if let Err(err) = result {
-            // The connection rolled the open batch back: none of it counts.
-            shared.retract(&batch.counts);
-            shared.release(batch.counts.attempted + rows.len() as u64);
+            if plan.batch_size > 1 {
+                // The connection rolled the open batch back: none of it counts.
+                shared.retract(&batch.counts);
+                shared.release(batch.counts.attempted + rows.len() as u64);
+            } else {
+                // Rows commit one by one: those counted are in the table.
+                shared.release((rows.len() as u64).saturating_sub(batch.counts.attempted));
+                committed.add(&batch.counts);
+            }
             shared.fail(err);
             return committed;
         }
@@ -354,7 +360,13 @@ fn add(
         writer.begin()?;
     }
     outcomes.clear();
-    writer.insert(rows, outcomes)?;
+    let result = writer.insert(rows, outcomes);
+    if result.is_err() && plan.batch_size > 1 {
+        // The transaction was rolled back: none of its rows count.
+        return result;
+    }
+    // Without a transaction each row committed on its own: those with an
+    // outcome are in the table (or not) even if a later one failed.
     for outcome in outcomes.iter() {
         batch.counts.attempted += 1;
         match outcome {
@@ -363,7 +375,7 @@ fn add(
         }
     }
     shared.record(plan, outcomes);
-    Ok(())
+    result
 }
 
 /// Commits an open batch and moves its rows to the committed totals; if
@@ -547,6 +559,23 @@ mod tests {
         assert!(outcome.error.is_some());
         assert_eq!(outcome.counts.inserted, 20);
         assert_eq!(memory.committed.len(), 20);
+    }
+
+    #[test]
+    fn with_one_commit_per_row_every_row_before_a_failure_counts() {
+        let mut memory = Memory {
+            fail_after: Some(25),
+            ..Memory::default()
+        };
+        let plan = Plan {
+            count: 100,
+            exact: false,
+            batch_size: 1,
+        };
+        let outcome = seed(plan, &mut memory, 1000);
+        assert!(outcome.error.is_some());
+        assert_eq!(outcome.counts.inserted, 25);
+        assert_eq!(memory.committed.len(), 25);
     }
 
     #[test]

@@ -268,6 +268,69 @@ mod my {
         }
     }
 
+    impl Mysql {
+        /// Kills every connection to this test's database but the caller's.
+        pub fn kill_connections(&self) -> usize {
+            let mut conn = connect(&self.url);
+            let ids: Vec<u64> = conn
+                .query(format!(
+                    "SELECT id FROM information_schema.processlist \
+                     WHERE db = '{}' AND id <> CONNECTION_ID()",
+                    self.name
+                ))
+                .expect("list connections");
+            for id in &ids {
+                let _ = conn.query_drop(format!("KILL {id}"));
+            }
+            ids.len()
+        }
+    }
+
+    #[test]
+    fn a_connection_the_server_kills_is_one_clear_line_and_the_counts_hold() {
+        use super::Backend;
+        for batch in ["1", "50"] {
+            let Some(db) = Mysql::new() else { return };
+            let url = db.url();
+            let child = std::process::Command::new(env!("CARGO_BIN_EXE_seed"))
+                .args(["users", "--json", "--count", "1000000", "--db", &url])
+                .args(["--batch-size", batch])
+                .env_remove("DATABASE_URL")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start seed");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            loop {
+                let tables = db.tables();
+                if tables.iter().any(|t| t == "users") && super::count(&db, "users") >= 200 {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "no rows within a minute"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            assert!(db.kill_connections() >= 1);
+            let output = child.wait_with_output().expect("seed ends");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{stderr}");
+            assert!(
+                stderr.starts_with("error: lost the connection to MySQL at ")
+                    && stderr.lines().count() == 1
+                    && !stderr.contains("Error {"),
+                "{stderr}"
+            );
+            let stats = super::common::parse_stats(&output.stdout);
+            assert_eq!(
+                stats.inserted,
+                super::count(&db, "users"),
+                "--batch-size {batch}"
+            );
+        }
+    }
+
     impl Drop for Mysql {
         fn drop(&mut self) {
             let url = self.base.replacen("mariadb://", "mysql://", 1);

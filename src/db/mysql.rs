@@ -60,11 +60,19 @@ const ER_DBACCESS_DENIED: u16 = 1044;
 
 pub struct MysqlConn {
     conn: mysql::Conn,
+    /// To look, after a lost connection, at what the server kept.
+    reconnect: Opts,
     /// `host:port`, for messages; never the user or password.
     server: String,
     lock_timeout: Duration,
     in_transaction: bool,
     insert: Option<(InsertTarget, String)>,
+    /// No row this connection inserts from now on has an id at or below
+    /// this: the greatest id when the insert was prepared, then the id of
+    /// each row it inserted.
+    last_id: u64,
+    /// The id and identity of the last row the open transaction inserted.
+    transaction_last: Option<(u64, Value)>,
 }
 
 impl MysqlConn {
@@ -82,14 +90,18 @@ impl MysqlConn {
         };
         let timeout = opts.get_tcp_connect_timeout().or(Some(CONNECT_TIMEOUT));
         let builder = OptsBuilder::from_opts(opts).tcp_connect_timeout(timeout);
+        let reconnect = Opts::from(builder.clone());
         let conn = mysql::Conn::new(builder)
             .map_err(|err| anyhow!("cannot connect to {what} at {server}: {}", why(&err)))?;
         let mut this = MysqlConn {
             conn,
+            reconnect,
             server,
             lock_timeout: options.busy_timeout,
             in_transaction: false,
             insert: None,
+            last_id: 0,
+            transaction_last: None,
         };
         this.setup(options)?;
         Ok(this)
@@ -138,6 +150,62 @@ impl MysqlConn {
         explain(err, &self.server, self.lock_timeout)
     }
 
+    fn identity_of(&self, row: &Row) -> Value {
+        self.insert
+            .as_ref()
+            .and_then(|(target, _)| row.get(target.identity_position))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// Over a new connection: is `row` in the table, with an id this
+    /// connection had not seen (so not a row that was there before)?
+    fn row_is_there(&mut self, row: &Row) -> Result<bool> {
+        let Some((target, _)) = &self.insert else {
+            return Ok(false);
+        };
+        let columns: Vec<String> = target.columns.iter().map(|c| DIALECT.quote(c)).collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} = ? AND {} > ?",
+            columns.join(", "),
+            DIALECT.quote(target.table),
+            DIALECT.quote(target.identity),
+            DIALECT.quote(crate::app::AppSpec::ID)
+        );
+        let identity = self.identity_of(row);
+        let params = Params::Positional(vec![
+            write_value(&identity),
+            mysql::Value::UInt(self.last_id),
+        ]);
+        let mut conn =
+            mysql::Conn::new(self.reconnect.clone()).map_err(|err| anyhow!(why(&err)))?;
+        let found: Vec<mysql::Row> = conn.exec(sql, params).map_err(|err| anyhow!(why(&err)))?;
+        Ok(found.into_iter().any(|stored| {
+            let stored: Vec<Value> = stored.unwrap().into_iter().map(read_value).collect();
+            stored.len() == row.len() && stored.iter().zip(row).all(|(s, o)| o.same_as(s))
+        }))
+    }
+
+    /// Over a new connection: is the row with this id and identity there?
+    fn committed(&mut self, id: u64, identity: &Value) -> Result<bool> {
+        let Some((target, _)) = &self.insert else {
+            return Ok(false);
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {} = ? AND {} = ?",
+            DIALECT.quote(target.table),
+            DIALECT.quote(crate::app::AppSpec::ID),
+            DIALECT.quote(target.identity)
+        );
+        let params = Params::Positional(vec![mysql::Value::UInt(id), write_value(identity)]);
+        let mut conn =
+            mysql::Conn::new(self.reconnect.clone()).map_err(|err| anyhow!(why(&err)))?;
+        let found: Option<u64> = conn
+            .exec_first(sql, params)
+            .map_err(|err| anyhow!(why(&err)))?;
+        Ok(found.unwrap_or(0) > 0)
+    }
+
     fn classify(&mut self, err: mysql::Error) -> Result<Insert> {
         let mysql::Error::MySqlError(server_err) = &err else {
             return Err(self.explain(err));
@@ -165,6 +233,7 @@ impl MysqlConn {
 
 impl Writer for MysqlConn {
     fn begin(&mut self) -> Result<()> {
+        self.transaction_last = None;
         self.conn
             .query_drop("START TRANSACTION")
             .map_err(|err| self.explain(err))?;
@@ -183,7 +252,31 @@ impl Writer for MysqlConn {
             // needs no savepoint of its own, unlike in PostgreSQL.
             let result = self.conn.exec_drop(&sql, params(row));
             let outcome = match result {
-                Ok(()) => Ok(Insert::Inserted),
+                Ok(()) => {
+                    let id = self.conn.last_insert_id();
+                    if self.in_transaction {
+                        let identity = self.identity_of(row);
+                        self.transaction_last = Some((id, identity));
+                    } else {
+                        self.last_id = self.last_id.max(id);
+                    }
+                    Ok(Insert::Inserted)
+                }
+                Err(err) if is_lost(&err) && !self.in_transaction => {
+                    // The row may have been committed before the reply was
+                    // lost: look, so the count stays exact.
+                    let err = self.explain(err);
+                    return match self.row_is_there(row) {
+                        Ok(true) => {
+                            out.push(Insert::Inserted);
+                            Err(err)
+                        }
+                        Ok(false) => Err(err),
+                        Err(why) => Err(err.context(format!(
+                            "whether the last row was committed could not be checked: {why:#}"
+                        ))),
+                    };
+                }
                 Err(err) => self.classify(err),
             };
             match outcome {
@@ -198,10 +291,29 @@ impl Writer for MysqlConn {
     }
 
     fn commit(&mut self) -> Result<()> {
+        let last = self.transaction_last.take();
         if let Err(err) = self.conn.query_drop("COMMIT") {
+            let lost = is_lost(&err);
             let err = self.explain(err);
-            self.rollback();
+            self.in_transaction = false;
+            // A COMMIT whose reply was lost may have gone through: if the
+            // last row it inserted is there, all of them are.
+            if let (true, Some((id, identity))) = (lost, last) {
+                return match self.committed(id, &identity) {
+                    Ok(true) => {
+                        self.last_id = self.last_id.max(id);
+                        Ok(())
+                    }
+                    Ok(false) => Err(err),
+                    Err(why) => Err(err.context(format!(
+                        "whether the last batch was committed could not be checked: {why:#}"
+                    ))),
+                };
+            }
             return Err(err);
+        }
+        if let Some((id, _)) = last {
+            self.last_id = self.last_id.max(id);
         }
         self.in_transaction = false;
         Ok(())
@@ -276,6 +388,15 @@ impl Conn for MysqlConn {
 
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
         let sql = DIALECT.insert(target);
+        let max_id: Option<u64> = self
+            .conn
+            .query_first(format!(
+                "SELECT CAST(COALESCE(MAX({}), 0) AS UNSIGNED) FROM {}",
+                DIALECT.quote(crate::app::AppSpec::ID),
+                DIALECT.quote(target.table)
+            ))
+            .map_err(|err| self.explain(err))?;
+        self.last_id = max_id.unwrap_or(0);
         self.insert = Some((target.clone(), sql));
         Ok(())
     }
@@ -288,6 +409,11 @@ impl Conn for MysqlConn {
             let _ = self.conn.query_drop("ROLLBACK");
         }
     }
+}
+
+/// The connection itself failed: a statement sent may or may not have run.
+fn is_lost(err: &mysql::Error) -> bool {
+    matches!(err, mysql::Error::IoError(_) | mysql::Error::CodecError(_))
 }
 
 fn params(values: &[Value]) -> Params {
