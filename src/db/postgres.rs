@@ -47,6 +47,8 @@ const UNIQUE_INDEXES: &str = "SELECT ic.relname::text FROM pg_index i \
 
 pub struct PostgresConn {
     client: Client,
+    /// To look, after a lost connection, at what the server kept.
+    config: Config,
     /// `host:port`, for messages; never the user or password.
     server: String,
     lock_timeout: Duration,
@@ -54,6 +56,17 @@ pub struct PostgresConn {
     /// A row savepoint is open in the transaction.
     savepoint: bool,
     insert: Option<(InsertTarget, Statement)>,
+    /// The insert returns the row's id (an integer key), so a row whose
+    /// reply was lost can be looked up.
+    returns_id: bool,
+    /// No row this connection inserts from now on has an id at or below
+    /// this: the greatest id when the insert was prepared, then the id of
+    /// each row it inserted.
+    last_id: i64,
+    /// The id and identity of the last row the open transaction inserted.
+    transaction_last: Option<(i64, Value)>,
+    /// The row in flight when the connection was lost is in the table.
+    lost_row_committed: bool,
 }
 
 impl PostgresConn {
@@ -70,11 +83,16 @@ impl PostgresConn {
             .map_err(|err| anyhow!("cannot connect to PostgreSQL at {server}: {}", why(&err)))?;
         let mut conn = PostgresConn {
             client,
+            config: config.clone(),
             server,
             lock_timeout: options.busy_timeout,
             in_transaction: false,
             savepoint: false,
             insert: None,
+            returns_id: false,
+            last_id: 0,
+            transaction_last: None,
+            lost_row_committed: false,
         };
         // lock_timeout 0 would mean "wait forever"; SQLite's 0 means "don't wait".
         let millis = options.busy_timeout.as_millis().clamp(1, i32::MAX as u128);
@@ -107,6 +125,73 @@ impl PostgresConn {
             );
         }
         Ok(())
+    }
+
+    fn identity_of(&self, row: &Row) -> Value {
+        self.insert
+            .as_ref()
+            .and_then(|(target, _)| row.get(target.identity_position))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    fn reconnect(&self) -> Result<Client> {
+        self.config
+            .connect(NoTls)
+            .map_err(|err| anyhow!("cannot connect again: {}", why(&err)))
+    }
+
+    /// Over a new connection: is `row` in the table, with an id this
+    /// connection had not seen (so not a row that was there before)?
+    fn row_is_there(&mut self, row: &Row) -> Result<bool> {
+        let Some((target, _)) = &self.insert else {
+            return Ok(false);
+        };
+        if !self.returns_id {
+            bail!("the table's key is not an integer");
+        }
+        let columns: Vec<String> = target.columns.iter().map(|c| DIALECT.quote(c)).collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} = $1 AND {} > $2",
+            columns.join(", "),
+            DIALECT.quote(target.table),
+            DIALECT.quote(target.identity),
+            DIALECT.quote(crate::app::AppSpec::ID)
+        );
+        let identity = self.identity_of(row);
+        let mut client = self.reconnect()?;
+        let found = client
+            .query(&sql, &[&identity, &Value::Int(self.last_id)])
+            .map_err(|err| anyhow!(why(&err)))?;
+        for stored in &found {
+            let values = (0..stored.len())
+                .map(|i| read_value(stored, i))
+                .collect::<Result<Vec<Value>, _>>()
+                .map_err(|err| anyhow!(why(&err)))?;
+            if values.len() == row.len() && values.iter().zip(row).all(|(s, o)| o.same_as(s)) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Over a new connection: is the row with this id and identity there?
+    fn committed(&mut self, id: i64, identity: &Value) -> Result<bool> {
+        let Some((target, _)) = &self.insert else {
+            return Ok(false);
+        };
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {}::bigint = $1 AND {} = $2",
+            DIALECT.quote(target.table),
+            DIALECT.quote(crate::app::AppSpec::ID),
+            DIALECT.quote(target.identity)
+        );
+        let mut client = self.reconnect()?;
+        let found: i64 = client
+            .query_one(&sql, &[&id, identity])
+            .and_then(|row| row.try_get(0))
+            .map_err(|err| anyhow!(why(&err)))?;
+        Ok(found > 0)
     }
 
     fn classify(&mut self, err: postgres::Error) -> Result<Insert> {
@@ -161,9 +246,41 @@ impl PostgresConn {
             .iter()
             .map(|value| value as &(dyn ToSql + Sync))
             .collect();
-        let Err(err) = self.client.execute(statement, &params) else {
-            return Ok(Insert::Inserted);
+        let result = if self.returns_id {
+            self.client.query_opt(statement, &params).and_then(|row| {
+                row.map(|row| row.try_get::<_, i64>(0))
+                    .transpose()
+                    .map(Option::unwrap_or_default)
+            })
+        } else {
+            self.client.execute(statement, &params).map(|_| 0)
         };
+        let err = match result {
+            Ok(id) => {
+                if self.in_transaction {
+                    let identity = self.identity_of(row);
+                    self.transaction_last = Some((id, identity));
+                } else {
+                    self.last_id = self.last_id.max(id);
+                }
+                return Ok(Insert::Inserted);
+            }
+            Err(err) => err,
+        };
+        if is_lost(&err) && !self.in_transaction {
+            // The row may have been committed before the reply was lost:
+            // look, so the count stays exact.
+            let explained = self.explain(err);
+            return match self.row_is_there(row) {
+                Ok(found) => {
+                    self.lost_row_committed = found;
+                    Err(explained)
+                }
+                Err(why) => Err(explained.context(format!(
+                    "whether the last row was committed could not be checked: {why:#}"
+                ))),
+            };
+        }
         if self.in_transaction
             && let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row")
         {
@@ -181,6 +298,7 @@ impl PostgresConn {
 
 impl Writer for PostgresConn {
     fn begin(&mut self) -> Result<()> {
+        self.transaction_last = None;
         self.client
             .batch_execute("BEGIN")
             .map_err(|err| self.explain(err))?;
@@ -195,17 +313,40 @@ impl Writer for PostgresConn {
         };
         let statement = statement.clone();
         for row in rows {
-            let outcome = self.insert_one(&statement, row)?;
-            out.push(outcome);
+            match self.insert_one(&statement, row) {
+                Ok(outcome) => out.push(outcome),
+                Err(err) => {
+                    if std::mem::take(&mut self.lost_row_committed) {
+                        out.push(Insert::Inserted);
+                    }
+                    return Err(err);
+                }
+            }
         }
         Ok(())
     }
 
     fn commit(&mut self) -> Result<()> {
+        let last = self.transaction_last.take();
         if let Err(err) = self.client.batch_execute("COMMIT") {
+            let lost = is_lost(&err);
             let err = self.explain(err);
             self.rollback();
+            // A COMMIT whose reply was lost may have gone through: if the
+            // last row it inserted is there, all of them are.
+            if let (true, true, Some((id, identity))) = (lost, self.returns_id, last) {
+                return match self.committed(id, &identity) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => Err(err),
+                    Err(why) => Err(err.context(format!(
+                        "whether the last batch was committed could not be checked: {why:#}"
+                    ))),
+                };
+            }
             return Err(err);
+        }
+        if let Some((id, _)) = last {
+            self.last_id = self.last_id.max(id);
         }
         self.in_transaction = false;
         self.savepoint = false;
@@ -302,7 +443,29 @@ impl Conn for PostgresConn {
 
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
         let sql = DIALECT.insert(target);
-        let statement = self.client.prepare(&sql).map_err(|err| self.explain(err))?;
+        let id = DIALECT.quote(crate::app::AppSpec::ID);
+        // An integer key comes back with each row; any other key (a uuid)
+        // does not, and a lost reply is then not looked up.
+        let with_id = format!("{sql} RETURNING {id}::bigint");
+        let max_id = format!(
+            "SELECT COALESCE(MAX({id}), 0)::bigint FROM {}",
+            DIALECT.quote(target.table)
+        );
+        let returning = self.client.prepare(&with_id).and_then(|statement| {
+            let row = self.client.query_one(&max_id, &[])?;
+            Ok((statement, row.try_get::<_, i64>(0)?))
+        });
+        let statement = match returning {
+            Ok((statement, last_id)) => {
+                self.returns_id = true;
+                self.last_id = last_id;
+                statement
+            }
+            Err(_) => {
+                self.returns_id = false;
+                self.client.prepare(&sql).map_err(|err| self.explain(err))?
+            }
+        };
         self.insert = Some((target.clone(), statement));
         Ok(())
     }
@@ -411,10 +574,38 @@ fn why(err: &postgres::Error) -> String {
     err.to_string()
 }
 
+/// The connection itself failed or the server ended it: a statement sent
+/// may or may not have run.
+fn is_lost(err: &postgres::Error) -> bool {
+    if err.is_closed() {
+        return true;
+    }
+    if let Some(db) = err.as_db_error() {
+        return matches!(
+            db.code(),
+            &SqlState::ADMIN_SHUTDOWN | &SqlState::CRASH_SHUTDOWN | &SqlState::CANNOT_CONNECT_NOW
+        );
+    }
+    let mut source: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause.is::<std::io::Error>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
 /// Plain words for the errors a user can do something about.
 fn explain(err: postgres::Error, server: &str, lock_timeout: Duration) -> anyhow::Error {
     if err.is_closed() {
         return anyhow!("lost the connection to PostgreSQL at {server}");
+    }
+    if is_lost(&err) {
+        return anyhow!(
+            "lost the connection to PostgreSQL at {server}: {}",
+            why(&err)
+        );
     }
     let Some(db) = err.as_db_error() else {
         return anyhow!("PostgreSQL at {server}: {}", why(&err));
