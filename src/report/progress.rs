@@ -3,19 +3,19 @@
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use console::Term;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
 
 use crate::run::Observer;
 use crate::stats::Counts;
 
 pub struct Progress {
     bar: ProgressBar,
-    /// Read by the template when it draws, so a row costs two stores and
+    /// Read by the template when it draws, so a row costs a few stores and
     /// never formats a message.
-    inserted: Arc<AtomicU64>,
-    skipped: Arc<AtomicU64>,
+    counters: Arc<Counters>,
     /// `--exact`: the bar counts inserted rows, not attempts.
     exact: bool,
     /// Kept here: asking the bar takes its lock, on every row.
@@ -23,9 +23,65 @@ pub struct Progress {
     /// The position at which the bar is next moved: its lock is not taken
     /// per row.
     next_update: u64,
+    visible: bool,
+    color: bool,
+    /// The terminal's width the style was made for, and when it was last
+    /// asked (at most once a second).
+    width: u16,
+    width_checked: Instant,
+}
+
+#[derive(Default)]
+struct Counters {
+    attempted: AtomicU64,
+    inserted: AtomicU64,
+    skipped: AtomicU64,
 }
 
 const ROWS_PER_UPDATE: u64 = 256;
+
+/// Columns left free at the end of the line. indicatif pads the line to
+/// the terminal's width, and a terminal echoes Ctrl-C as `^C`: on a full
+/// line that wraps, and the bar's last frame would stay on screen above
+/// the summary.
+const MARGIN: u16 = 3;
+
+/// stderr, a few columns narrower than it is.
+#[derive(Debug)]
+struct Narrowed(Term);
+
+impl TermLike for Narrowed {
+    fn width(&self) -> u16 {
+        terminal_width()
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
 
 impl Progress {
     /// A bar drawn on stderr if it is a terminal and `quiet` is off;
@@ -33,44 +89,47 @@ impl Progress {
     pub fn new(total: u64, exact: bool, quiet: bool) -> Progress {
         let visible = !quiet && std::io::stderr().is_terminal();
         let target = if visible {
-            ProgressDrawTarget::stderr_with_hz(10)
+            ProgressDrawTarget::term_like_with_hz(Box::new(Narrowed(Term::stderr())), 10)
         } else {
             ProgressDrawTarget::hidden()
         };
-        let template = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            "{elapsed_precise} [{wide_bar}] {pos}/{len} inserted {inserted}, skipped {skipped}, {rate} rows/s, ETA {eta}"
-        } else {
-            "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} inserted {inserted}, skipped {skipped}, {rate:.dim} rows/s, ETA {eta}"
-        };
-        let inserted = Arc::new(AtomicU64::new(0));
-        let skipped = Arc::new(AtomicU64::new(0));
-        let style = ProgressStyle::with_template(template)
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .with_key(
-                "rate",
-                |state: &ProgressState, out: &mut dyn std::fmt::Write| {
-                    let _ = write!(out, "{:.0}", state.per_sec());
-                },
-            )
-            .with_key("inserted", counter(&inserted))
-            .with_key("skipped", counter(&skipped))
-            .progress_chars("=> ");
-        let bar = ProgressBar::with_draw_target(Some(total), target).with_style(style);
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let counters = Arc::new(Counters::default());
+        let width = terminal_width();
+        let bar = ProgressBar::with_draw_target(Some(total), target)
+            .with_style(style(width, total, color, &counters));
         if visible {
             bar.enable_steady_tick(Duration::from_millis(200));
         }
         Progress {
             bar,
-            inserted,
-            skipped,
+            counters,
             exact,
             total,
             next_update: 0,
+            visible,
+            color,
+            width,
+            width_checked: Instant::now(),
         }
     }
 
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+
+    /// Fits the line to a terminal that was resized.
+    fn refit(&mut self) {
+        if !self.visible || self.width_checked.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        self.width_checked = Instant::now();
+        let width = terminal_width();
+        if width != self.width {
+            self.width = width;
+            self.bar
+                .set_style(style(width, self.total, self.color, &self.counters));
+        }
     }
 }
 
@@ -83,21 +142,185 @@ impl Observer for Progress {
         } else {
             counts.attempted
         };
-        self.inserted.store(counts.inserted, Ordering::Relaxed);
-        self.skipped.store(counts.skipped(), Ordering::Relaxed);
         if position >= self.next_update || position == self.total {
             self.next_update = position + ROWS_PER_UPDATE;
+            self.counters
+                .attempted
+                .store(counts.attempted, Ordering::Relaxed);
+            self.counters
+                .inserted
+                .store(counts.inserted, Ordering::Relaxed);
+            self.counters
+                .skipped
+                .store(counts.skipped(), Ordering::Relaxed);
             self.bar.set_position(position);
+            self.refit();
         }
     }
 }
 
+/// The width the line may take: the terminal's, less [`MARGIN`].
+fn terminal_width() -> u16 {
+    Term::stderr()
+        .size_checked()
+        .map_or(80, |(_, columns)| columns)
+        .saturating_sub(MARGIN)
+}
+
+/// The line for a terminal `width` columns wide: the counts go first when
+/// it is narrow, then the rate and the time left; the bar goes last.
+fn style(width: u16, total: u64, color: bool, counters: &Arc<Counters>) -> ProgressStyle {
+    let digits = total.to_string().len();
+    let width = usize::from(width);
+    // Each part's widest text: "00:00:00", " [", "] ", "N/N", and so on.
+    let clock = 8 + 2 + 2;
+    let position = 2 * digits + 1;
+    let counts = " inserted ".len() + digits + ", skipped ".len() + digits;
+    let speed = ", ".len() + 9 + " rows/s, ETA ".len() + 6;
+    let (fixed, show_counts, show_speed) = if width >= clock + position + counts + speed + 10 {
+        (clock + position + counts + speed, true, true)
+    } else if width >= clock + position + speed + 10 {
+        (clock + position + speed, false, true)
+    } else {
+        (clock + position, false, false)
+    };
+    let bar_width = width.saturating_sub(fixed).max(5);
+    let (bar, rate) = if color {
+        (format!("{{bar:{bar_width}.cyan/blue}}"), "{rate:.dim}")
+    } else {
+        (format!("{{bar:{bar_width}}}"), "{rate}")
+    };
+    let mut template = format!("{{elapsed_precise}} [{bar}] {{pos}}/{{len}}");
+    if show_counts {
+        template.push_str(" inserted {inserted}, skipped {skipped}");
+    }
+    if show_speed {
+        template.push_str(&format!(", {rate} rows/s, ETA {{eta}}"));
+    }
+    let started = Instant::now();
+    let attempted = Arc::clone(counters);
+    ProgressStyle::with_template(&template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        // Rows tried per second, as in the summary, whether or not the bar
+        // counts inserted rows (--exact).
+        .with_key(
+            "rate",
+            move |_: &ProgressState, out: &mut dyn std::fmt::Write| {
+                // Over less than a second the rate means little and can
+                // be too wide for the line.
+                let seconds = started.elapsed().as_secs_f64();
+                let tried = attempted.attempted.load(Ordering::Relaxed) as f64;
+                let rate = (tried / seconds).min(999_999_999.0);
+                if seconds < 1.0 {
+                    let _ = out.write_str("-");
+                } else {
+                    let _ = write!(out, "{rate:.0}");
+                }
+            },
+        )
+        .with_key("inserted", counter(counters, |c| &c.inserted))
+        .with_key("skipped", counter(counters, |c| &c.skipped))
+        .progress_chars("=> ")
+}
+
 /// A template key that prints a counter's value when the bar is drawn.
 fn counter(
-    value: &Arc<AtomicU64>,
+    counters: &Arc<Counters>,
+    which: fn(&Counters) -> &AtomicU64,
 ) -> impl Fn(&ProgressState, &mut dyn std::fmt::Write) + Send + Sync + Clone + 'static {
-    let value = Arc::clone(value);
+    let counters = Arc::clone(counters);
     move |_: &ProgressState, out: &mut dyn std::fmt::Write| {
-        let _ = write!(out, "{}", value.load(Ordering::Relaxed));
+        let _ = write!(out, "{}", which(&counters).load(Ordering::Relaxed));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use indicatif::TermLike;
+
+    use super::*;
+
+    /// A terminal `width` columns wide that keeps the longest line drawn.
+    #[derive(Debug)]
+    struct Screen {
+        width: u16,
+        line: Mutex<usize>,
+        longest: Arc<Mutex<usize>>,
+    }
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            self.width
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)?;
+            self.clear_line()
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            let mut line = self.line.lock().map_err(|_| std::io::ErrorKind::Other)?;
+            *line += s.chars().count();
+            let mut longest = self.longest.lock().map_err(|_| std::io::ErrorKind::Other)?;
+            *longest = (*longest).max(*line);
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            *self.line.lock().map_err(|_| std::io::ErrorKind::Other)? = 0;
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The longest line the bar draws on a terminal `width` wide, with
+    /// every number at its widest.
+    fn longest_line(width: u16, total: u64) -> usize {
+        let longest = Arc::new(Mutex::new(0));
+        let screen = Screen {
+            width,
+            line: Mutex::new(0),
+            longest: Arc::clone(&longest),
+        };
+        let counters = Arc::new(Counters::default());
+        for counter in [&counters.attempted, &counters.inserted, &counters.skipped] {
+            counter.store(total, Ordering::Relaxed);
+        }
+        let bar = ProgressBar::with_draw_target(
+            Some(total),
+            ProgressDrawTarget::term_like(Box::new(screen)),
+        )
+        .with_style(style(width, total, false, &counters));
+        bar.set_position(total);
+        bar.tick();
+        *longest.lock().expect("not poisoned")
+    }
+
+    #[test]
+    fn the_line_fits_from_40_columns_up() {
+        // The width indicatif is given: the terminal's, less the margin.
+        for width in [40 - MARGIN, 50, 60, 80, 100, 120, 200] {
+            for total in [100, 1_000_000, 100_000_000] {
+                let longest = longest_line(width, total);
+                assert!(longest > 20, "nothing drawn at {width} columns");
+                assert!(
+                    longest <= usize::from(width),
+                    "{width} columns, --count {total}: a line of {longest}"
+                );
+            }
+        }
     }
 }
