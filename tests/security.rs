@@ -26,6 +26,14 @@ const URLS: &[(&str, bool)] = &[
         "mariadb://alice:s3cret@127.0.0.1:1/db",
         cfg!(feature = "mysql"),
     ),
+    (
+        "postgresql+psycopg2://alice:s3cret@127.0.0.1:1/db",
+        cfg!(feature = "postgres"),
+    ),
+    (
+        "mysql+pymysql://alice:s3cret@127.0.0.1:1/db",
+        cfg!(feature = "mysql"),
+    ),
 ];
 
 fn assert_no_credentials(output: &std::process::Output, what: &str) {
