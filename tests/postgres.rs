@@ -295,3 +295,81 @@ fn a_server_that_is_down_is_named_without_credentials() {
     );
     assert!(!out.contains("hunter2") && !out.contains("alice"), "{out}");
 }
+
+/// The server's `ssl` setting, or None (after saying so) if it is off.
+fn server_with_tls(schema: &Schema) -> Option<()> {
+    let ssl: String = schema
+        .client()
+        .query_one("SHOW ssl", &[])
+        .expect("SHOW ssl")
+        .get(0);
+    if ssl != "on" {
+        eprintln!("skipped: the test server has ssl = off");
+        return None;
+    }
+    Some(())
+}
+
+#[test]
+fn sslmode_require_encrypts_without_checking_the_certificate() {
+    let Some(schema) = Schema::new() else { return };
+    let Some(()) = server_with_tls(&schema) else {
+        return;
+    };
+    let stats = users(&format!("{}&sslmode=require", schema.url), &["-n", "5"]);
+    assert_eq!(stats.inserted, 5);
+    assert_eq!(schema.count("SELECT count(*) FROM users"), 5);
+}
+
+#[test]
+fn sslmode_verify_full_refuses_a_certificate_nobody_vouches_for() {
+    let Some(schema) = Schema::new() else { return };
+    let Some(()) = server_with_tls(&schema) else {
+        return;
+    };
+    // The test server's certificate is self-signed (or signed by a
+    // private authority): not one of the roots built in.
+    for mode in ["verify-full", "verify-ca"] {
+        let out = fails(&[
+            "users",
+            "-n",
+            "5",
+            "--db",
+            &format!("{}&sslmode={mode}", schema.url),
+        ]);
+        assert!(
+            out.starts_with("error: cannot connect to PostgreSQL at ")
+                && out.contains("the server's certificate is not signed by a trusted authority"),
+            "{out}"
+        );
+        assert_eq!(out.lines().count(), 1, "{out}");
+    }
+    assert_eq!(
+        schema.count("SELECT count(*) FROM pg_tables WHERE tablename = 'users' AND schemaname = current_schema()"),
+        0
+    );
+}
+
+#[test]
+fn sslrootcert_names_the_authority_to_trust() {
+    let Some(schema) = Schema::new() else { return };
+    let Some(()) = server_with_tls(&schema) else {
+        return;
+    };
+    // A server on this machine: its own certificate file, if readable.
+    let file: String = schema
+        .client()
+        .query_one("SHOW ssl_cert_file", &[])
+        .expect("SHOW ssl_cert_file")
+        .get(0);
+    if std::fs::read(&file).is_err() {
+        eprintln!("skipped: the server's certificate {file} is not readable here");
+        return;
+    }
+    let stats = users(
+        &format!("{}&sslmode=verify-ca&sslrootcert={file}", schema.url),
+        &["-n", "3"],
+    );
+    assert_eq!(stats.inserted, 3);
+    assert_eq!(schema.count("SELECT count(*) FROM users"), 3);
+}

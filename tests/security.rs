@@ -92,6 +92,8 @@ fn bad_url_parameters_are_named_without_their_values() {
         "mysql://alice:s3cret@127.0.0.1:1/db?tcp_connect_timeout_ms=s3cret",
         "postgres://alice:s3cret@127.0.0.1:1/db?connect_timeout=s3cret",
         "postgres://alice:s3cret@127.0.0.1:1/db?bogus=s3cret",
+        "postgres://alice:s3cret@127.0.0.1:1/db?sslmode=s3cret",
+        "postgres://alice:s3cret@127.0.0.1:1/db?sslmode=require&sslkey=s3cret",
     ] {
         let output = seed()
             .args(["users", "--json", "--db", url])

@@ -13,6 +13,8 @@ pub mod schema;
 mod server;
 mod sqlite;
 mod target;
+#[cfg(feature = "postgres")]
+mod tls;
 
 pub use columns::Column;
 pub use target::{SqliteMode, Target};
