@@ -31,7 +31,7 @@ const URLS: &[(&str, bool)] = &[
         cfg!(feature = "postgres"),
     ),
     (
-        "mysql+pymysql://alice:s3cret@127.0.0.1:1/db",
+        "mysql+pymysql://alice:s3cret@127.0.0.1:1/db?charset=utf8mb4",
         cfg!(feature = "mysql"),
     ),
 ];
@@ -93,6 +93,7 @@ fn bad_url_parameters_are_named_without_their_values() {
         "postgres://alice:s3cret@127.0.0.1:1/db?connect_timeout=s3cret",
         "postgres://alice:s3cret@127.0.0.1:1/db?bogus=s3cret",
         "postgres://alice:s3cret@127.0.0.1:1/db?sslmode=s3cret",
+        "mysql://alice:s3cret@127.0.0.1:1/db?ssl-mode=s3cret",
         "postgres://alice:s3cret@127.0.0.1:1/db?sslmode=require&sslkey=s3cret",
     ] {
         let output = seed()

@@ -13,7 +13,7 @@ pub mod schema;
 mod server;
 mod sqlite;
 mod target;
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 mod tls;
 
 pub use columns::Column;

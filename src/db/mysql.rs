@@ -2,16 +2,18 @@
 //! database the URL names.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate, Timelike};
 use mysql::prelude::Queryable;
-use mysql::{Opts, OptsBuilder, Params, UrlError};
+use mysql::{DriverError, Opts, OptsBuilder, Params, SslOpts, UrlError};
 
 use super::columns::Column;
 use super::ddl::Dialect;
 use super::server;
+use super::tls;
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
 use crate::app::TableDef;
 
@@ -71,6 +73,7 @@ impl MysqlConn {
             Some(rest) => ("MariaDB", format!("mysql://{rest}")),
             None => ("MySQL", url.to_owned()),
         };
+        let (url, tls) = TlsParams::split(&url)?;
         let opts =
             Opts::from_url(&url).map_err(|err| anyhow!("invalid MySQL URL: {}", why_url(&err)))?;
         let server = match opts.get_socket() {
@@ -78,9 +81,21 @@ impl MysqlConn {
             _ => format!("{}:{}", opts.get_ip_or_hostname(), opts.get_tcp_port()),
         };
         let timeout = opts.get_tcp_connect_timeout().or(Some(CONNECT_TIMEOUT));
-        let builder = OptsBuilder::from_opts(opts).tcp_connect_timeout(timeout);
-        let conn = mysql::Conn::new(builder)
-            .map_err(|err| anyhow!("cannot connect to {what} at {server}: {}", why(&err)))?;
+        let mut builder = OptsBuilder::from_opts(opts).tcp_connect_timeout(timeout);
+        if let Some(mode) = tls.mode {
+            builder = builder.ssl_opts(tls.ssl_opts(mode));
+        }
+        let conn = match mysql::Conn::new(builder.clone()) {
+            // PREFERRED: the server said, before any credential was sent,
+            // that it has no TLS; connect again without.
+            Err(mysql::Error::DriverError(DriverError::TlsNotSupported))
+                if tls.mode == Some(SslMode::Preferred) =>
+            {
+                mysql::Conn::new(builder.ssl_opts(None::<SslOpts>))
+            }
+            other => other,
+        }
+        .map_err(|err| anyhow!("cannot connect to {what} at {server}: {}", why(&err)))?;
         let mut this = MysqlConn {
             conn,
             server,
@@ -335,6 +350,93 @@ fn read_value(value: mysql::Value) -> Value {
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+const TLS_SPELLING: tls::Spelling = tls::Spelling {
+    root_file: "ssl-ca=FILE",
+    unverified: "ssl-mode=REQUIRED",
+};
+
+/// The MySQL clients' `--ssl-mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SslMode {
+    Disabled,
+    Preferred,
+    Required,
+    VerifyCa,
+    VerifyIdentity,
+}
+
+/// `ssl-mode` and `ssl-ca` as the MySQL clients spell them (or with `_`,
+/// as SQLAlchemy's PyMySQL URLs do), which the driver does not know.
+#[derive(Debug, PartialEq, Eq)]
+struct TlsParams {
+    /// None: as the driver's own URL parameters say (no TLS by default).
+    mode: Option<SslMode>,
+    ca_file: Option<PathBuf>,
+}
+
+impl TlsParams {
+    /// Takes the TLS parameters out of `url`, leaving the driver the rest.
+    fn split(url: &str) -> Result<(String, TlsParams)> {
+        let mut params = TlsParams {
+            mode: None,
+            ca_file: None,
+        };
+        let Some((base, query)) = url.split_once('?') else {
+            return Ok((url.to_owned(), params));
+        };
+        let mut kept = Vec::new();
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key.replace('_', "-").to_ascii_lowercase().as_str() {
+                "ssl-mode" | "sslmode" => {
+                    params.mode = Some(match value.to_ascii_uppercase().as_str() {
+                        "DISABLED" => SslMode::Disabled,
+                        "PREFERRED" => SslMode::Preferred,
+                        "REQUIRED" => SslMode::Required,
+                        "VERIFY-CA" | "VERIFY_CA" => SslMode::VerifyCa,
+                        "VERIFY-IDENTITY" | "VERIFY_IDENTITY" => SslMode::VerifyIdentity,
+                        _ => bail!(
+                            "invalid ssl-mode in the MySQL URL (expected DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)"
+                        ),
+                    })
+                }
+                "ssl-ca" => params.ca_file = Some(PathBuf::from(server::percent_decode(value))),
+                // SQLAlchemy's MySQL URLs name the character set; seed writes utf8mb4.
+                "charset" if matches!(value, "utf8mb4" | "utf8" | "utf8mb3") => {}
+                _ => kept.push(pair),
+            }
+        }
+        // As the MySQL client: a CA file with no stronger mode checks the chain.
+        if params.ca_file.is_some()
+            && matches!(
+                params.mode,
+                None | Some(SslMode::Preferred | SslMode::Required)
+            )
+        {
+            params.mode = Some(SslMode::VerifyCa);
+        }
+        let url = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        Ok((url, params))
+    }
+
+    fn ssl_opts(&self, mode: SslMode) -> Option<SslOpts> {
+        let opts = SslOpts::default().with_root_cert_path(self.ca_file.clone());
+        match mode {
+            SslMode::Disabled => None,
+            SslMode::Preferred | SslMode::Required => Some(
+                opts.with_danger_accept_invalid_certs(true)
+                    .with_danger_skip_domain_validation(true),
+            ),
+            SslMode::VerifyCa => Some(opts.with_danger_skip_domain_validation(true)),
+            SslMode::VerifyIdentity => Some(opts),
+        }
+    }
+}
+
 /// The key in "Duplicate entry 'x' for key 'ix_users_email'" (MySQL 8
 /// writes 'users.ix_users_email').
 fn duplicate_key(message: &str) -> Option<&str> {
@@ -373,7 +475,10 @@ fn why(err: &mysql::Error) -> String {
         mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((_, desc, kind)))) => {
             server::describe_io(&std::io::Error::new(*kind, desc.clone()))
         }
-        other => other.to_string(),
+        mysql::Error::DriverError(DriverError::TlsNotSupported) => {
+            "the server does not offer TLS, which the URL's ssl-mode requires (ssl-mode=PREFERRED falls back to plain)".into()
+        }
+        other => tls::describe(other, &TLS_SPELLING).unwrap_or_else(|| other.to_string()),
     }
 }
 
@@ -393,5 +498,45 @@ fn explain(err: mysql::Error, server: &str, lock_timeout: Duration) -> anyhow::E
             anyhow!("MySQL at {server}: {} (error {})", e.message, e.code)
         }
         _ => anyhow!("MySQL at {server}: {}", why(&err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_parameters_are_taken_out_of_the_url() {
+        let (url, tls) = TlsParams::split("mysql://h/db").expect("valid");
+        assert_eq!((url.as_str(), tls.mode), ("mysql://h/db", None));
+
+        let (url, tls) = TlsParams::split(
+            "mysql://h/db?charset=utf8mb4&ssl-mode=verify_identity&tcp_nodelay=true&ssl-ca=%2Fca.pem",
+        )
+        .expect("valid");
+        assert_eq!(url, "mysql://h/db?tcp_nodelay=true");
+        assert_eq!(tls.mode, Some(SslMode::VerifyIdentity));
+        assert_eq!(tls.ca_file, Some(PathBuf::from("/ca.pem")));
+
+        // PyMySQL's spelling; a CA file alone checks the chain.
+        let (_, tls) = TlsParams::split("mysql://h/db?ssl_ca=ca.pem").expect("valid");
+        assert_eq!(tls.mode, Some(SslMode::VerifyCa));
+
+        assert!(TlsParams::split("mysql://h/db?ssl-mode=ON").is_err());
+    }
+
+    #[test]
+    fn modes_check_what_they_say() {
+        let tls = TlsParams {
+            mode: None,
+            ca_file: None,
+        };
+        assert_eq!(tls.ssl_opts(SslMode::Disabled), None);
+        let required = tls.ssl_opts(SslMode::Required).expect("TLS");
+        assert!(required.accept_invalid_certs());
+        let ca = tls.ssl_opts(SslMode::VerifyCa).expect("TLS");
+        assert!(!ca.accept_invalid_certs() && ca.skip_domain_validation());
+        let identity = tls.ssl_opts(SslMode::VerifyIdentity).expect("TLS");
+        assert!(!identity.accept_invalid_certs() && !identity.skip_domain_validation());
     }
 }

@@ -441,7 +441,9 @@ impl TlsParams {
                         ),
                     }
                 }
-                "sslrootcert" => params.root_file = Some(PathBuf::from(percent_decode(value))),
+                "sslrootcert" => {
+                    params.root_file = Some(PathBuf::from(server::percent_decode(value)))
+                }
                 "sslcert" | "sslkey" | "sslpassword" | "sslcrl" | "sslcrldir" => bail!(
                     "the PostgreSQL URL parameter {key} is not supported (client certificates and CRLs); use sslmode and sslrootcert"
                 ),
@@ -476,30 +478,6 @@ impl TlsParams {
             _ => Verify::Nothing,
         }
     }
-}
-
-/// `%2F` → `/`, as in a URL's query; anything else is kept as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|pair| std::str::from_utf8(pair).ok())
-            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `host:port` of the first server in the URL.
