@@ -373,3 +373,83 @@ fn sslrootcert_names_the_authority_to_trust() {
     assert_eq!(stats.inserted, 3);
     assert_eq!(schema.count("SELECT count(*) FROM users"), 3);
 }
+
+#[test]
+fn the_schema_that_got_the_rows_is_named() {
+    let Some(schema) = Schema::new() else { return };
+    let shown = format!(" (schema {})", schema.name);
+    let stats = users(&schema.url, &["-n", "2"]);
+    assert!(stats.database.ends_with(&shown), "{}", stats.database);
+    assert!(
+        stats.database.starts_with("postgres://"),
+        "{}",
+        stats.database
+    );
+
+    let output = servers::seed()
+        .args([
+            "users",
+            "-n",
+            "2",
+            "--hash-iterations",
+            "1",
+            "--db",
+            &schema.url,
+        ])
+        .output()
+        .expect("seed runs");
+    assert!(output.status.success());
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(summary.contains(&format!("{shown} in ")), "{summary}");
+}
+
+/// A DBA sees seed's sessions as `seed` in pg_stat_activity: seen here
+/// while one waits for a lock the test holds.
+#[test]
+fn sessions_are_named_seed_in_pg_stat_activity() {
+    let Some(schema) = Schema::new() else { return };
+    users(&schema.url, &["-n", "1"]);
+    let mut holder = schema.client();
+    let mut lock = holder.transaction().expect("begin");
+    lock.batch_execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        .expect("lock users");
+    let child = common::spawn(&[
+        "users",
+        "-n",
+        "1",
+        "--hash-iterations",
+        "1",
+        "--busy-timeout",
+        "20",
+        "--db",
+        &schema.url,
+    ]);
+    let waiting = format!(
+        "SELECT a.application_name FROM pg_locks l \
+         JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.relation = '{}.users'::regclass AND NOT l.granted",
+        schema.name
+    );
+    let mut observer = schema.client();
+    let mut names = Vec::new();
+    for _ in 0..200 {
+        names = observer
+            .query(&waiting, &[])
+            .expect("query pg_locks")
+            .iter()
+            .map(|row| row.get::<_, String>(0))
+            .collect();
+        if !names.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    lock.rollback().expect("release the lock");
+    let output = child.wait_with_output().expect("seed finishes");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(names, vec!["seed".to_owned()]);
+}

@@ -1,6 +1,7 @@
 //! MySQL and MariaDB, through the synchronous `mysql` driver, in the
 //! database the URL names.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -73,18 +74,7 @@ impl MysqlConn {
             Some(rest) => ("MariaDB", format!("mysql://{rest}")),
             None => ("MySQL", url.to_owned()),
         };
-        let (url, tls) = TlsParams::split(&url)?;
-        let opts =
-            Opts::from_url(&url).map_err(|err| anyhow!("invalid MySQL URL: {}", why_url(&err)))?;
-        let server = match opts.get_socket() {
-            Some(socket) if opts.get_ip_or_hostname() == "localhost" => socket.to_owned(),
-            _ => format!("{}:{}", opts.get_ip_or_hostname(), opts.get_tcp_port()),
-        };
-        let timeout = opts.get_tcp_connect_timeout().or(Some(CONNECT_TIMEOUT));
-        let mut builder = OptsBuilder::from_opts(opts).tcp_connect_timeout(timeout);
-        if let Some(mode) = tls.mode {
-            builder = builder.ssl_opts(tls.ssl_opts(mode));
-        }
+        let (builder, tls, server) = options_of(&url)?;
         let conn = match mysql::Conn::new(builder.clone()) {
             // PREFERRED: the server said, before any credential was sent,
             // that it has no TLS; connect again without.
@@ -350,6 +340,29 @@ fn read_value(value: mysql::Value) -> Value {
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The driver's options for a `mysql://` URL, the TLS it asks for, and
+/// the server's `host:port` (or socket) for messages.
+fn options_of(url: &str) -> Result<(OptsBuilder, TlsParams, String)> {
+    let (url, tls) = TlsParams::split(url)?;
+    let opts =
+        Opts::from_url(&url).map_err(|err| anyhow!("invalid MySQL URL: {}", why_url(&err)))?;
+    let server = match opts.get_socket() {
+        Some(socket) if opts.get_ip_or_hostname() == "localhost" => socket.to_owned(),
+        _ => format!("{}:{}", opts.get_ip_or_hostname(), opts.get_tcp_port()),
+    };
+    let timeout = opts.get_tcp_connect_timeout().or(Some(CONNECT_TIMEOUT));
+    // So a DBA can tell seed's sessions from the app's
+    // (performance_schema.session_connect_attrs); the driver's default is argv[0].
+    let attributes = HashMap::from([("program_name", "seed")]);
+    let mut builder = OptsBuilder::from_opts(opts)
+        .tcp_connect_timeout(timeout)
+        .connect_attrs(Some(attributes));
+    if let Some(mode) = tls.mode {
+        builder = builder.ssl_opts(tls.ssl_opts(mode));
+    }
+    Ok((builder, tls, server))
+}
+
 const TLS_SPELLING: tls::Spelling = tls::Spelling {
     root_file: "ssl-ca=FILE",
     unverified: "ssl-mode=REQUIRED",
@@ -523,6 +536,17 @@ mod tests {
         assert_eq!(tls.mode, Some(SslMode::VerifyCa));
 
         assert!(TlsParams::split("mysql://h/db?ssl-mode=ON").is_err());
+    }
+
+    #[test]
+    fn sessions_are_named_seed() {
+        let (builder, _, server) = options_of("mysql://u:p@h:3307/db").expect("valid");
+        let opts = Opts::from(builder);
+        let name = opts
+            .get_connect_attrs()
+            .and_then(|attributes| attributes.get("program_name"));
+        assert_eq!(name.map(String::as_str), Some("seed"));
+        assert_eq!(server, "h:3307");
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct PostgresConn {
     client: Client,
     /// `host:port`, for messages; never the user or password.
     server: String,
+    /// The first schema of the search_path: where the rows go.
+    schema: String,
     lock_timeout: Duration,
     in_transaction: bool,
     /// A row savepoint is open in the transaction.
@@ -61,14 +63,7 @@ pub struct PostgresConn {
 
 impl PostgresConn {
     pub fn open(url: &str, options: &Options) -> Result<PostgresConn> {
-        let (url, tls) = TlsParams::split(url)?;
-        let mut config: Config = url
-            .parse()
-            .map_err(|err| anyhow!("invalid PostgreSQL URL: {err}"))?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(CONNECT_TIMEOUT);
-        }
-        config.ssl_mode(tls.driver_mode());
+        let (config, tls) = config_of(url)?;
         let server = server_of(&config);
         let connector =
             MakeRustlsConnect::new(tls::client_config(tls.verify(), tls.root_file.as_deref())?);
@@ -78,6 +73,7 @@ impl PostgresConn {
         let mut conn = PostgresConn {
             client,
             server,
+            schema: String::new(),
             lock_timeout: options.busy_timeout,
             in_transaction: false,
             savepoint: false,
@@ -93,7 +89,7 @@ impl PostgresConn {
         conn.client
             .batch_execute(&setup)
             .map_err(|err| conn.explain(err))?;
-        conn.current_schema()?;
+        conn.schema = conn.current_schema()?;
         Ok(conn)
     }
 
@@ -227,6 +223,10 @@ impl Writer for PostgresConn {
 impl Conn for PostgresConn {
     fn backend(&self) -> &'static str {
         "PostgreSQL"
+    }
+
+    fn schema(&self) -> Option<&str> {
+        Some(&self.schema)
     }
 
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>> {
@@ -391,6 +391,8 @@ impl ToSql for Value {
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+const APPLICATION_NAME: &str = "seed";
+
 const TLS_SPELLING: tls::Spelling = tls::Spelling {
     root_file: "sslrootcert=FILE",
     unverified: "sslmode=require",
@@ -478,6 +480,23 @@ impl TlsParams {
             _ => Verify::Nothing,
         }
     }
+}
+
+/// The driver's configuration for `url`, and the TLS it asks for.
+fn config_of(url: &str) -> Result<(Config, TlsParams)> {
+    let (url, tls) = TlsParams::split(url)?;
+    let mut config: Config = url
+        .parse()
+        .map_err(|err| anyhow!("invalid PostgreSQL URL: {err}"))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    // So a DBA can tell seed's sessions from the app's (pg_stat_activity).
+    if config.get_application_name().is_none() {
+        config.application_name(APPLICATION_NAME);
+    }
+    config.ssl_mode(tls.driver_mode());
+    Ok((config, tls))
 }
 
 /// `host:port` of the first server in the URL.
@@ -582,6 +601,19 @@ mod tests {
         let (url, tls) = TlsParams::split("postgres://h/db?sslmode=disable").expect("valid");
         assert_eq!(url, "postgres://h/db");
         assert_eq!(tls.driver_mode(), SslMode::Disable);
+    }
+
+    #[test]
+    fn sessions_are_named_seed_unless_the_url_names_them() {
+        let name = |url: &str| {
+            let (config, _) = config_of(url).expect("valid");
+            config.get_application_name().map(str::to_owned)
+        };
+        assert_eq!(name("postgres://h/db").as_deref(), Some("seed"));
+        assert_eq!(
+            name("postgres://h/db?application_name=ops").as_deref(),
+            Some("ops")
+        );
     }
 
     #[test]
