@@ -453,3 +453,64 @@ fn sessions_are_named_seed_in_pg_stat_activity() {
     );
     assert_eq!(names, vec!["seed".to_owned()]);
 }
+
+/// A server on a free port that answers the TLS request with "no", then
+/// refuses the plain login with `message`. Needs no real server.
+fn server_without_tls(message: &'static str) -> (u16, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let server = std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = [0u8; 8];
+        if stream.read_exact(&mut request).is_err() || request[4..] != [4, 210, 22, 47] {
+            return; // not an SSLRequest: sslmode=disable, or no connection
+        }
+        let _ = stream.write_all(b"N");
+        let mut length = [0u8; 4];
+        if stream.read_exact(&mut length).is_err() {
+            return; // sslmode=require hung up
+        }
+        let mut startup = vec![0u8; (u32::from_be_bytes(length) as usize).saturating_sub(4)];
+        let _ = stream.read_exact(&mut startup);
+        let mut fields = Vec::new();
+        for field in ["SFATAL", "VFATAL", "C08004", &format!("M{message}")] {
+            fields.extend_from_slice(field.as_bytes());
+            fields.push(0);
+        }
+        fields.push(0);
+        let mut reply = vec![b'E'];
+        reply.extend_from_slice(&(fields.len() as u32 + 4).to_be_bytes());
+        reply.extend_from_slice(&fields);
+        let _ = stream.write_all(&reply);
+    });
+    (port, server)
+}
+
+#[test]
+fn sslmode_prefer_goes_on_in_plain_text_and_require_stops() {
+    let (port, server) = server_without_tls("plain text reached the login");
+    let out = fails(&[
+        "users",
+        "--db",
+        &format!("postgres://u@127.0.0.1:{port}/db?sslmode=prefer"),
+    ]);
+    assert!(out.contains("plain text reached the login"), "{out}");
+    server.join().expect("fake server");
+
+    let (port, server) = server_without_tls("plain text reached the login");
+    let out = fails(&[
+        "users",
+        "--db",
+        &format!("postgres://u@127.0.0.1:{port}/db?sslmode=require"),
+    ]);
+    assert_eq!(
+        out,
+        format!(
+            "error: cannot connect to PostgreSQL at 127.0.0.1:{port}: the server does not offer TLS, which the URL's sslmode requires (sslmode=prefer falls back to plain)\n"
+        )
+    );
+    server.join().expect("fake server");
+}

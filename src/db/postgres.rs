@@ -525,7 +525,11 @@ fn why(err: &postgres::Error) -> String {
     if let Some(tls) = tls::describe(err, &TLS_SPELLING) {
         return tls;
     }
-    if err.to_string().ends_with("server does not support TLS") {
+    // The driver says so only in words, in the error's source.
+    if err
+        .source()
+        .is_some_and(|cause| cause.to_string() == "server does not support TLS")
+    {
         return "the server does not offer TLS, which the URL's sslmode requires (sslmode=prefer falls back to plain)".into();
     }
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
