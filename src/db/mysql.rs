@@ -484,7 +484,10 @@ fn why(err: &mysql::Error) -> String {
             "the server refused access to the database".into()
         }
         mysql::Error::MySqlError(e) => e.message.clone(),
-        mysql::Error::IoError(io) => server::describe_io(io),
+        // rustls reports a refused certificate on the first read, as an I/O error.
+        mysql::Error::IoError(io) => {
+            tls::describe(io, &TLS_SPELLING).unwrap_or_else(|| server::describe_io(io))
+        }
         mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((_, desc, kind)))) => {
             server::describe_io(&std::io::Error::new(*kind, desc.clone()))
         }
@@ -547,6 +550,18 @@ mod tests {
             .and_then(|attributes| attributes.get("program_name"));
         assert_eq!(name.map(String::as_str), Some("seed"));
         assert_eq!(server, "h:3307");
+    }
+
+    #[test]
+    fn a_refused_certificate_is_told_in_words() {
+        let refused = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let err = mysql::Error::IoError(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            refused,
+        ));
+        let text = why(&err);
+        assert!(text.contains("not signed by a trusted authority"), "{text}");
+        assert!(text.contains("ssl-ca=FILE"), "{text}");
     }
 
     #[test]
