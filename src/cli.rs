@@ -175,7 +175,7 @@ struct DbArgs {
         value_name = "PATH|URL",
         env = "DATABASE_URL",
         hide_env_values = true,
-        default_value = "seed.db"
+        default_value = DEFAULT_DB
     )]
     db: String,
 
@@ -222,10 +222,21 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("expected a number of seconds, 0 or more, found '{text}'"))
 }
 
+const DEFAULT_DB: &str = "seed.db";
+
 impl DbArgs {
     fn into_config(self) -> Result<DbConfig, UsageError> {
+        // An empty DATABASE_URL (`DATABASE_URL=` in a .env file) is unset,
+        // as to the apps; clap passes it on as a value.
+        let db = if self.db.is_empty()
+            && std::env::var_os("DATABASE_URL").is_some_and(|url| url.is_empty())
+        {
+            DEFAULT_DB
+        } else {
+            &self.db
+        };
         Ok(DbConfig {
-            target: Target::parse(&self.db)?,
+            target: Target::parse(db)?,
             options: Options {
                 busy_timeout: self.busy_timeout,
                 durable: self.durable,

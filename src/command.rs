@@ -64,7 +64,9 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     };
     let plan = config.plan;
     let mut detected = config.app;
+    let mut database = config.db.target.redacted();
     let prepared = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
+        database = db::describe(&config.db.target, conn.as_ref());
         match prepare_users(conn.as_mut(), &config, seed, &mut detected) {
             Ok(ready) => Ok((conn, ready)),
             Err(err) => {
@@ -82,7 +84,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
                 let mut stats =
                     Stats::new(&Counts::default(), plan.count, seed, plan.batch_size, 0.0);
                 stats.app = detected.map(App::name);
-                stats.database = config.db.target.redacted();
+                stats.database = database;
                 stats.error = Some(format!("{err:#}"));
                 report::write_json(&stats).context("cannot write to stdout")?;
             }
@@ -115,7 +117,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     let mut stats = Stats::new(&outcome.counts, plan.count, seed, plan.batch_size, elapsed);
     stats.app = detected.map(App::name);
     stats.interrupted = stop.received().is_some();
-    stats.database = config.db.target.redacted();
+    stats.database = database;
     let error = outcome.error.or(finished.err());
     stats.error = error.as_ref().map(|err| format!("{err:#}"));
     if config.output.json {
@@ -246,7 +248,7 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
     }
     let report = RolesReport {
         app,
-        database: config.db.target.redacted(),
+        database: db::describe(&config.db.target, conn.as_ref()),
         roles,
     };
     if config.output.json {
@@ -289,7 +291,7 @@ fn admin(config: AdminConfig) -> Result<ExitStatus> {
     finished?;
     let report = AdminReport {
         app,
-        database: config.db.target.redacted(),
+        database: db::describe(&config.db.target, conn.as_ref()),
         email: config.email,
         username,
         created,

@@ -335,3 +335,58 @@ fn a_refused_password_is_not_printed() {
         "{out}"
     );
 }
+
+/// Whether the server offers TLS: MariaDB and MySQL before 8.4 say so in
+/// have_ssl; MySQL 8.4 has no such variable and always has TLS.
+fn offers_tls(db: &Database) -> bool {
+    let have_ssl: Option<(String, String)> = db
+        .conn()
+        .query_first("SHOW VARIABLES LIKE 'have_ssl'")
+        .expect("SHOW VARIABLES");
+    have_ssl.is_none_or(|(_, value)| value == "YES")
+}
+
+#[test]
+fn ssl_mode_preferred_falls_back_to_plain_and_required_does_not() {
+    let Some(db) = Database::new() else { return };
+    let stats = users(&format!("{}?ssl-mode=PREFERRED", db.url), &["-n", "4"]);
+    assert_eq!(stats.inserted, 4);
+    assert_eq!(db.count("SELECT count(*) FROM users"), 4);
+
+    let required = format!("{}?ssl-mode=REQUIRED", db.url);
+    if offers_tls(&db) {
+        let stats = users(&required, &["-n", "4"]);
+        assert_eq!(stats.inserted, 4);
+        assert_eq!(db.count("SELECT count(*) FROM users"), 8);
+    } else {
+        let out = fails(&["users", "-n", "4", "--db", &required]);
+        assert!(
+            out.starts_with("error: cannot connect to MySQL at ")
+                && out.contains("the server does not offer TLS"),
+            "{out}"
+        );
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert_eq!(db.count("SELECT count(*) FROM users"), 4);
+    }
+}
+
+#[test]
+fn ssl_mode_verify_identity_refuses_a_certificate_nobody_vouches_for() {
+    let Some(db) = Database::new() else { return };
+    if !offers_tls(&db) {
+        eprintln!("skipped: the test server has no TLS");
+        return;
+    }
+    let out = fails(&[
+        "users",
+        "-n",
+        "4",
+        "--db",
+        &format!("{}?ssl-mode=VERIFY_IDENTITY", db.url),
+    ]);
+    assert!(
+        out.contains("the server's certificate is not signed by a trusted authority"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+}

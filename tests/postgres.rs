@@ -295,3 +295,222 @@ fn a_server_that_is_down_is_named_without_credentials() {
     );
     assert!(!out.contains("hunter2") && !out.contains("alice"), "{out}");
 }
+
+/// The server's `ssl` setting, or None (after saying so) if it is off.
+fn server_with_tls(schema: &Schema) -> Option<()> {
+    let ssl: String = schema
+        .client()
+        .query_one("SHOW ssl", &[])
+        .expect("SHOW ssl")
+        .get(0);
+    if ssl != "on" {
+        eprintln!("skipped: the test server has ssl = off");
+        return None;
+    }
+    Some(())
+}
+
+#[test]
+fn sslmode_require_encrypts_without_checking_the_certificate() {
+    let Some(schema) = Schema::new() else { return };
+    let Some(()) = server_with_tls(&schema) else {
+        return;
+    };
+    let stats = users(&format!("{}&sslmode=require", schema.url), &["-n", "5"]);
+    assert_eq!(stats.inserted, 5);
+    assert_eq!(schema.count("SELECT count(*) FROM users"), 5);
+}
+
+#[test]
+fn sslmode_verify_full_refuses_a_certificate_nobody_vouches_for() {
+    let Some(schema) = Schema::new() else { return };
+    let Some(()) = server_with_tls(&schema) else {
+        return;
+    };
+    // The test server's certificate is self-signed (or signed by a
+    // private authority): not one of the roots built in.
+    for mode in ["verify-full", "verify-ca"] {
+        let out = fails(&[
+            "users",
+            "-n",
+            "5",
+            "--db",
+            &format!("{}&sslmode={mode}", schema.url),
+        ]);
+        assert!(
+            out.starts_with("error: cannot connect to PostgreSQL at ")
+                && out.contains("the server's certificate is not signed by a trusted authority"),
+            "{out}"
+        );
+        assert_eq!(out.lines().count(), 1, "{out}");
+    }
+    assert_eq!(
+        schema.count("SELECT count(*) FROM pg_tables WHERE tablename = 'users' AND schemaname = current_schema()"),
+        0
+    );
+}
+
+#[test]
+fn sslrootcert_names_the_authority_to_trust() {
+    let Some(schema) = Schema::new() else { return };
+    let Some(()) = server_with_tls(&schema) else {
+        return;
+    };
+    // A server on this machine: its own certificate file, if readable.
+    let file: String = schema
+        .client()
+        .query_one("SHOW ssl_cert_file", &[])
+        .expect("SHOW ssl_cert_file")
+        .get(0);
+    if std::fs::read(&file).is_err() {
+        eprintln!("skipped: the server's certificate {file} is not readable here");
+        return;
+    }
+    let stats = users(
+        &format!("{}&sslmode=verify-ca&sslrootcert={file}", schema.url),
+        &["-n", "3"],
+    );
+    assert_eq!(stats.inserted, 3);
+    assert_eq!(schema.count("SELECT count(*) FROM users"), 3);
+}
+
+#[test]
+fn the_schema_that_got_the_rows_is_named() {
+    let Some(schema) = Schema::new() else { return };
+    let shown = format!(" (schema {})", schema.name);
+    let stats = users(&schema.url, &["-n", "2"]);
+    assert!(stats.database.ends_with(&shown), "{}", stats.database);
+    assert!(
+        stats.database.starts_with("postgres://"),
+        "{}",
+        stats.database
+    );
+
+    let output = servers::seed()
+        .args([
+            "users",
+            "-n",
+            "2",
+            "--hash-iterations",
+            "1",
+            "--db",
+            &schema.url,
+        ])
+        .output()
+        .expect("seed runs");
+    assert!(output.status.success());
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(summary.contains(&format!("{shown} in ")), "{summary}");
+}
+
+/// A DBA sees seed's sessions as `seed` in pg_stat_activity: seen here
+/// while one waits for a lock the test holds.
+#[test]
+fn sessions_are_named_seed_in_pg_stat_activity() {
+    let Some(schema) = Schema::new() else { return };
+    users(&schema.url, &["-n", "1"]);
+    let mut holder = schema.client();
+    let mut lock = holder.transaction().expect("begin");
+    lock.batch_execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        .expect("lock users");
+    let child = common::spawn(&[
+        "users",
+        "-n",
+        "1",
+        "--hash-iterations",
+        "1",
+        "--busy-timeout",
+        "20",
+        "--db",
+        &schema.url,
+    ]);
+    let waiting = format!(
+        "SELECT a.application_name FROM pg_locks l \
+         JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.relation = '{}.users'::regclass AND NOT l.granted",
+        schema.name
+    );
+    let mut observer = schema.client();
+    let mut names = Vec::new();
+    for _ in 0..200 {
+        names = observer
+            .query(&waiting, &[])
+            .expect("query pg_locks")
+            .iter()
+            .map(|row| row.get::<_, String>(0))
+            .collect();
+        if !names.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    lock.rollback().expect("release the lock");
+    let output = child.wait_with_output().expect("seed finishes");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(names, vec!["seed".to_owned()]);
+}
+
+/// A server on a free port that answers the TLS request with "no", then
+/// refuses the plain login with `message`. Needs no real server.
+fn server_without_tls(message: &'static str) -> (u16, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let server = std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = [0u8; 8];
+        if stream.read_exact(&mut request).is_err() || request[4..] != [4, 210, 22, 47] {
+            return; // not an SSLRequest: sslmode=disable, or no connection
+        }
+        let _ = stream.write_all(b"N");
+        let mut length = [0u8; 4];
+        if stream.read_exact(&mut length).is_err() {
+            return; // sslmode=require hung up
+        }
+        let mut startup = vec![0u8; (u32::from_be_bytes(length) as usize).saturating_sub(4)];
+        let _ = stream.read_exact(&mut startup);
+        let mut fields = Vec::new();
+        for field in ["SFATAL", "VFATAL", "C08004", &format!("M{message}")] {
+            fields.extend_from_slice(field.as_bytes());
+            fields.push(0);
+        }
+        fields.push(0);
+        let mut reply = vec![b'E'];
+        reply.extend_from_slice(&(fields.len() as u32 + 4).to_be_bytes());
+        reply.extend_from_slice(&fields);
+        let _ = stream.write_all(&reply);
+    });
+    (port, server)
+}
+
+#[test]
+fn sslmode_prefer_goes_on_in_plain_text_and_require_stops() {
+    let (port, server) = server_without_tls("plain text reached the login");
+    let out = fails(&[
+        "users",
+        "--db",
+        &format!("postgres://u@127.0.0.1:{port}/db?sslmode=prefer"),
+    ]);
+    assert!(out.contains("plain text reached the login"), "{out}");
+    server.join().expect("fake server");
+
+    let (port, server) = server_without_tls("plain text reached the login");
+    let out = fails(&[
+        "users",
+        "--db",
+        &format!("postgres://u@127.0.0.1:{port}/db?sslmode=require"),
+    ]);
+    assert_eq!(
+        out,
+        format!(
+            "error: cannot connect to PostgreSQL at 127.0.0.1:{port}: the server does not offer TLS, which the URL's sslmode requires (sslmode=prefer falls back to plain)\n"
+        )
+    );
+    server.join().expect("fake server");
+}

@@ -26,6 +26,14 @@ const URLS: &[(&str, bool)] = &[
         "mariadb://alice:s3cret@127.0.0.1:1/db",
         cfg!(feature = "mysql"),
     ),
+    (
+        "postgresql+psycopg2://alice:s3cret@127.0.0.1:1/db",
+        cfg!(feature = "postgres"),
+    ),
+    (
+        "mysql+pymysql://alice:s3cret@127.0.0.1:1/db?charset=utf8mb4",
+        cfg!(feature = "mysql"),
+    ),
 ];
 
 fn assert_no_credentials(output: &std::process::Output, what: &str) {
@@ -84,6 +92,9 @@ fn bad_url_parameters_are_named_without_their_values() {
         "mysql://alice:s3cret@127.0.0.1:1/db?tcp_connect_timeout_ms=s3cret",
         "postgres://alice:s3cret@127.0.0.1:1/db?connect_timeout=s3cret",
         "postgres://alice:s3cret@127.0.0.1:1/db?bogus=s3cret",
+        "postgres://alice:s3cret@127.0.0.1:1/db?sslmode=s3cret",
+        "mysql://alice:s3cret@127.0.0.1:1/db?ssl-mode=s3cret",
+        "postgres://alice:s3cret@127.0.0.1:1/db?sslmode=require&sslkey=s3cret",
     ] {
         let output = seed()
             .args(["users", "--json", "--db", url])

@@ -249,7 +249,7 @@ fn non_duplicate_failures_are_counted_apart_and_a_hopeless_schema_stops() {
 fn database_url_is_read_when_db_is_absent_and_sqlite_urls_work() {
     let db = TempDb::new();
     seed()
-        .env("DATABASE_URL", format!("sqlite://{}", db.arg()))
+        .env("DATABASE_URL", format!("sqlite:///{}", db.arg()))
         .args(["users", "--count", "5", "--quiet"])
         .assert()
         .success();
@@ -270,6 +270,61 @@ fn database_url_is_read_when_db_is_absent_and_sqlite_urls_work() {
         .success();
     assert_eq!(other.count("users"), 5);
     assert_eq!(db.count("users"), 5, "--db wins over DATABASE_URL");
+}
+
+/// Each URL as an app's config writes it, and the file it means there,
+/// relative to the current folder.
+#[test]
+fn sqlite_urls_mean_what_they_mean_in_the_apps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let absolute = dir.path().join("abs.db");
+    let cases = [
+        // flask-base's and CTFd's SQLAlchemy URL: three slashes, relative.
+        ("sqlite:///data-dev.sqlite".to_owned(), "data-dev.sqlite"),
+        // Four slashes: absolute.
+        (format!("sqlite:///{}", absolute.display()), "abs.db"),
+        ("sqlite+pysqlite:///driver.db".to_owned(), "driver.db"),
+        // Rails.
+        (
+            "sqlite3:db/development.sqlite3".to_owned(),
+            "db/development.sqlite3",
+        ),
+        ("sqlite:plain.db".to_owned(), "plain.db"),
+    ];
+    std::fs::create_dir(dir.path().join("db")).expect("mkdir db");
+    for (url, file) in &cases {
+        seed()
+            .current_dir(dir.path())
+            .args(["users", "--count", "2", "--quiet", "--db", url])
+            .assert()
+            .success();
+        let conn = rusqlite::Connection::open(dir.path().join(file)).expect("open");
+        let users: i64 = conn
+            .query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
+            .expect("count");
+        assert_eq!(users, 2, "{url} wrote {file}");
+    }
+    assert_eq!(
+        file_names(dir.path()),
+        vec!["abs.db", "data-dev.sqlite", "db", "driver.db", "plain.db"]
+    );
+}
+
+#[test]
+fn an_empty_database_url_is_unset() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    seed()
+        .current_dir(dir.path())
+        .env("DATABASE_URL", "")
+        .args(["users", "--count", "3", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(file_names(dir.path()), vec!["seed.db"]);
+    seed()
+        .current_dir(dir.path())
+        .args(["users", "--count", "3", "--quiet", "--db", ""])
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -13,6 +13,8 @@ pub mod schema;
 mod server;
 mod sqlite;
 mod target;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod tls;
 
 pub use columns::Column;
 pub use target::{SqliteMode, Target};
@@ -157,6 +159,12 @@ pub trait Conn: Writer {
         false
     }
 
+    /// The schema the rows go to, where the URL need not name it
+    /// (PostgreSQL's search_path).
+    fn schema(&self) -> Option<&str> {
+        None
+    }
+
     /// Each column of `table`, or None if there is no such table.
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>>;
 
@@ -188,6 +196,15 @@ pub trait Conn: Writer {
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()>;
 
     fn rollback(&mut self);
+}
+
+/// The database as shown to the user: the URL without credentials, and
+/// the schema if the URL may not say which.
+pub fn describe(target: &Target, conn: &dyn Conn) -> String {
+    match conn.schema() {
+        Some(schema) => format!("{} (schema {schema})", target.redacted()),
+        None => target.redacted(),
+    }
 }
 
 pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Conn>> {

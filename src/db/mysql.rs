@@ -1,16 +1,19 @@
 //! MySQL and MariaDB, through the synchronous `mysql` driver, in the
 //! database the URL names.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate, Timelike};
 use mysql::prelude::Queryable;
-use mysql::{Opts, OptsBuilder, Params, UrlError};
+use mysql::{DriverError, Opts, OptsBuilder, Params, SslOpts, UrlError};
 
 use super::columns::Column;
 use super::ddl::Dialect;
 use super::server;
+use super::tls;
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
 use crate::app::TableDef;
 
@@ -82,17 +85,20 @@ impl MysqlConn {
             Some(rest) => ("MariaDB", format!("mysql://{rest}")),
             None => ("MySQL", url.to_owned()),
         };
-        let opts =
-            Opts::from_url(&url).map_err(|err| anyhow!("invalid MySQL URL: {}", why_url(&err)))?;
-        let server = match opts.get_socket() {
-            Some(socket) if opts.get_ip_or_hostname() == "localhost" => socket.to_owned(),
-            _ => format!("{}:{}", opts.get_ip_or_hostname(), opts.get_tcp_port()),
+        let (builder, tls, server) = options_of(&url)?;
+        let (conn, reconnect) = match mysql::Conn::new(builder.clone()) {
+            // PREFERRED: the server said, before any credential was sent,
+            // that it has no TLS; connect again without.
+            Err(mysql::Error::DriverError(DriverError::TlsNotSupported))
+                if tls.mode == Some(SslMode::Preferred) =>
+            {
+                let plain = builder.ssl_opts(None::<SslOpts>);
+                (mysql::Conn::new(plain.clone()), Opts::from(plain))
+            }
+            other => (other, Opts::from(builder)),
         };
-        let timeout = opts.get_tcp_connect_timeout().or(Some(CONNECT_TIMEOUT));
-        let builder = OptsBuilder::from_opts(opts).tcp_connect_timeout(timeout);
-        let reconnect = Opts::from(builder.clone());
-        let conn = mysql::Conn::new(builder)
-            .map_err(|err| anyhow!("cannot connect to {what} at {server}: {}", why(&err)))?;
+        let conn =
+            conn.map_err(|err| anyhow!("cannot connect to {what} at {server}: {}", why(&err)))?;
         let mut this = MysqlConn {
             conn,
             reconnect,
@@ -458,6 +464,116 @@ fn read_value(value: mysql::Value) -> Value {
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The driver's options for a `mysql://` URL, the TLS it asks for, and
+/// the server's `host:port` (or socket) for messages.
+fn options_of(url: &str) -> Result<(OptsBuilder, TlsParams, String)> {
+    let (url, tls) = TlsParams::split(url)?;
+    let opts =
+        Opts::from_url(&url).map_err(|err| anyhow!("invalid MySQL URL: {}", why_url(&err)))?;
+    let server = match opts.get_socket() {
+        Some(socket) if opts.get_ip_or_hostname() == "localhost" => socket.to_owned(),
+        _ => format!("{}:{}", opts.get_ip_or_hostname(), opts.get_tcp_port()),
+    };
+    let timeout = opts.get_tcp_connect_timeout().or(Some(CONNECT_TIMEOUT));
+    // So a DBA can tell seed's sessions from the app's
+    // (performance_schema.session_connect_attrs); the driver's default is argv[0].
+    let attributes = HashMap::from([("program_name", "seed")]);
+    let mut builder = OptsBuilder::from_opts(opts)
+        .tcp_connect_timeout(timeout)
+        .connect_attrs(Some(attributes));
+    if let Some(mode) = tls.mode {
+        builder = builder.ssl_opts(tls.ssl_opts(mode));
+    }
+    Ok((builder, tls, server))
+}
+
+const TLS_SPELLING: tls::Spelling = tls::Spelling {
+    root_file: "ssl-ca=FILE",
+    unverified: "ssl-mode=REQUIRED",
+};
+
+/// The MySQL clients' `--ssl-mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SslMode {
+    Disabled,
+    Preferred,
+    Required,
+    VerifyCa,
+    VerifyIdentity,
+}
+
+/// `ssl-mode` and `ssl-ca` as the MySQL clients spell them (or with `_`,
+/// as SQLAlchemy's PyMySQL URLs do), which the driver does not know.
+#[derive(Debug, PartialEq, Eq)]
+struct TlsParams {
+    /// None: as the driver's own URL parameters say (no TLS by default).
+    mode: Option<SslMode>,
+    ca_file: Option<PathBuf>,
+}
+
+impl TlsParams {
+    /// Takes the TLS parameters out of `url`, leaving the driver the rest.
+    fn split(url: &str) -> Result<(String, TlsParams)> {
+        let mut params = TlsParams {
+            mode: None,
+            ca_file: None,
+        };
+        let Some((base, query)) = url.split_once('?') else {
+            return Ok((url.to_owned(), params));
+        };
+        let mut kept = Vec::new();
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key.replace('_', "-").to_ascii_lowercase().as_str() {
+                "ssl-mode" | "sslmode" => {
+                    params.mode = Some(match value.to_ascii_uppercase().as_str() {
+                        "DISABLED" => SslMode::Disabled,
+                        "PREFERRED" => SslMode::Preferred,
+                        "REQUIRED" => SslMode::Required,
+                        "VERIFY-CA" | "VERIFY_CA" => SslMode::VerifyCa,
+                        "VERIFY-IDENTITY" | "VERIFY_IDENTITY" => SslMode::VerifyIdentity,
+                        _ => bail!(
+                            "invalid ssl-mode in the MySQL URL (expected DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)"
+                        ),
+                    })
+                }
+                "ssl-ca" => params.ca_file = Some(PathBuf::from(server::percent_decode(value))),
+                // SQLAlchemy's MySQL URLs name the character set; seed writes utf8mb4.
+                "charset" if matches!(value, "utf8mb4" | "utf8" | "utf8mb3") => {}
+                _ => kept.push(pair),
+            }
+        }
+        // As the MySQL client: a CA file with no stronger mode checks the chain.
+        if params.ca_file.is_some()
+            && matches!(
+                params.mode,
+                None | Some(SslMode::Preferred | SslMode::Required)
+            )
+        {
+            params.mode = Some(SslMode::VerifyCa);
+        }
+        let url = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        Ok((url, params))
+    }
+
+    fn ssl_opts(&self, mode: SslMode) -> Option<SslOpts> {
+        let opts = SslOpts::default().with_root_cert_path(self.ca_file.clone());
+        match mode {
+            SslMode::Disabled => None,
+            SslMode::Preferred | SslMode::Required => Some(
+                opts.with_danger_accept_invalid_certs(true)
+                    .with_danger_skip_domain_validation(true),
+            ),
+            SslMode::VerifyCa => Some(opts.with_danger_skip_domain_validation(true)),
+            SslMode::VerifyIdentity => Some(opts),
+        }
+    }
+}
+
 /// The key in "Duplicate entry 'x' for key 'ix_users_email'" (MySQL 8
 /// writes 'users.ix_users_email').
 fn duplicate_key(message: &str) -> Option<&str> {
@@ -492,7 +608,10 @@ fn why(err: &mysql::Error) -> String {
             "the server refused access to the database".into()
         }
         mysql::Error::MySqlError(e) => e.message.clone(),
-        mysql::Error::IoError(io) => server::describe_io(io),
+        // rustls reports a refused certificate on the first read, as an I/O error.
+        mysql::Error::IoError(io) => {
+            tls::describe(io, &TLS_SPELLING).unwrap_or_else(|| server::describe_io(io))
+        }
         mysql::Error::CodecError(codec) => {
             // The codec error wraps the socket's own error, if any.
             match std::error::Error::source(codec)
@@ -505,7 +624,10 @@ fn why(err: &mysql::Error) -> String {
         mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((_, desc, kind)))) => {
             server::describe_io(&std::io::Error::new(*kind, desc.clone()))
         }
-        other => other.to_string(),
+        mysql::Error::DriverError(DriverError::TlsNotSupported) => {
+            "the server does not offer TLS, which the URL's ssl-mode requires (ssl-mode=PREFERRED falls back to plain)".into()
+        }
+        other => tls::describe(other, &TLS_SPELLING).unwrap_or_else(|| other.to_string()),
     }
 }
 
@@ -528,5 +650,68 @@ fn explain(err: mysql::Error, server: &str, lock_timeout: Duration) -> anyhow::E
             anyhow!("lost the connection to MySQL at {server}: {}", why(&err))
         }
         _ => anyhow!("MySQL at {server}: {}", why(&err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_parameters_are_taken_out_of_the_url() {
+        let (url, tls) = TlsParams::split("mysql://h/db").expect("valid");
+        assert_eq!((url.as_str(), tls.mode), ("mysql://h/db", None));
+
+        let (url, tls) = TlsParams::split(
+            "mysql://h/db?charset=utf8mb4&ssl-mode=verify_identity&tcp_nodelay=true&ssl-ca=%2Fca.pem",
+        )
+        .expect("valid");
+        assert_eq!(url, "mysql://h/db?tcp_nodelay=true");
+        assert_eq!(tls.mode, Some(SslMode::VerifyIdentity));
+        assert_eq!(tls.ca_file, Some(PathBuf::from("/ca.pem")));
+
+        // PyMySQL's spelling; a CA file alone checks the chain.
+        let (_, tls) = TlsParams::split("mysql://h/db?ssl_ca=ca.pem").expect("valid");
+        assert_eq!(tls.mode, Some(SslMode::VerifyCa));
+
+        assert!(TlsParams::split("mysql://h/db?ssl-mode=ON").is_err());
+    }
+
+    #[test]
+    fn sessions_are_named_seed() {
+        let (builder, _, server) = options_of("mysql://u:p@h:3307/db").expect("valid");
+        let opts = Opts::from(builder);
+        let name = opts
+            .get_connect_attrs()
+            .and_then(|attributes| attributes.get("program_name"));
+        assert_eq!(name.map(String::as_str), Some("seed"));
+        assert_eq!(server, "h:3307");
+    }
+
+    #[test]
+    fn a_refused_certificate_is_told_in_words() {
+        let refused = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let err = mysql::Error::IoError(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            refused,
+        ));
+        let text = why(&err);
+        assert!(text.contains("not signed by a trusted authority"), "{text}");
+        assert!(text.contains("ssl-ca=FILE"), "{text}");
+    }
+
+    #[test]
+    fn modes_check_what_they_say() {
+        let tls = TlsParams {
+            mode: None,
+            ca_file: None,
+        };
+        assert_eq!(tls.ssl_opts(SslMode::Disabled), None);
+        let required = tls.ssl_opts(SslMode::Required).expect("TLS");
+        assert!(required.accept_invalid_certs());
+        let ca = tls.ssl_opts(SslMode::VerifyCa).expect("TLS");
+        assert!(!ca.accept_invalid_certs() && ca.skip_domain_validation());
+        let identity = tls.ssl_opts(SslMode::VerifyIdentity).expect("TLS");
+        assert!(!identity.accept_invalid_certs() && !identity.skip_domain_validation());
     }
 }

@@ -2,18 +2,22 @@
 //! connection's current schema (the first schema of `search_path`).
 
 use std::error::Error as StdError;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDateTime;
 use postgres::config::Host;
+use postgres::config::SslMode;
 use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use postgres::{Client, Config, NoTls, Statement};
+use postgres::{Client, Config, Statement};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::columns::Column;
 use super::ddl::Dialect;
 use super::server;
+use super::tls::{self, Verify};
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
 use crate::app::TableDef;
 
@@ -49,8 +53,11 @@ pub struct PostgresConn {
     client: Client,
     /// To look, after a lost connection, at what the server kept.
     config: Config,
+    connector: MakeRustlsConnect,
     /// `host:port`, for messages; never the user or password.
     server: String,
+    /// The first schema of the search_path: where the rows go.
+    schema: String,
     lock_timeout: Duration,
     in_transaction: bool,
     /// A row savepoint is open in the transaction.
@@ -71,20 +78,19 @@ pub struct PostgresConn {
 
 impl PostgresConn {
     pub fn open(url: &str, options: &Options) -> Result<PostgresConn> {
-        let mut config: Config = url
-            .parse()
-            .map_err(|err| anyhow!("invalid PostgreSQL URL: {err}"))?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(CONNECT_TIMEOUT);
-        }
+        let (config, tls) = config_of(url)?;
         let server = server_of(&config);
+        let connector =
+            MakeRustlsConnect::new(tls::client_config(tls.verify(), tls.root_file.as_deref())?);
         let client = config
-            .connect(NoTls)
+            .connect(connector.clone())
             .map_err(|err| anyhow!("cannot connect to PostgreSQL at {server}: {}", why(&err)))?;
         let mut conn = PostgresConn {
             client,
             config: config.clone(),
+            connector,
             server,
+            schema: String::new(),
             lock_timeout: options.busy_timeout,
             in_transaction: false,
             savepoint: false,
@@ -104,7 +110,7 @@ impl PostgresConn {
         conn.client
             .batch_execute(&setup)
             .map_err(|err| conn.explain(err))?;
-        conn.check_search_path()?;
+        conn.schema = conn.current_schema()?;
         Ok(conn)
     }
 
@@ -112,19 +118,18 @@ impl PostgresConn {
         explain(err, &self.server, self.lock_timeout)
     }
 
-    fn check_search_path(&mut self) -> Result<()> {
+    fn current_schema(&mut self) -> Result<String> {
         let schema: Option<String> = self
             .client
             .query_one("SELECT current_schema()::text", &[])
             .and_then(|row| row.try_get(0))
             .map_err(|err| self.explain(err))?;
-        if schema.is_none() {
-            bail!(
+        schema.ok_or_else(|| {
+            anyhow!(
                 "no schema of the search_path exists on PostgreSQL at {}; create one or set search_path in the URL (options=-csearch_path%3DNAME)",
                 self.server
-            );
-        }
-        Ok(())
+            )
+        })
     }
 
     fn identity_of(&self, row: &Row) -> Value {
@@ -137,7 +142,7 @@ impl PostgresConn {
 
     fn reconnect(&self) -> Result<Client> {
         self.config
-            .connect(NoTls)
+            .connect(self.connector.clone())
             .map_err(|err| anyhow!("cannot connect again: {}", why(&err)))
     }
 
@@ -364,6 +369,10 @@ impl Conn for PostgresConn {
         "PostgreSQL"
     }
 
+    fn schema(&self) -> Option<&str> {
+        Some(&self.schema)
+    }
+
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>> {
         let rows = self
             .client
@@ -541,6 +550,114 @@ impl ToSql for Value {
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+const APPLICATION_NAME: &str = "seed";
+
+const TLS_SPELLING: tls::Spelling = tls::Spelling {
+    root_file: "sslrootcert=FILE",
+    unverified: "sslmode=require",
+};
+
+/// libpq's `sslmode`, of which the driver knows only disable, prefer and
+/// require, and `sslrootcert`, which it does not know at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SslModeParam {
+    Disable,
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct TlsParams {
+    mode: SslModeParam,
+    root_file: Option<PathBuf>,
+}
+
+impl TlsParams {
+    /// Takes the TLS parameters out of `url`, leaving the driver the rest.
+    fn split(url: &str) -> Result<(String, TlsParams)> {
+        let mut params = TlsParams {
+            // libpq's default: TLS when the server offers it.
+            mode: SslModeParam::Prefer,
+            root_file: None,
+        };
+        let Some((base, query)) = url.split_once('?') else {
+            return Ok((url.to_owned(), params));
+        };
+        let mut kept = Vec::new();
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "sslmode" => {
+                    params.mode = match value {
+                        "disable" => SslModeParam::Disable,
+                        // allow: TLS only if the server insists; prefer is as good here.
+                        "allow" | "prefer" => SslModeParam::Prefer,
+                        "require" => SslModeParam::Require,
+                        "verify-ca" => SslModeParam::VerifyCa,
+                        "verify-full" => SslModeParam::VerifyFull,
+                        _ => bail!(
+                            "invalid sslmode in the PostgreSQL URL (expected disable, prefer, require, verify-ca or verify-full)"
+                        ),
+                    }
+                }
+                "sslrootcert" => {
+                    params.root_file = Some(PathBuf::from(server::percent_decode(value)))
+                }
+                "sslcert" | "sslkey" | "sslpassword" | "sslcrl" | "sslcrldir" => bail!(
+                    "the PostgreSQL URL parameter {key} is not supported (client certificates and CRLs); use sslmode and sslrootcert"
+                ),
+                _ => kept.push(pair),
+            }
+        }
+        let url = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        Ok((url, params))
+    }
+
+    fn driver_mode(&self) -> SslMode {
+        match self.mode {
+            SslModeParam::Disable => SslMode::Disable,
+            SslModeParam::Prefer => SslMode::Prefer,
+            SslModeParam::Require | SslModeParam::VerifyCa | SslModeParam::VerifyFull => {
+                SslMode::Require
+            }
+        }
+    }
+
+    /// As libpq: a root certificate file makes prefer and require check
+    /// the chain too.
+    fn verify(&self) -> Verify {
+        match self.mode {
+            SslModeParam::VerifyFull => Verify::ChainAndName,
+            SslModeParam::VerifyCa => Verify::Chain,
+            _ if self.root_file.is_some() => Verify::Chain,
+            _ => Verify::Nothing,
+        }
+    }
+}
+
+/// The driver's configuration for `url`, and the TLS it asks for.
+fn config_of(url: &str) -> Result<(Config, TlsParams)> {
+    let (url, tls) = TlsParams::split(url)?;
+    let mut config: Config = url
+        .parse()
+        .map_err(|err| anyhow!("invalid PostgreSQL URL: {err}"))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    // So a DBA can tell seed's sessions from the app's (pg_stat_activity).
+    if config.get_application_name().is_none() {
+        config.application_name(APPLICATION_NAME);
+    }
+    config.ssl_mode(tls.driver_mode());
+    Ok((config, tls))
+}
+
 /// `host:port` of the first server in the URL.
 fn server_of(config: &Config) -> String {
     let host = match config.get_hosts().first() {
@@ -563,6 +680,16 @@ fn why(err: &postgres::Error) -> String {
             "28P01" | "28000" => "the server refused the user name or password".into(),
             _ => db.message().to_owned(),
         };
+    }
+    if let Some(tls) = tls::describe(err, &TLS_SPELLING) {
+        return tls;
+    }
+    // The driver says so only in words, in the error's source.
+    if err
+        .source()
+        .is_some_and(|cause| cause.to_string() == "server does not support TLS")
+    {
+        return "the server does not offer TLS, which the URL's sslmode requires (sslmode=prefer falls back to plain)".into();
     }
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(cause) = source {
@@ -635,5 +762,65 @@ fn explain(err: postgres::Error, server: &str, lock_timeout: Duration) -> anyhow
             }
             anyhow!(message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_parameters_are_taken_out_of_the_url() {
+        let (url, tls) = TlsParams::split("postgres://h/db").expect("valid");
+        assert_eq!(url, "postgres://h/db");
+        assert_eq!(tls.mode, SslModeParam::Prefer, "libpq's default");
+        assert_eq!(tls.verify(), Verify::Nothing);
+
+        let (url, tls) = TlsParams::split(
+            "postgres://h/db?options=-csearch_path%3Dx&sslmode=verify-ca&sslrootcert=%2Fetc%2Fca.pem&connect_timeout=3",
+        )
+        .expect("valid");
+        assert_eq!(
+            url,
+            "postgres://h/db?options=-csearch_path%3Dx&connect_timeout=3"
+        );
+        assert_eq!(tls.mode, SslModeParam::VerifyCa);
+        assert_eq!(tls.root_file, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(tls.driver_mode(), SslMode::Require);
+        assert_eq!(tls.verify(), Verify::Chain);
+
+        let (url, tls) = TlsParams::split("postgres://h/db?sslmode=disable").expect("valid");
+        assert_eq!(url, "postgres://h/db");
+        assert_eq!(tls.driver_mode(), SslMode::Disable);
+    }
+
+    #[test]
+    fn sessions_are_named_seed_unless_the_url_names_them() {
+        let name = |url: &str| {
+            let (config, _) = config_of(url).expect("valid");
+            config.get_application_name().map(str::to_owned)
+        };
+        assert_eq!(name("postgres://h/db").as_deref(), Some("seed"));
+        assert_eq!(
+            name("postgres://h/db?application_name=ops").as_deref(),
+            Some("ops")
+        );
+    }
+
+    #[test]
+    fn modes_verify_as_in_libpq() {
+        let verify = |url: &str| TlsParams::split(url).expect("valid").1.verify();
+        assert_eq!(verify("postgres://h/db?sslmode=require"), Verify::Nothing);
+        assert_eq!(
+            verify("postgres://h/db?sslmode=require&sslrootcert=ca.pem"),
+            Verify::Chain,
+            "a root file makes require check the chain"
+        );
+        assert_eq!(
+            verify("postgres://h/db?sslmode=verify-full"),
+            Verify::ChainAndName
+        );
+        assert!(TlsParams::split("postgres://h/db?sslmode=verify").is_err());
+        assert!(TlsParams::split("postgres://h/db?sslcert=c.pem").is_err());
     }
 }

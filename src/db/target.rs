@@ -34,25 +34,39 @@ pub enum SqliteMode {
 }
 
 impl Target {
-    /// Accepts a file path, `sqlite:path`, `sqlite://path` (`sqlite:///abs/path`),
-    /// with an optional `?mode=ro|rw|rwc`, or a server URL.
+    /// Accepts a file path, a SQLite URL as SQLAlchemy (`sqlite:///rel`,
+    /// `sqlite:////abs`), sqlx (`sqlite:path`, `sqlite://path`) or Rails
+    /// (`sqlite3:path`, `sqlite3:///abs`) write it, with an optional
+    /// `?mode=ro|rw|rwc`, or a server URL, with any `+driver` suffix.
     pub fn parse(text: &str) -> Result<Target, UsageError> {
         if text.is_empty() {
             return Err(UsageError("the database path is empty".into()));
         }
-        if let Some(rest) = text
-            .strip_prefix("sqlite://")
-            .or_else(|| text.strip_prefix("sqlite:"))
-        {
-            return parse_sqlite(rest);
-        }
-        let scheme = text.split_once("://").map(|(scheme, _)| scheme);
-        match scheme {
-            Some("postgres" | "postgresql") => Ok(Target::Postgres { url: text.into() }),
-            Some("mysql" | "mariadb") => Ok(Target::Mysql { url: text.into() }),
-            Some(other) if is_scheme(other) => Err(UsageError(format!(
-                "unsupported database URL scheme '{other}://' (use a file path, sqlite:, postgres://, or mysql://)"
+        let Some((scheme, rest)) = text.split_once(':').filter(|(s, _)| is_scheme(s)) else {
+            return Ok(Target::Sqlite {
+                path: PathBuf::from(text),
+                mode: SqliteMode::ReadWriteCreate,
+            });
+        };
+        // SQLAlchemy names the driver after a '+': postgresql+psycopg2.
+        let base = scheme.split_once('+').map_or(scheme, |(base, _)| base);
+        match base.to_ascii_lowercase().as_str() {
+            "sqlite" => parse_sqlite(sqlalchemy_path(rest)?),
+            "sqlite3" => parse_sqlite(rails_path(rest)),
+            "postgres" | "postgresql" | "pgsql" => Ok(Target::Postgres {
+                url: format!("postgres:{}", server_rest(scheme, rest)?),
+            }),
+            "mariadb" => Ok(Target::Mysql {
+                url: format!("mariadb:{}", server_rest(scheme, rest)?),
+            }),
+            // Rails names its MySQL adapters mysql2 and trilogy.
+            "mysql" | "mysql2" | "trilogy" => Ok(Target::Mysql {
+                url: format!("mysql:{}", server_rest(scheme, rest)?),
+            }),
+            _ if rest.starts_with("//") => Err(UsageError(format!(
+                "unsupported database URL scheme '{scheme}://' (use a file path, sqlite:, postgres://, or mysql://)"
             ))),
+            // `C:file.db`, or a name with a colon: a file path.
             _ => Ok(Target::Sqlite {
                 path: PathBuf::from(text),
                 mode: SqliteMode::ReadWriteCreate,
@@ -76,11 +90,43 @@ impl fmt::Display for Target {
     }
 }
 
+fn server_rest<'a>(scheme: &str, rest: &'a str) -> Result<&'a str, UsageError> {
+    if rest.starts_with("//") {
+        Ok(rest)
+    } else {
+        Err(UsageError(format!(
+            "a {scheme}: URL starts with {scheme}://, as in {scheme}://USER@HOST/DATABASE"
+        )))
+    }
+}
+
 fn is_scheme(text: &str) -> bool {
     text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// What follows `sqlite:`. As in SQLAlchemy (and so flask-base, CTFd,
+/// dj-database-url, Laravel), `sqlite:///` starts a relative path and
+/// `sqlite:////` an absolute one; `sqlite:path` and `sqlite://path`, which
+/// SQLAlchemy has no use for, are the path as written (as in sqlx).
+fn sqlalchemy_path(rest: &str) -> Result<&str, UsageError> {
+    match rest.strip_prefix("//") {
+        Some("") => Err(UsageError(
+            "the sqlite:// URL has no file path (to SQLAlchemy it is a database in memory, which seed cannot fill for anyone); write sqlite:///FILE for a file in the current folder".into(),
+        )),
+        Some(authority_and_path) => Ok(authority_and_path
+            .strip_prefix('/')
+            .unwrap_or(authority_and_path)),
+        None => Ok(rest),
+    }
+}
+
+/// What follows `sqlite3:`. As in Rails: `sqlite3:db/dev.sqlite3` is
+/// relative, `sqlite3:/abs` and `sqlite3:///abs` absolute.
+fn rails_path(rest: &str) -> &str {
+    rest.strip_prefix("//").unwrap_or(rest)
 }
 
 fn parse_sqlite(rest: &str) -> Result<Target, UsageError> {
@@ -90,6 +136,11 @@ fn parse_sqlite(rest: &str) -> Result<Target, UsageError> {
     };
     if path.is_empty() {
         return Err(UsageError("the sqlite: URL has no file path".into()));
+    }
+    if path == ":memory:" {
+        return Err(UsageError(
+            "a database in memory is gone when seed exits; name a file".into(),
+        ));
     }
     let mut mode = SqliteMode::ReadWriteCreate;
     for pair in query.into_iter().flat_map(|q| q.split('&')) {
@@ -130,46 +181,102 @@ fn redact_url(url: &str) -> String {
 mod tests {
     use super::*;
 
-    fn sqlite(path: &str, mode: SqliteMode) -> Target {
-        Target::Sqlite {
+    fn sqlite(path: &str, mode: SqliteMode) -> Option<Target> {
+        Some(Target::Sqlite {
             path: PathBuf::from(path),
             mode,
+        })
+    }
+
+    fn file(path: &str) -> Option<Target> {
+        sqlite(path, SqliteMode::ReadWriteCreate)
+    }
+
+    #[test]
+    fn sqlite_urls_mean_what_they_mean_to_the_apps() {
+        let parse = |text| Target::parse(text).ok();
+        assert_eq!(parse("seed.db"), file("seed.db"));
+        assert_eq!(parse("/tmp/seed.db"), file("/tmp/seed.db"));
+        assert_eq!(parse("a:b.db"), file("a:b.db"));
+        // sqlx, and seed before SQLAlchemy's forms.
+        assert_eq!(parse("sqlite:a.db"), file("a.db"));
+        assert_eq!(parse("sqlite:/tmp/a.db"), file("/tmp/a.db"));
+        assert_eq!(parse("sqlite://a.db"), file("a.db"));
+        // SQLAlchemy (flask-base, CTFd), dj-database-url, Laravel.
+        assert_eq!(parse("sqlite:///data-dev.sqlite"), file("data-dev.sqlite"));
+        assert_eq!(parse("sqlite:///db/a.db"), file("db/a.db"));
+        assert_eq!(parse("sqlite:////tmp/a.db"), file("/tmp/a.db"));
+        assert_eq!(parse("sqlite+pysqlite:///a.db"), file("a.db"));
+        // Rails.
+        assert_eq!(
+            parse("sqlite3:db/development.sqlite3"),
+            file("db/development.sqlite3")
+        );
+        assert_eq!(parse("sqlite3:/tmp/a.db"), file("/tmp/a.db"));
+        assert_eq!(parse("sqlite3:///tmp/a.db"), file("/tmp/a.db"));
+        assert_eq!(
+            parse("sqlite:///a.db?mode=ro"),
+            sqlite("a.db", SqliteMode::ReadOnly)
+        );
+        assert_eq!(
+            parse("sqlite:a.db?mode=rw"),
+            sqlite("a.db", SqliteMode::ReadWrite)
+        );
+    }
+
+    #[test]
+    fn sqlite_urls_seed_cannot_use_are_refused() {
+        for text in [
+            "",
+            "sqlite:",
+            "sqlite://",
+            "sqlite:///",
+            "sqlite3:",
+            "sqlite::memory:",
+            "sqlite3::memory:",
+            "sqlite:a.db?cache=shared",
+        ] {
+            assert!(Target::parse(text).is_err(), "{text}");
         }
     }
 
     #[test]
-    fn parses_paths_and_sqlite_urls() {
-        let rwc = SqliteMode::ReadWriteCreate;
-        assert_eq!(Target::parse("seed.db").ok(), Some(sqlite("seed.db", rwc)));
-        assert_eq!(Target::parse("sqlite:a.db").ok(), Some(sqlite("a.db", rwc)));
-        assert_eq!(
-            Target::parse("sqlite://a.db").ok(),
-            Some(sqlite("a.db", rwc))
-        );
-        assert_eq!(
-            Target::parse("sqlite:///tmp/a.db").ok(),
-            Some(sqlite("/tmp/a.db", rwc))
-        );
-        assert_eq!(
-            Target::parse("sqlite:a.db?mode=ro").ok(),
-            Some(sqlite("a.db", SqliteMode::ReadOnly))
-        );
-        assert!(Target::parse("sqlite:a.db?cache=shared").is_err());
-        assert!(Target::parse("sqlite:").is_err());
-        assert!(Target::parse("").is_err());
-    }
-
-    #[test]
-    fn recognises_servers_and_rejects_unknown_schemes() {
-        assert!(matches!(
-            Target::parse("postgresql://u:p@h/db"),
-            Ok(Target::Postgres { .. })
-        ));
-        assert!(matches!(
-            Target::parse("mariadb://h/db"),
-            Ok(Target::Mysql { .. })
-        ));
+    fn server_urls_take_any_driver_suffix() {
+        for (text, url) in [
+            ("postgres://u@h/db", "postgres://u@h/db"),
+            ("postgresql://u:p@h/db", "postgres://u:p@h/db"),
+            (
+                "postgresql+psycopg2://u@h:5433/db",
+                "postgres://u@h:5433/db",
+            ),
+            ("postgresql+asyncpg://h/db", "postgres://h/db"),
+            ("pgsql://h/db", "postgres://h/db"),
+        ] {
+            assert_eq!(
+                Target::parse(text).ok(),
+                Some(Target::Postgres { url: url.into() }),
+                "{text}"
+            );
+        }
+        for (text, url) in [
+            ("mysql://u@h/db", "mysql://u@h/db"),
+            (
+                "mysql+pymysql://u:p@h/db?charset=utf8mb4",
+                "mysql://u:p@h/db?charset=utf8mb4",
+            ),
+            ("mysql2://h/db", "mysql://h/db"),
+            ("trilogy://h/db", "mysql://h/db"),
+            ("mariadb://h/db", "mariadb://h/db"),
+            ("mariadb+mariadbconnector://h/db", "mariadb://h/db"),
+        ] {
+            assert_eq!(
+                Target::parse(text).ok(),
+                Some(Target::Mysql { url: url.into() }),
+                "{text}"
+            );
+        }
         assert!(Target::parse("redis://h").is_err());
+        assert!(Target::parse("postgres:h/db").is_err());
     }
 
     #[test]
@@ -177,7 +284,7 @@ mod tests {
         let target = Target::parse("postgres://alice:s3cret@db.local:5432/app?password=x")
             .expect("valid URL");
         assert_eq!(target.redacted(), "postgres://db.local:5432/app");
-        let target = Target::parse("mysql://root:p@ss@h/db").expect("valid URL");
+        let target = Target::parse("mysql+pymysql://root:p@ss@h/db").expect("valid URL");
         assert_eq!(target.redacted(), "mysql://h/db");
     }
 }
