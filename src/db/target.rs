@@ -11,11 +11,13 @@ pub enum Target {
         path: PathBuf,
         mode: SqliteMode,
     },
-    /// A `postgres://` URL, kept whole for the driver.
+    /// A PostgreSQL URL for the driver: its scheme (`postgresql+psycopg2`,
+    /// `pgsql`, …) written `postgres`, the rest as given.
     Postgres {
         url: String,
     },
-    /// A `mysql://` or `mariadb://` URL, kept whole for the driver.
+    /// A MySQL URL for the driver: its scheme written `mysql` (or
+    /// `mariadb`, for messages), the rest as given.
     Mysql {
         url: String,
     },
