@@ -53,8 +53,6 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;roles'= {
             cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
@@ -67,8 +65,6 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;admin'= {
             cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
@@ -86,20 +82,14 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;man'= {
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;help'= {
             cand users 'Insert fake users with random roles, one commit per row'

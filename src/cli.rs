@@ -26,8 +26,7 @@ use crate::run::Plan;
         tables already there, or named with --app), one commit per row, rolling back and \
         counting each duplicate instead of failing. Every seeded user logs in to the app with \
         the seeded password. The same --seed gives the same rows.",
-    after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted",
-    propagate_version = true
+    after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -77,17 +76,11 @@ struct UsersArgs {
     app: AppArg,
 
     /// Rows to attempt (with --exact: rows to insert)
-    #[arg(
-        short = 'n',
-        long,
-        value_name = "N",
-        default_value_t = 100,
-        allow_negative_numbers = true
-    )]
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 100, allow_negative_numbers = true, value_parser = whole(0, u64::MAX))]
     count: u64,
 
     /// Seed for the generator: the same seed gives the same rows [default: random, and reported]
-    #[arg(short, long, value_name = "S", allow_negative_numbers = true)]
+    #[arg(short, long, value_name = "S", allow_negative_numbers = true, value_parser = whole(0, u64::MAX))]
     seed: Option<u64>,
 
     /// Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]
@@ -108,15 +101,15 @@ struct UsersArgs {
     exact: bool,
 
     /// Rows per transaction, each row in its own savepoint; 1 commits every row on its own
-    #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1, u64::MAX))]
     batch_size: u64,
 
     /// PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole(1, u32::MAX))]
     hash_iterations: Option<u32>,
 
     /// bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps' own]
-    #[arg(long, value_name = "COST", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(4..=31))]
+    #[arg(long, value_name = "COST", allow_negative_numbers = true, value_parser = whole(4_u32, 31))]
     bcrypt_cost: Option<u32>,
 
     /// Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]
@@ -124,7 +117,7 @@ struct UsersArgs {
     now: Option<NaiveDateTime>,
 
     /// Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids
-    #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=64))]
+    #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1_u64, 64))]
     jobs: u64,
 
     #[command(flatten)]
@@ -215,11 +208,29 @@ fn parse_now(text: &str) -> Result<NaiveDateTime, String> {
         })
 }
 
+/// A whole number from `min` to `max`. The message says what is wrong, as
+/// the standard library's "invalid digit found in string" for `-1` does not.
+fn whole<T>(min: T, max: T) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy + Send + Sync + 'static,
+{
+    move |text: &str| {
+        text.parse::<T>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| format!("must be a whole number from {min} to {max}"))
+    }
+}
+
+/// The longest --busy-timeout: SQLite takes it in milliseconds as a C int.
+const MAX_BUSY_SECONDS: u32 = i32::MAX as u32 / 1000;
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
+        .filter(|secs| (0.0..=f64::from(MAX_BUSY_SECONDS)).contains(secs))
         .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
-        .ok_or_else(|| format!("expected a number of seconds, 0 or more, found '{text}'"))
+        .ok_or_else(|| format!("must be a number of seconds from 0 to {MAX_BUSY_SECONDS}"))
 }
 
 impl DbArgs {
@@ -356,7 +367,37 @@ mod tests {
     #[test]
     fn seconds_parse() {
         assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
-        assert!(parse_seconds("-1").is_err());
-        assert!(parse_seconds("soon").is_err());
+        assert_eq!(parse_seconds("2147483"), Ok(Duration::from_secs(2_147_483)));
+        for bad in ["-1", "soon", "2147484", "1e9", "inf", "NaN"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_name_their_range() {
+        let jobs = whole(1_u64, 64);
+        assert_eq!(jobs("64"), Ok(64));
+        for bad in ["0", "65", "-1", "1.5", "", "x"] {
+            assert_eq!(
+                jobs(bad),
+                Err("must be a whole number from 1 to 64".into()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_argument_has_help() {
+        let cli = Cli::command();
+        for command in std::iter::once(&cli).chain(cli.get_subcommands()) {
+            for arg in command.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "seed {} {} has no help text",
+                    command.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
     }
 }

@@ -190,3 +190,90 @@ fn a_closed_stdout_is_not_a_panic() {
     assert_eq!(output.status.code(), Some(0));
     drop(db);
 }
+
+/// Every numeric option is checked as it is parsed: exit 2 and one line
+/// naming the option and its range, before the database is touched.
+#[test]
+fn numeric_options_are_range_checked() {
+    let db = TempDb::new();
+    let any_u64 = "must be a whole number from 0 to 18446744073709551615";
+    let seconds = "'--busy-timeout <SECONDS>': must be a number of seconds from 0 to 2147483";
+    let cases: &[(&[&str], &str)] = &[
+        (&["users", "-n", "3", "--busy-timeout", "2147484"], seconds),
+        (&["users", "--busy-timeout", "1e9"], seconds),
+        (&["users", "--busy-timeout", "-1"], seconds),
+        (&["users", "--busy-timeout", "NaN"], seconds),
+        (
+            &["admin", "--email", "a@example.com", "--busy-timeout", "1e9"],
+            seconds,
+        ),
+        (&["roles", "--busy-timeout", "inf"], seconds),
+        (&["users", "--count", "-1"], any_u64),
+        (&["users", "--count", "18446744073709551616"], any_u64),
+        (&["users", "--seed", "-5"], any_u64),
+        (
+            &["users", "--batch-size", "0"],
+            "'--batch-size <K>': must be a whole number from 1 to 18446744073709551615",
+        ),
+        (
+            &["users", "--hash-iterations", "4294967296"],
+            "'--hash-iterations <N>': must be a whole number from 1 to 4294967295",
+        ),
+        (
+            &["users", "--bcrypt-cost", "32"],
+            "'--bcrypt-cost <COST>': must be a whole number from 4 to 31",
+        ),
+        (
+            &["users", "--jobs", "65"],
+            "'--jobs <N>': must be a whole number from 1 to 64",
+        ),
+        (
+            &["users", "--now", "10000-01-01"],
+            "'--now <TIME>': expected",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = seed()
+            .args(*args)
+            .args(["--db", &db.arg()])
+            .output()
+            .expect("run seed");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("error: invalid value") && first.contains(expected),
+            "{args:?}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    assert!(!db.path.exists(), "a refused option touches no file");
+
+    seed()
+        .args([
+            "users",
+            "-n",
+            "3",
+            "--busy-timeout",
+            "2147483",
+            "--db",
+            &db.arg(),
+        ])
+        .assert()
+        .success();
+    assert_eq!(db.count("users"), 3);
+}
+
+#[test]
+fn version_is_the_top_command_s() {
+    seed()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout("seed 0.1.0\n");
+    seed()
+        .args(["users", "--version"])
+        .assert()
+        .code(2)
+        .stdout("");
+}
