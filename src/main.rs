@@ -10,6 +10,7 @@ mod run;
 mod signal;
 mod stats;
 mod value;
+mod words;
 
 use std::process::ExitCode;
 

@@ -4,23 +4,24 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::stats::Stats;
+use crate::words;
 
 pub fn human(stats: &Stats) -> String {
     let mut out = format!(
-        "{} {} users into {}",
+        "{} {} into {}",
         if stats.interrupted {
             "Interrupted after inserting"
         } else {
             "Inserted"
         },
-        stats.inserted,
+        words::count(stats.inserted, "user"),
         stats.database
     );
     if stats.skipped > 0 {
         let reasons: Vec<String> = stats
             .skipped_by_reason
             .iter()
-            .map(|(reason, n)| format!("{n} {}", reason.describe()))
+            .map(|(reason, n)| words::count(*n, reason.describe()))
             .collect();
         let _ = write!(out, ", skipped {} ({})", stats.skipped, reasons.join(", "));
     }
