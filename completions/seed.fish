@@ -40,7 +40,8 @@ devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]' -r
-complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F
 complete -c seed -n "__fish_seed_using_subcommand users" -l batch-size -d 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l bcrypt-cost -d 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps\' own]' -r
@@ -71,7 +72,8 @@ laravel\t''
 devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (the login, but for django)' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l username -d 'django: the login [default: the email\'s local part]' -r
-complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password [default: a random one, printed once]' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F
 complete -c seed -n "__fish_seed_using_subcommand admin" -l first-name -d 'The administrator\'s first name' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l last-name -d 'The administrator\'s last name' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r

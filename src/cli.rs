@@ -1,10 +1,12 @@
 //! The command line. clap stays in this file: it is turned into a plain
 //! [`Config`] before any work starts.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::Shell;
 
 use chrono::NaiveDateTime;
@@ -87,14 +89,18 @@ struct UsersArgs {
     #[arg(long, value_name = "ROLE=W,...")]
     role_weights: Option<RoleWeights>,
 
-    /// Password every seeded user logs in with
+    /// Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)
     #[arg(
         long,
         value_name = "P",
-        default_value = "password",
-        hide_default_value = false
+        env = PASSWORD_ENV,
+        hide_env_values = true,
+        default_value = "password"
     )]
     password: String,
+
+    #[command(flatten)]
+    password_file: PasswordFileArg,
 
     /// Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)
     #[arg(long)]
@@ -140,9 +146,12 @@ struct AdminArgs {
     #[arg(long, value_name = "U")]
     username: Option<String>,
 
-    /// The password [default: a random one, printed once]
-    #[arg(long, value_name = "P")]
+    /// The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]
+    #[arg(long, value_name = "P", env = PASSWORD_ENV, hide_env_values = true)]
     password: Option<String>,
+
+    #[command(flatten)]
+    password_file: PasswordFileArg,
 
     /// The administrator's first name
     #[arg(long, value_name = "F", default_value = "Admin")]
@@ -157,6 +166,17 @@ struct AdminArgs {
 
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct PasswordFileArg {
+    /// Read the password from FILE, or from stdin with -; one trailing newline is dropped
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    password_file: Option<PathBuf>,
+
+    /// Where a password came from besides the file: "--password", "SEED_PASSWORD"
+    #[arg(skip)]
+    given: Vec<&'static str>,
 }
 
 #[derive(Debug, Args)]
@@ -233,6 +253,75 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("must be a number of seconds from 0 to {MAX_BUSY_SECONDS}"))
 }
 
+/// The name of the environment variable that holds a password.
+const PASSWORD_ENV: &str = "SEED_PASSWORD";
+
+impl PasswordFileArg {
+    /// The password from exactly one place: `--password` or SEED_PASSWORD
+    /// (`given`, None when neither was), or the file. Two places are an
+    /// error: which one was meant cannot be told.
+    fn resolve(&self, given: Option<String>) -> Result<Option<String>, UsageError> {
+        let mut from = self.given.clone();
+        if self.password_file.is_some() {
+            from.push("--password-file");
+        }
+        if from.len() > 1 {
+            return Err(UsageError(format!(
+                "the password is given by both {}; give it one way",
+                from.join(" and ")
+            )));
+        }
+        let password = match &self.password_file {
+            Some(path) => Some(read_password(path)?),
+            None => given,
+        };
+        if password.as_deref() == Some("") {
+            let from = from.first().copied().unwrap_or("--password");
+            return Err(UsageError(format!(
+                "the password from {from} is empty; apps refuse an empty password at login"
+            )));
+        }
+        Ok(password)
+    }
+
+    /// Notes where clap took the password from, which the derived struct does
+    /// not keep. SEED_PASSWORD counts even when --password hides it.
+    fn note_sources(&mut self, matches: &ArgMatches) {
+        if matches.value_source("password") == Some(ValueSource::CommandLine) {
+            self.given.push("--password");
+        }
+        if std::env::var_os(PASSWORD_ENV).is_some() {
+            self.given.push(PASSWORD_ENV);
+        }
+    }
+}
+
+/// The whole file, or stdin for `-`, less one trailing newline (`\n` or
+/// `\r\n`), as `echo pw > file` and most editors leave one.
+fn read_password(path: &Path) -> Result<String, UsageError> {
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().lock().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
+    };
+    read.map_err(|err| {
+        let what = match err.kind() {
+            std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+            _ => err.to_string(),
+        };
+        UsageError(format!(
+            "cannot read --password-file {}: {what}",
+            path.display()
+        ))
+    })?;
+    if let Some(line) = text.strip_suffix('\n') {
+        let len = line.strip_suffix('\r').unwrap_or(line).len();
+        text.truncate(len);
+    }
+    Ok(text)
+}
+
 impl DbArgs {
     fn into_config(self) -> Result<DbConfig, UsageError> {
         Ok(DbConfig {
@@ -252,6 +341,21 @@ impl From<OutputArgs> for Output {
             quiet: args.quiet,
         }
     }
+}
+
+/// The command line; clap's own errors, `--help` and `--version` end the
+/// process here.
+pub fn parse() -> Cli {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    if let Some((_, sub)) = matches.subcommand() {
+        match &mut cli.command {
+            Commands::Users(args) => args.password_file.note_sources(sub),
+            Commands::Admin(args) => args.password_file.note_sources(sub),
+            _ => {}
+        }
+    }
+    cli
 }
 
 impl Cli {
@@ -274,7 +378,10 @@ impl Cli {
                     },
                     seed: args.seed,
                     role_weights: args.role_weights,
-                    password: args.password,
+                    password: args
+                        .password_file
+                        .resolve(Some(args.password))?
+                        .unwrap_or_default(),
                     hash_iterations: args.hash_iterations,
                     bcrypt_cost: args.bcrypt_cost,
                     now: args.now.unwrap_or_else(reference_now),
@@ -319,7 +426,7 @@ impl Cli {
                     app: args.app.app,
                     email: args.email,
                     username: args.username,
-                    password: args.password,
+                    password: args.password_file.resolve(args.password)?,
                     first_name: args.first_name,
                     last_name: args.last_name,
                     db: args.db.into_config()?,

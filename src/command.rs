@@ -269,55 +269,63 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
 
 #[derive(Serialize)]
 struct AdminReport {
-    app: App,
+    /// None until the app is known.
+    app: Option<App>,
     database: String,
     email: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<String>,
     created: bool,
-    /// Only when seed chose it (no --password) and the account was created.
+    /// Only when seed chose it (no password given) and the account was
+    /// created.
     #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<String>,
 }
 
 fn admin(config: AdminConfig) -> Result<ExitStatus> {
-    let mut conn = db::open(&config.db.target, &config.db.options)?;
-    let result = create_admin(conn.as_mut(), &config);
-    let finished = conn.finish();
-    let (app, created, username, generated) = result?;
-    finished?;
-    let report = AdminReport {
-        app,
+    let mut report = AdminReport {
+        app: config.app,
         database: config.db.target.redacted(),
-        email: config.email,
-        username,
-        created,
-        password: generated.filter(|_| created),
+        email: config.email.clone(),
+        username: None,
+        created: false,
+        password: None,
     };
+    let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
+        let created = create_admin(conn.as_mut(), &config, &mut report);
+        let finished = conn.finish();
+        created.and(finished)
+    });
     let login = report.username.as_deref().unwrap_or(&report.email);
     if config.output.json {
         report::write_json(&report).context("cannot write to stdout")?;
-    } else if !config.output.quiet {
-        match (created, &report.password) {
-            (false, _) => {
-                report::eprint_line(format_args!("{login} already exists; left unchanged"))
+    } else {
+        // A password seed chose is on stdout whatever else happens: it is
+        // the only copy, and a rerun finds the account and leaves it as is.
+        if let Some(password) = &report.password {
+            if !config.output.quiet {
+                report::eprint_line(format_args!(
+                    "Created administrator {login}, with this password:"
+                ));
             }
-            (true, Some(password)) => report::eprint_line(format_args!(
-                "Created administrator {login} with password {password}"
-            )),
-            (true, None) => report::eprint_line(format_args!("Created administrator {login}")),
+            print(format!("{password}\n").as_bytes())?;
+        } else if result.is_ok() && !config.output.quiet {
+            if report.created {
+                report::eprint_line(format_args!("Created administrator {login}"));
+            } else {
+                report::eprint_line(format_args!("{login} already exists; left unchanged"));
+            }
         }
     }
-    Ok(ExitStatus::Success)
+    result.map(|()| ExitStatus::Success)
 }
 
-/// Returns the app, whether the account was created, its username (django)
-/// and the password seed chose, if it did.
-fn create_admin(
-    conn: &mut dyn Conn,
-    config: &AdminConfig,
-) -> Result<(App, bool, Option<String>, Option<String>)> {
+/// Creates the account unless it exists, noting in `report` what is known
+/// as it goes: the app, whether the account was created, its username
+/// (django) and the password seed chose, if it did.
+fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminReport) -> Result<()> {
     let app = app_of(conn, config.app)?;
+    report.app = Some(app);
     let spec = app.spec();
     let admin_role = match &spec.roles {
         Roles::None => bail!(
@@ -369,21 +377,22 @@ fn create_admin(
         &hash,
         &mut row,
     );
+    let has_username = spec.column_names().any(|c| c == "username");
+    report.username = has_username.then_some(username);
     let mut outcomes = Vec::with_capacity(1);
     conn.insert(std::slice::from_ref(&row), &mut outcomes)?;
-    let created = match outcomes.pop() {
-        Some(Insert::Inserted) => true,
-        Some(Insert::Skipped { reason, .. }) if reason.is_duplicate() => false,
+    match outcomes.pop() {
+        Some(Insert::Inserted) => {
+            report.created = true;
+            report.password = generated;
+            Ok(())
+        }
+        Some(Insert::Skipped { reason, .. }) if reason.is_duplicate() => Ok(()),
         Some(Insert::Skipped { detail, .. }) => {
             bail!("cannot create administrator {}: {detail}", config.email)
         }
         None => bail!("cannot create administrator {}", config.email),
-    };
-    let username = spec
-        .column_names()
-        .any(|c| c == "username")
-        .then_some(username);
-    Ok((app, created, username, generated))
+    }
 }
 
 /// The current time, naive UTC, to the microsecond.

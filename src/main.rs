@@ -14,12 +14,10 @@ mod words;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::exit_code::ExitStatus;
 
 fn main() -> ExitCode {
-    let status = match cli::Cli::parse().into_config() {
+    let status = match cli::parse().into_config() {
         Err(usage) => {
             report::eprint_line(format_args!("error: {usage}"));
             ExitStatus::Usage
