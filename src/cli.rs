@@ -16,6 +16,7 @@ use crate::config::{AdminConfig, Command, Config, DbConfig, Output, RolesConfig,
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
 use crate::generate::{RoleWeights, reference_now};
+use crate::report;
 use crate::run::Plan;
 
 #[derive(Debug, Parser)]
@@ -346,8 +347,10 @@ impl From<OutputArgs> for Output {
 /// The command line; clap's own errors, `--help` and `--version` end the
 /// process here.
 pub fn parse() -> Cli {
-    let matches = Cli::command().get_matches();
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    let matches = Cli::command()
+        .try_get_matches()
+        .unwrap_or_else(|err| refuse(err));
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| refuse(err));
     if let Some((_, sub)) = matches.subcommand() {
         match &mut cli.command {
             Commands::Users(args) => args.password_file.note_sources(sub),
@@ -358,7 +361,31 @@ pub fn parse() -> Cli {
     cli
 }
 
+/// Ends the process with clap's message (and code). A usage error when
+/// `--json` was asked for also prints the JSON object, as every failure does.
+fn refuse(err: clap::Error) -> ! {
+    let json = std::env::args_os()
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json");
+    if json && err.use_stderr() {
+        let text = err.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        let _ = report::write_error_json(first.strip_prefix("error: ").unwrap_or(first));
+    }
+    err.exit()
+}
+
 impl Cli {
+    /// Whether the command prints its result as JSON.
+    pub fn json(&self) -> bool {
+        match &self.command {
+            Commands::Users(args) => args.output.json,
+            Commands::Admin(args) => args.output.json,
+            Commands::Roles { output, .. } => output.json,
+            Commands::Completions { .. } | Commands::Man => false,
+        }
+    }
+
     pub fn into_config(self) -> Result<Config, UsageError> {
         let command = match self.command {
             Commands::Users(args) => {

@@ -57,41 +57,76 @@ fn random_u64() -> Result<u64> {
 }
 
 fn users(config: UsersConfig) -> Result<ExitStatus> {
-    let stop = StopSignal::install()?;
     let seed = match config.seed {
         Some(seed) => seed,
         None => random_u64()?,
     };
     let plan = config.plan;
     let mut detected = config.app;
-    let prepared = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
-        match prepare_users(conn.as_mut(), &config, seed, &mut detected) {
-            Ok(ready) => Ok((conn, ready)),
-            Err(err) => {
-                // A refused run leaves the database as it found it.
-                let _ = conn.finish();
-                Err(err)
-            }
+    let started = Instant::now();
+    let ran = seed_users(&config, seed, &mut detected);
+    let elapsed = started.elapsed().as_secs_f64();
+
+    let mut stats = Stats::new(&ran.counts, plan.count, seed, plan.batch_size, elapsed);
+    stats.app = detected.map(App::name);
+    stats.interrupted = ran.signal.is_some();
+    stats.database = config.db.target.redacted();
+    stats.error = ran.error.as_ref().map(|err| format!("{err:#}"));
+    // With --json, a pipe gets its one object whatever happened; a person
+    // gets a summary of a run that started, and otherwise only the error.
+    if config.output.json {
+        report::write_json(&stats).context("cannot write to stdout")?;
+    } else if !config.output.quiet && ran.started {
+        report::eprint_line(report::human(&stats));
+    }
+    match (ran.error, ran.signal) {
+        (Some(err), _) => Err(err),
+        (None, Some(signal)) => Ok(signal),
+        (None, None) => Ok(ExitStatus::Success),
+    }
+}
+
+/// What a `seed users` run did.
+struct Ran {
+    /// Committed rows.
+    counts: Counts,
+    error: Option<anyhow::Error>,
+    /// The stop signal received, if one was.
+    signal: Option<ExitStatus>,
+    /// Every check passed and rows were (or were about to be) inserted.
+    started: bool,
+}
+
+impl Ran {
+    fn refused(err: anyhow::Error) -> Ran {
+        Ran {
+            counts: Counts::default(),
+            error: Some(err),
+            signal: None,
+            started: false,
         }
-    });
-    let (mut conn, (mut generator, target)) = match prepared {
+    }
+}
+
+fn seed_users(config: &UsersConfig, seed: u64, detected: &mut Option<App>) -> Ran {
+    let stop = match StopSignal::install() {
+        Ok(stop) => stop,
+        Err(err) => return Ran::refused(err),
+    };
+    let mut conn = match db::open(&config.db.target, &config.db.options) {
+        Ok(conn) => conn,
+        Err(err) => return Ran::refused(err),
+    };
+    let (mut generator, target) = match prepare_users(conn.as_mut(), config, seed, detected) {
         Ok(ready) => ready,
         Err(err) => {
-            // With --json, a pipe still gets its one object, naming the error.
-            if config.output.json {
-                let mut stats =
-                    Stats::new(&Counts::default(), plan.count, seed, plan.batch_size, 0.0);
-                stats.app = detected.map(App::name);
-                stats.database = config.db.target.redacted();
-                stats.error = Some(format!("{err:#}"));
-                report::write_json(&stats).context("cannot write to stdout")?;
-            }
-            return Err(err);
+            // A refused run leaves the database as it found it.
+            let _ = conn.finish();
+            return Ran::refused(err);
         }
     };
+    let plan = config.plan;
     let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
-
-    let started = Instant::now();
     let stopped = || stop.received().is_some();
     let open = || -> Result<Box<dyn Writer>> {
         let mut more = db::open(&config.db.target, &config.db.options)?;
@@ -107,26 +142,13 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
         &stopped,
         &mut progress,
     );
-    let elapsed = started.elapsed().as_secs_f64();
     progress.finish();
     let finished = conn.finish();
-    drop(conn);
-
-    let mut stats = Stats::new(&outcome.counts, plan.count, seed, plan.batch_size, elapsed);
-    stats.app = detected.map(App::name);
-    stats.interrupted = stop.received().is_some();
-    stats.database = config.db.target.redacted();
-    let error = outcome.error.or(finished.err());
-    stats.error = error.as_ref().map(|err| format!("{err:#}"));
-    if config.output.json {
-        report::write_json(&stats).context("cannot write to stdout")?;
-    } else if !config.output.quiet {
-        report::eprint_line(report::human(&stats));
-    }
-    match (error, stop.received()) {
-        (Some(err), _) => Err(err),
-        (None, Some(signal)) => Ok(signal),
-        (None, None) => Ok(ExitStatus::Success),
+    Ran {
+        counts: outcome.counts,
+        error: outcome.error.or(finished.err()),
+        signal: stop.received(),
+        started: true,
     }
 }
 
@@ -218,39 +240,30 @@ fn prepare_users(
 
 #[derive(Serialize)]
 struct RolesReport {
-    app: App,
+    /// None until the app is known.
+    app: Option<App>,
     database: String,
     roles: BTreeMap<String, RoleChange>,
+    /// Why the command failed, if it did.
+    error: Option<String>,
 }
 
 fn roles(config: &RolesConfig) -> Result<ExitStatus> {
-    let mut conn = db::open(&config.db.target, &config.db.options)?;
-    let result = (|| -> Result<_> {
-        let app = app_of(conn.as_mut(), config.app)?;
-        let checked = schema::check(conn.as_mut(), app)?;
-        let applied = schema::apply(conn.as_mut(), &checked)?;
-        Ok((app, applied))
-    })();
-    let finished = conn.finish();
-    let (app, applied) = result?;
-    finished?;
-    let spec = app.spec();
-    let mut roles: BTreeMap<String, RoleChange> = applied.changes.into_iter().collect();
-    if let Roles::Fixed(fixed) = &spec.roles {
-        roles.extend(
-            fixed
-                .iter()
-                .map(|role| (role.name.to_owned(), RoleChange::BuiltIn)),
-        );
-    }
-    let report = RolesReport {
-        app,
+    let mut report = RolesReport {
+        app: config.app,
         database: config.db.target.redacted(),
-        roles,
+        roles: BTreeMap::new(),
+        error: None,
     };
+    let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
+        let applied = apply_roles(conn.as_mut(), config.app, &mut report);
+        let finished = conn.finish();
+        applied.and(finished)
+    });
+    report.error = result.as_ref().err().map(|err| format!("{err:#}"));
     if config.output.json {
         report::write_json(&report).context("cannot write to stdout")?;
-    } else if !config.output.quiet {
+    } else if let (Ok(()), false, Some(app)) = (&result, config.output.quiet, report.app) {
         if report.roles.is_empty() {
             report::eprint_line(format_args!("{app} has no roles: nothing to do"));
         }
@@ -264,7 +277,25 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
             report::eprint_line(format_args!("Role {name}: {what}"));
         }
     }
-    Ok(ExitStatus::Success)
+    result.map(|()| ExitStatus::Success)
+}
+
+/// Creates or updates the app's roles, noting in `report` what is known as
+/// it goes.
+fn apply_roles(conn: &mut dyn Conn, app: Option<App>, report: &mut RolesReport) -> Result<()> {
+    let app = app_of(conn, app)?;
+    report.app = Some(app);
+    let checked = schema::check(conn, app)?;
+    let applied = schema::apply(conn, &checked)?;
+    report.roles.extend(applied.changes);
+    if let Roles::Fixed(fixed) = &app.spec().roles {
+        report.roles.extend(
+            fixed
+                .iter()
+                .map(|role| (role.name.to_owned(), RoleChange::BuiltIn)),
+        );
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -280,6 +311,8 @@ struct AdminReport {
     /// created.
     #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<String>,
+    /// Why the command failed, if it did.
+    error: Option<String>,
 }
 
 fn admin(config: AdminConfig) -> Result<ExitStatus> {
@@ -290,12 +323,14 @@ fn admin(config: AdminConfig) -> Result<ExitStatus> {
         username: None,
         created: false,
         password: None,
+        error: None,
     };
     let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
         let created = create_admin(conn.as_mut(), &config, &mut report);
         let finished = conn.finish();
         created.and(finished)
     });
+    report.error = result.as_ref().err().map(|err| format!("{err:#}"));
     let login = report.username.as_deref().unwrap_or(&report.email);
     if config.output.json {
         report::write_json(&report).context("cannot write to stdout")?;

@@ -17,8 +17,13 @@ use std::process::ExitCode;
 use crate::exit_code::ExitStatus;
 
 fn main() -> ExitCode {
-    let status = match cli::parse().into_config() {
+    let cli = cli::parse();
+    let json = cli.json();
+    let status = match cli.into_config() {
         Err(usage) => {
+            if json {
+                let _ = report::write_error_json(&usage.0);
+            }
             report::eprint_line(format_args!("error: {usage}"));
             ExitStatus::Usage
         }

@@ -47,6 +47,15 @@ pub fn write_json(value: &impl serde::Serialize) -> io::Result<()> {
     }
 }
 
+/// The JSON object of a command that failed before it could say more.
+pub fn write_error_json(error: &str) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        error: &'a str,
+    }
+    write_json(&Failed { error })
+}
+
 /// One line on stderr. A closed stderr (`seed users 2>&1 | head -c1`) is
 /// not worth a panic: the run's outcome is in the exit code and the database.
 pub fn eprint_line(line: impl std::fmt::Display) {
