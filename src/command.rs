@@ -15,7 +15,9 @@ use crate::config::{AdminConfig, Command, Config, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, Insert, Row, Writer};
 use crate::exit_code::ExitStatus;
-use crate::generate::{self, Person, RolePicker, UserGenerator, hash_password, stream};
+use crate::generate::{
+    self, Person, RolePicker, UserGenerator, hash_password, hash_password_unless, stream,
+};
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
 use crate::stats::{Counts, Stats};
@@ -117,17 +119,27 @@ fn seed_users(config: &UsersConfig, seed: u64, detected: &mut Option<App>) -> Ra
         Ok(conn) => conn,
         Err(err) => return Ran::refused(err),
     };
-    let (mut generator, target) = match prepare_users(conn.as_mut(), config, seed, detected) {
-        Ok(ready) => ready,
-        Err(err) => {
-            // A refused run leaves the database as it found it.
-            let _ = conn.finish();
-            return Ran::refused(err);
-        }
-    };
+    let stopped = || stop.received().is_some();
+    let (mut generator, target) =
+        match prepare_users(conn.as_mut(), config, seed, &stopped, detected) {
+            Ok(Some(ready)) => ready,
+            Ok(None) => {
+                // Stopped before the first write: nothing to undo, nothing inserted.
+                return Ran {
+                    counts: Counts::default(),
+                    error: conn.finish().err(),
+                    signal: stop.received(),
+                    started: true,
+                };
+            }
+            Err(err) => {
+                // A refused run leaves the database as it found it.
+                let _ = conn.finish();
+                return Ran::refused(err);
+            }
+        };
     let plan = config.plan;
     let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
-    let stopped = || stop.received().is_some();
     let open = || -> Result<Box<dyn Writer>> {
         let mut more = db::open(&config.db.target, &config.db.options)?;
         more.prepare_insert(&target)?;
@@ -185,13 +197,15 @@ fn work_factor(
 }
 
 /// Everything before the first row: checks the schema (refusing before any
-/// write), creates what is missing, and readies the generator.
+/// write), hashes the password, creates what is missing, and readies the
+/// generator. None if `stop()` said so before the first write.
 fn prepare_users(
     conn: &mut dyn Conn,
     config: &UsersConfig,
     seed: u64,
+    stop: &dyn Fn() -> bool,
     detected: &mut Option<App>,
-) -> Result<(UserGenerator, db::InsertTarget)> {
+) -> Result<Option<(UserGenerator, db::InsertTarget)>> {
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
@@ -208,12 +222,16 @@ fn prepare_users(
     if let Some(weights) = &config.role_weights {
         weights.check(&checked.role_names)?;
     }
-    let hash = hash_password(
+    let hash = hash_password_unless(
         spec.password,
         &config.password,
         work,
-        &mut generate::rng(seed, stream::SALT),
+        generate::rng(seed, stream::SALT),
+        stop,
     )?;
+    let Some(hash) = hash.filter(|_| !stop()) else {
+        return Ok(None);
+    };
     let applied = schema::apply(conn, &checked)?;
     let picker = match &spec.roles {
         Roles::None => None,
@@ -235,7 +253,7 @@ fn prepare_users(
         }
     };
     let generator = UserGenerator::new(seed, spec, picker, &applied.roles, hash, config.now);
-    Ok((generator, applied.target))
+    Ok(Some((generator, applied.target)))
 }
 
 #[derive(Serialize)]
