@@ -40,7 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Seed for the generator: the same seed gives the same rows [default: random, and reported]')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the generator: the same seed gives the same rows [default: random, and reported]')
             [CompletionResult]::new('--role-weights', '--role-weights', [CompletionResultType]::ParameterName, 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]')
-            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password every seeded user logs in with')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from FILE, or from stdin with -; one trailing newline is dropped')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own')
             [CompletionResult]::new('--hash-iterations', '--hash-iterations', [CompletionResultType]::ParameterName, 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]')
             [CompletionResult]::new('--bcrypt-cost', '--bcrypt-cost', [CompletionResultType]::ParameterName, 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps'' own]')
@@ -57,8 +58,6 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'seed;roles' {
@@ -72,15 +71,14 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'seed;admin' {
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'The administrator''s email (the login, but for django)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'django: the login [default: the email''s local part]')
-            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password [default: a random one, printed once]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from FILE, or from stdin with -; one trailing newline is dropped')
             [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'The administrator''s first name')
             [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'The administrator''s last name')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
@@ -92,22 +90,16 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'seed;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'seed;man' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'seed;help' {

@@ -73,7 +73,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__admin)
-            opts="-d -q -h -V --app --email --username --password --first-name --last-name --db --busy-timeout --durable --json --quiet --help --version"
+            opts="-d -q -h --app --email --username --password --password-file --first-name --last-name --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -93,6 +93,21 @@ _seed() {
                     ;;
                 --password)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --first-name)
@@ -123,7 +138,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__completions)
-            opts="-h -V --help --version bash elvish fish powershell zsh"
+            opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,7 +250,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__man)
-            opts="-h -V --help --version"
+            opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,7 +264,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__roles)
-            opts="-d -q -h -V --app --db --busy-timeout --durable --json --quiet --help --version"
+            opts="-d -q -h --app --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,7 +294,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__users)
-            opts="-n -s -j -d -q -h -V --app --count --seed --role-weights --password --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --db --busy-timeout --durable --json --quiet --help --version"
+            opts="-n -s -j -d -q -h --app --count --seed --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,6 +326,21 @@ _seed() {
                     ;;
                 --password)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --batch-size)

@@ -36,7 +36,8 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand -s 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
             cand --seed 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
             cand --role-weights 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]'
-            cand --password 'Password every seeded user logs in with'
+            cand --password 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)'
+            cand --password-file 'Read the password from FILE, or from stdin with -; one trailing newline is dropped'
             cand --batch-size 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own'
             cand --hash-iterations 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]'
             cand --bcrypt-cost 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps'' own]'
@@ -53,8 +54,6 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;roles'= {
             cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
@@ -67,14 +66,13 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;admin'= {
             cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
             cand --email 'The administrator''s email (the login, but for django)'
             cand --username 'django: the login [default: the email''s local part]'
-            cand --password 'The password [default: a random one, printed once]'
+            cand --password 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]'
+            cand --password-file 'Read the password from FILE, or from stdin with -; one trailing newline is dropped'
             cand --first-name 'The administrator''s first name'
             cand --last-name 'The administrator''s last name'
             cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
@@ -86,20 +84,14 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;man'= {
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'seed;help'= {
             cand users 'Insert fake users with random roles, one commit per row'

@@ -40,7 +40,8 @@ devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]' -r
-complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F
 complete -c seed -n "__fish_seed_using_subcommand users" -l batch-size -d 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l bcrypt-cost -d 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps\' own]' -r
@@ -53,7 +54,6 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit w
 complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
-complete -c seed -n "__fish_seed_using_subcommand users" -s V -l version -d 'Print version'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
 django\t''
@@ -65,7 +65,6 @@ complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit w
 complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
-complete -c seed -n "__fish_seed_using_subcommand roles" -s V -l version -d 'Print version'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
 django\t''
@@ -73,7 +72,8 @@ laravel\t''
 devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (the login, but for django)' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l username -d 'django: the login [default: the email\'s local part]' -r
-complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password [default: a random one, printed once]' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F
 complete -c seed -n "__fish_seed_using_subcommand admin" -l first-name -d 'The administrator\'s first name' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l last-name -d 'The administrator\'s last name' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
@@ -82,11 +82,8 @@ complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit w
 complete -c seed -n "__fish_seed_using_subcommand admin" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s h -l help -d 'Print help'
-complete -c seed -n "__fish_seed_using_subcommand admin" -s V -l version -d 'Print version'
 complete -c seed -n "__fish_seed_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c seed -n "__fish_seed_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c seed -n "__fish_seed_using_subcommand man" -s h -l help -d 'Print help'
-complete -c seed -n "__fish_seed_using_subcommand man" -s V -l version -d 'Print version'
 complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "users" -d 'Insert fake users with random roles, one commit per row'
 complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "roles" -d 'Create or update the app\'s roles (flask-base: User and Administrator; idempotent)'
 complete -c seed -n "__fish_seed_using_subcommand help; and not __fish_seen_subcommand_from users roles admin completions man help" -f -a "admin" -d 'Create one administrator who can log in, unless the email (or username) exists'

@@ -1,10 +1,12 @@
 //! The command line. clap stays in this file: it is turned into a plain
 //! [`Config`] before any work starts.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::Shell;
 
 use chrono::NaiveDateTime;
@@ -14,6 +16,7 @@ use crate::config::{AdminConfig, Command, Config, DbConfig, Output, RolesConfig,
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
 use crate::generate::{RoleWeights, reference_now};
+use crate::report;
 use crate::run::Plan;
 
 #[derive(Debug, Parser)]
@@ -26,8 +29,7 @@ use crate::run::Plan;
         tables already there, or named with --app), one commit per row, rolling back and \
         counting each duplicate instead of failing. Every seeded user logs in to the app with \
         the seeded password. The same --seed gives the same rows.",
-    after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted",
-    propagate_version = true
+    after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -77,46 +79,44 @@ struct UsersArgs {
     app: AppArg,
 
     /// Rows to attempt (with --exact: rows to insert)
-    #[arg(
-        short = 'n',
-        long,
-        value_name = "N",
-        default_value_t = 100,
-        allow_negative_numbers = true
-    )]
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 100, allow_negative_numbers = true, value_parser = whole(0, u64::MAX))]
     count: u64,
 
     /// Seed for the generator: the same seed gives the same rows [default: random, and reported]
-    #[arg(short, long, value_name = "S", allow_negative_numbers = true)]
+    #[arg(short, long, value_name = "S", allow_negative_numbers = true, value_parser = whole(0, u64::MAX))]
     seed: Option<u64>,
 
     /// Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]
     #[arg(long, value_name = "ROLE=W,...")]
     role_weights: Option<RoleWeights>,
 
-    /// Password every seeded user logs in with
+    /// Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)
     #[arg(
         long,
         value_name = "P",
-        default_value = "password",
-        hide_default_value = false
+        env = PASSWORD_ENV,
+        hide_env_values = true,
+        default_value = "password"
     )]
     password: String,
+
+    #[command(flatten)]
+    password_file: PasswordFileArg,
 
     /// Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)
     #[arg(long)]
     exact: bool,
 
     /// Rows per transaction, each row in its own savepoint; 1 commits every row on its own
-    #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1, u64::MAX))]
     batch_size: u64,
 
     /// PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole(1, u32::MAX))]
     hash_iterations: Option<u32>,
 
     /// bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps' own]
-    #[arg(long, value_name = "COST", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(4..=31))]
+    #[arg(long, value_name = "COST", allow_negative_numbers = true, value_parser = whole(4_u32, 31))]
     bcrypt_cost: Option<u32>,
 
     /// Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]
@@ -124,7 +124,7 @@ struct UsersArgs {
     now: Option<NaiveDateTime>,
 
     /// Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids
-    #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=64))]
+    #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1_u64, 64))]
     jobs: u64,
 
     #[command(flatten)]
@@ -147,9 +147,12 @@ struct AdminArgs {
     #[arg(long, value_name = "U")]
     username: Option<String>,
 
-    /// The password [default: a random one, printed once]
-    #[arg(long, value_name = "P")]
+    /// The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]
+    #[arg(long, value_name = "P", env = PASSWORD_ENV, hide_env_values = true)]
     password: Option<String>,
+
+    #[command(flatten)]
+    password_file: PasswordFileArg,
 
     /// The administrator's first name
     #[arg(long, value_name = "F", default_value = "Admin")]
@@ -164,6 +167,17 @@ struct AdminArgs {
 
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct PasswordFileArg {
+    /// Read the password from FILE, or from stdin with -; one trailing newline is dropped
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    password_file: Option<PathBuf>,
+
+    /// Where a password came from besides the file: "--password", "SEED_PASSWORD"
+    #[arg(skip)]
+    given: Vec<&'static str>,
 }
 
 #[derive(Debug, Args)]
@@ -215,11 +229,98 @@ fn parse_now(text: &str) -> Result<NaiveDateTime, String> {
         })
 }
 
+/// A whole number from `min` to `max`. The message says what is wrong, as
+/// the standard library's "invalid digit found in string" for `-1` does not.
+fn whole<T>(min: T, max: T) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy + Send + Sync + 'static,
+{
+    move |text: &str| {
+        text.parse::<T>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| format!("must be a whole number from {min} to {max}"))
+    }
+}
+
+/// The longest --busy-timeout: SQLite takes it in milliseconds as a C int.
+const MAX_BUSY_SECONDS: u32 = i32::MAX as u32 / 1000;
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
+        .filter(|secs| (0.0..=f64::from(MAX_BUSY_SECONDS)).contains(secs))
         .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
-        .ok_or_else(|| format!("expected a number of seconds, 0 or more, found '{text}'"))
+        .ok_or_else(|| format!("must be a number of seconds from 0 to {MAX_BUSY_SECONDS}"))
+}
+
+/// The name of the environment variable that holds a password.
+const PASSWORD_ENV: &str = "SEED_PASSWORD";
+
+impl PasswordFileArg {
+    /// The password from exactly one place: `--password` or SEED_PASSWORD
+    /// (`given`, None when neither was), or the file. Two places are an
+    /// error: which one was meant cannot be told.
+    fn resolve(&self, given: Option<String>) -> Result<Option<String>, UsageError> {
+        let mut from = self.given.clone();
+        if self.password_file.is_some() {
+            from.push("--password-file");
+        }
+        if from.len() > 1 {
+            return Err(UsageError(format!(
+                "the password is given by both {}; give it one way",
+                from.join(" and ")
+            )));
+        }
+        let password = match &self.password_file {
+            Some(path) => Some(read_password(path)?),
+            None => given,
+        };
+        if password.as_deref() == Some("") {
+            let from = from.first().copied().unwrap_or("--password");
+            return Err(UsageError(format!(
+                "the password from {from} is empty; apps refuse an empty password at login"
+            )));
+        }
+        Ok(password)
+    }
+
+    /// Notes where clap took the password from, which the derived struct does
+    /// not keep. SEED_PASSWORD counts even when --password hides it.
+    fn note_sources(&mut self, matches: &ArgMatches) {
+        if matches.value_source("password") == Some(ValueSource::CommandLine) {
+            self.given.push("--password");
+        }
+        if std::env::var_os(PASSWORD_ENV).is_some() {
+            self.given.push(PASSWORD_ENV);
+        }
+    }
+}
+
+/// The whole file, or stdin for `-`, less one trailing newline (`\n` or
+/// `\r\n`), as `echo pw > file` and most editors leave one.
+fn read_password(path: &Path) -> Result<String, UsageError> {
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().lock().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
+    };
+    read.map_err(|err| {
+        let what = match err.kind() {
+            std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+            _ => err.to_string(),
+        };
+        UsageError(format!(
+            "cannot read --password-file {}: {what}",
+            path.display()
+        ))
+    })?;
+    if let Some(line) = text.strip_suffix('\n') {
+        let len = line.strip_suffix('\r').unwrap_or(line).len();
+        text.truncate(len);
+    }
+    Ok(text)
 }
 
 const DEFAULT_DB: &str = "seed.db";
@@ -254,7 +355,48 @@ impl From<OutputArgs> for Output {
     }
 }
 
+/// The command line; clap's own errors, `--help` and `--version` end the
+/// process here.
+pub fn parse() -> Cli {
+    let matches = Cli::command()
+        .try_get_matches()
+        .unwrap_or_else(|err| refuse(err));
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| refuse(err));
+    if let Some((_, sub)) = matches.subcommand() {
+        match &mut cli.command {
+            Commands::Users(args) => args.password_file.note_sources(sub),
+            Commands::Admin(args) => args.password_file.note_sources(sub),
+            _ => {}
+        }
+    }
+    cli
+}
+
+/// Ends the process with clap's message (and code). A usage error when
+/// `--json` was asked for also prints the JSON object, as every failure does.
+fn refuse(err: clap::Error) -> ! {
+    let json = std::env::args_os()
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json");
+    if json && err.use_stderr() {
+        let text = err.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        let _ = report::write_error_json(first.strip_prefix("error: ").unwrap_or(first));
+    }
+    err.exit()
+}
+
 impl Cli {
+    /// Whether the command prints its result as JSON.
+    pub fn json(&self) -> bool {
+        match &self.command {
+            Commands::Users(args) => args.output.json,
+            Commands::Admin(args) => args.output.json,
+            Commands::Roles { output, .. } => output.json,
+            Commands::Completions { .. } | Commands::Man => false,
+        }
+    }
+
     pub fn into_config(self) -> Result<Config, UsageError> {
         let command = match self.command {
             Commands::Users(args) => {
@@ -274,7 +416,10 @@ impl Cli {
                     },
                     seed: args.seed,
                     role_weights: args.role_weights,
-                    password: args.password,
+                    password: args
+                        .password_file
+                        .resolve(Some(args.password))?
+                        .unwrap_or_default(),
                     hash_iterations: args.hash_iterations,
                     bcrypt_cost: args.bcrypt_cost,
                     now: args.now.unwrap_or_else(reference_now),
@@ -319,7 +464,7 @@ impl Cli {
                     app: args.app.app,
                     email: args.email,
                     username: args.username,
-                    password: args.password,
+                    password: args.password_file.resolve(args.password)?,
                     first_name: args.first_name,
                     last_name: args.last_name,
                     db: args.db.into_config()?,
@@ -367,7 +512,37 @@ mod tests {
     #[test]
     fn seconds_parse() {
         assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
-        assert!(parse_seconds("-1").is_err());
-        assert!(parse_seconds("soon").is_err());
+        assert_eq!(parse_seconds("2147483"), Ok(Duration::from_secs(2_147_483)));
+        for bad in ["-1", "soon", "2147484", "1e9", "inf", "NaN"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_name_their_range() {
+        let jobs = whole(1_u64, 64);
+        assert_eq!(jobs("64"), Ok(64));
+        for bad in ["0", "65", "-1", "1.5", "", "x"] {
+            assert_eq!(
+                jobs(bad),
+                Err("must be a whole number from 1 to 64".into()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_argument_has_help() {
+        let cli = Cli::command();
+        for command in std::iter::once(&cli).chain(cli.get_subcommands()) {
+            for arg in command.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "seed {} {} has no help text",
+                    command.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
     }
 }

@@ -15,7 +15,9 @@ use crate::config::{AdminConfig, Command, Config, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, Insert, Row, Writer};
 use crate::exit_code::ExitStatus;
-use crate::generate::{self, Person, RolePicker, UserGenerator, hash_password, stream};
+use crate::generate::{
+    self, Person, RolePicker, UserGenerator, hash_password, hash_password_unless, stream,
+};
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
 use crate::stats::{Counts, Stats};
@@ -57,7 +59,6 @@ fn random_u64() -> Result<u64> {
 }
 
 fn users(config: UsersConfig) -> Result<ExitStatus> {
-    let stop = StopSignal::install()?;
     let seed = match config.seed {
         Some(seed) => seed,
         None => random_u64()?,
@@ -65,36 +66,88 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     let plan = config.plan;
     let mut detected = config.app;
     let mut database = config.db.target.redacted();
-    let prepared = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
-        database = db::describe(&config.db.target, conn.as_ref());
-        match prepare_users(conn.as_mut(), &config, seed, &mut detected) {
-            Ok(ready) => Ok((conn, ready)),
+    let started = Instant::now();
+    let ran = seed_users(&config, seed, &mut detected, &mut database);
+    let elapsed = started.elapsed().as_secs_f64();
+
+    let mut stats = Stats::new(&ran.counts, plan.count, seed, plan.batch_size, elapsed);
+    stats.app = detected.map(App::name);
+    stats.interrupted = ran.signal.is_some();
+    stats.database = database;
+    stats.error = ran.error.as_ref().map(|err| format!("{err:#}"));
+    // With --json, a pipe gets its one object whatever happened; a person
+    // gets a summary of a run that started, and otherwise only the error.
+    if config.output.json {
+        report::write_json(&stats).context("cannot write to stdout")?;
+    } else if !config.output.quiet && ran.started {
+        report::eprint_line(report::human(&stats));
+    }
+    match (ran.error, ran.signal) {
+        (Some(err), _) => Err(err),
+        (None, Some(signal)) => Ok(signal),
+        (None, None) => Ok(ExitStatus::Success),
+    }
+}
+
+/// What a `seed users` run did.
+struct Ran {
+    /// Committed rows.
+    counts: Counts,
+    error: Option<anyhow::Error>,
+    /// The stop signal received, if one was.
+    signal: Option<ExitStatus>,
+    /// Every check passed and rows were (or were about to be) inserted.
+    started: bool,
+}
+
+impl Ran {
+    fn refused(err: anyhow::Error) -> Ran {
+        Ran {
+            counts: Counts::default(),
+            error: Some(err),
+            signal: None,
+            started: false,
+        }
+    }
+}
+
+/// Seeds; `detected` and `database` are filled in as they become known.
+fn seed_users(
+    config: &UsersConfig,
+    seed: u64,
+    detected: &mut Option<App>,
+    database: &mut String,
+) -> Ran {
+    let stop = match StopSignal::install() {
+        Ok(stop) => stop,
+        Err(err) => return Ran::refused(err),
+    };
+    let mut conn = match db::open(&config.db.target, &config.db.options) {
+        Ok(conn) => conn,
+        Err(err) => return Ran::refused(err),
+    };
+    *database = db::describe(&config.db.target, conn.as_ref());
+    let stopped = || stop.received().is_some();
+    let (mut generator, target) =
+        match prepare_users(conn.as_mut(), config, seed, &stopped, detected) {
+            Ok(Some(ready)) => ready,
+            Ok(None) => {
+                // Stopped before the first write: nothing to undo, nothing inserted.
+                return Ran {
+                    counts: Counts::default(),
+                    error: conn.finish().err(),
+                    signal: stop.received(),
+                    started: true,
+                };
+            }
             Err(err) => {
                 // A refused run leaves the database as it found it.
                 let _ = conn.finish();
-                Err(err)
+                return Ran::refused(err);
             }
-        }
-    });
-    let (mut conn, (mut generator, target)) = match prepared {
-        Ok(ready) => ready,
-        Err(err) => {
-            // With --json, a pipe still gets its one object, naming the error.
-            if config.output.json {
-                let mut stats =
-                    Stats::new(&Counts::default(), plan.count, seed, plan.batch_size, 0.0);
-                stats.app = detected.map(App::name);
-                stats.database = database;
-                stats.error = Some(format!("{err:#}"));
-                report::write_json(&stats).context("cannot write to stdout")?;
-            }
-            return Err(err);
-        }
-    };
+        };
+    let plan = config.plan;
     let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
-
-    let started = Instant::now();
-    let stopped = || stop.received().is_some();
     let open = || -> Result<Box<dyn Writer>> {
         let mut more = db::open(&config.db.target, &config.db.options)?;
         more.prepare_insert(&target)?;
@@ -109,26 +162,13 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
         &stopped,
         &mut progress,
     );
-    let elapsed = started.elapsed().as_secs_f64();
     progress.finish();
     let finished = conn.finish();
-    drop(conn);
-
-    let mut stats = Stats::new(&outcome.counts, plan.count, seed, plan.batch_size, elapsed);
-    stats.app = detected.map(App::name);
-    stats.interrupted = stop.received().is_some();
-    stats.database = database;
-    let error = outcome.error.or(finished.err());
-    stats.error = error.as_ref().map(|err| format!("{err:#}"));
-    if config.output.json {
-        report::write_json(&stats).context("cannot write to stdout")?;
-    } else if !config.output.quiet {
-        report::eprint_line(report::human(&stats));
-    }
-    match (error, stop.received()) {
-        (Some(err), _) => Err(err),
-        (None, Some(signal)) => Ok(signal),
-        (None, None) => Ok(ExitStatus::Success),
+    Ran {
+        counts: outcome.counts,
+        error: outcome.error.or(finished.err()),
+        signal: stop.received(),
+        started: true,
     }
 }
 
@@ -165,13 +205,15 @@ fn work_factor(
 }
 
 /// Everything before the first row: checks the schema (refusing before any
-/// write), creates what is missing, and readies the generator.
+/// write), hashes the password, creates what is missing, and readies the
+/// generator. None if `stop()` said so before the first write.
 fn prepare_users(
     conn: &mut dyn Conn,
     config: &UsersConfig,
     seed: u64,
+    stop: &dyn Fn() -> bool,
     detected: &mut Option<App>,
-) -> Result<(UserGenerator, db::InsertTarget)> {
+) -> Result<Option<(UserGenerator, db::InsertTarget)>> {
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
@@ -184,12 +226,16 @@ fn prepare_users(
         config.bcrypt_cost,
         spec.work.users,
     )?;
-    let hash = hash_password(
+    let hash = hash_password_unless(
         spec.password,
         &config.password,
         work,
-        &mut generate::rng(seed, stream::SALT),
+        generate::rng(seed, stream::SALT),
+        stop,
     )?;
+    let Some(hash) = hash.filter(|_| !stop()) else {
+        return Ok(None);
+    };
     let lengths = generate::longest_values(spec, hash.chars().count(), None);
     let checked = schema::check(conn, app, &lengths)?;
     if let Some(weights) = &config.role_weights {
@@ -216,44 +262,36 @@ fn prepare_users(
         }
     };
     let generator = UserGenerator::new(seed, spec, picker, &applied.roles, hash, config.now);
-    Ok((generator, applied.target))
+    Ok(Some((generator, applied.target)))
 }
 
 #[derive(Serialize)]
 struct RolesReport {
-    app: App,
+    /// None until the app is known.
+    app: Option<App>,
     database: String,
     roles: BTreeMap<String, RoleChange>,
+    /// Why the command failed, if it did.
+    error: Option<String>,
 }
 
 fn roles(config: &RolesConfig) -> Result<ExitStatus> {
-    let mut conn = db::open(&config.db.target, &config.db.options)?;
-    let result = (|| -> Result<_> {
-        let app = app_of(conn.as_mut(), config.app)?;
-        let checked = schema::check(conn.as_mut(), app, &[])?;
-        let applied = schema::apply(conn.as_mut(), &checked)?;
-        Ok((app, applied))
-    })();
-    let finished = conn.finish();
-    let (app, applied) = result?;
-    finished?;
-    let spec = app.spec();
-    let mut roles: BTreeMap<String, RoleChange> = applied.changes.into_iter().collect();
-    if let Roles::Fixed(fixed) = &spec.roles {
-        roles.extend(
-            fixed
-                .iter()
-                .map(|role| (role.name.to_owned(), RoleChange::BuiltIn)),
-        );
-    }
-    let report = RolesReport {
-        app,
-        database: db::describe(&config.db.target, conn.as_ref()),
-        roles,
+    let mut report = RolesReport {
+        app: config.app,
+        database: config.db.target.redacted(),
+        roles: BTreeMap::new(),
+        error: None,
     };
+    let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
+        report.database = db::describe(&config.db.target, conn.as_ref());
+        let applied = apply_roles(conn.as_mut(), config.app, &mut report);
+        let finished = conn.finish();
+        applied.and(finished)
+    });
+    report.error = result.as_ref().err().map(|err| format!("{err:#}"));
     if config.output.json {
         report::write_json(&report).context("cannot write to stdout")?;
-    } else if !config.output.quiet {
+    } else if let (Ok(()), false, Some(app)) = (&result, config.output.quiet, report.app) {
         if report.roles.is_empty() {
             report::eprint_line(format_args!("{app} has no roles: nothing to do"));
         }
@@ -267,60 +305,91 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
             report::eprint_line(format_args!("Role {name}: {what}"));
         }
     }
-    Ok(ExitStatus::Success)
+    result.map(|()| ExitStatus::Success)
+}
+
+/// Creates or updates the app's roles, noting in `report` what is known as
+/// it goes.
+fn apply_roles(conn: &mut dyn Conn, app: Option<App>, report: &mut RolesReport) -> Result<()> {
+    let app = app_of(conn, app)?;
+    report.app = Some(app);
+    let checked = schema::check(conn, app, &[])?;
+    let applied = schema::apply(conn, &checked)?;
+    report.roles.extend(applied.changes);
+    if let Roles::Fixed(fixed) = &app.spec().roles {
+        report.roles.extend(
+            fixed
+                .iter()
+                .map(|role| (role.name.to_owned(), RoleChange::BuiltIn)),
+        );
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
 struct AdminReport {
-    app: App,
+    /// None until the app is known.
+    app: Option<App>,
     database: String,
     email: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<String>,
     created: bool,
-    /// Only when seed chose it (no --password) and the account was created.
+    /// Only when seed chose it (no password given) and the account was
+    /// created.
     #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<String>,
+    /// Why the command failed, if it did.
+    error: Option<String>,
 }
 
 fn admin(config: AdminConfig) -> Result<ExitStatus> {
-    let mut conn = db::open(&config.db.target, &config.db.options)?;
-    let result = create_admin(conn.as_mut(), &config);
-    let finished = conn.finish();
-    let (app, created, username, generated) = result?;
-    finished?;
-    let report = AdminReport {
-        app,
-        database: db::describe(&config.db.target, conn.as_ref()),
-        email: config.email,
-        username,
-        created,
-        password: generated.filter(|_| created),
+    let mut report = AdminReport {
+        app: config.app,
+        database: config.db.target.redacted(),
+        email: config.email.clone(),
+        username: None,
+        created: false,
+        password: None,
+        error: None,
     };
+    let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
+        report.database = db::describe(&config.db.target, conn.as_ref());
+        let created = create_admin(conn.as_mut(), &config, &mut report);
+        let finished = conn.finish();
+        created.and(finished)
+    });
+    report.error = result.as_ref().err().map(|err| format!("{err:#}"));
     let login = report.username.as_deref().unwrap_or(&report.email);
     if config.output.json {
         report::write_json(&report).context("cannot write to stdout")?;
-    } else if !config.output.quiet {
-        match (created, &report.password) {
-            (false, _) => {
-                report::eprint_line(format_args!("{login} already exists; left unchanged"))
+    } else {
+        // A password seed chose is on stdout whatever else happens: it is
+        // the only copy, and a rerun finds the account and leaves it as is.
+        if let Some(password) = &report.password {
+            if !config.output.quiet {
+                report::eprint_line(format_args!(
+                    "Created administrator {login}, with this password:"
+                ));
             }
-            (true, Some(password)) => report::eprint_line(format_args!(
-                "Created administrator {login} with password {password}"
-            )),
-            (true, None) => report::eprint_line(format_args!("Created administrator {login}")),
+            print(format!("{password}\n").as_bytes())?;
+        } else if result.is_ok() && !config.output.quiet {
+            if report.created {
+                report::eprint_line(format_args!("Created administrator {login}"));
+            } else {
+                report::eprint_line(format_args!("{login} already exists; left unchanged"));
+            }
         }
     }
-    Ok(ExitStatus::Success)
+    result.map(|()| ExitStatus::Success)
 }
 
-/// Returns the app, whether the account was created, its username (django)
-/// and the password seed chose, if it did.
-fn create_admin(
-    conn: &mut dyn Conn,
-    config: &AdminConfig,
-) -> Result<(App, bool, Option<String>, Option<String>)> {
+/// Creates the account unless it exists, noting in `report` what is known
+/// as it goes: the app, whether the account was created, its username
+/// (django) and the password seed chose, if it did.
+fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminReport) -> Result<()> {
     let app = app_of(conn, config.app)?;
+    report.app = Some(app);
     let spec = app.spec();
     let admin_role = match &spec.roles {
         Roles::None => bail!(
@@ -373,21 +442,22 @@ fn create_admin(
         &hash,
         &mut row,
     );
+    let has_username = spec.column_names().any(|c| c == "username");
+    report.username = has_username.then_some(username);
     let mut outcomes = Vec::with_capacity(1);
     conn.insert(std::slice::from_ref(&row), &mut outcomes)?;
-    let created = match outcomes.pop() {
-        Some(Insert::Inserted) => true,
-        Some(Insert::Skipped { reason, .. }) if reason.is_duplicate() => false,
+    match outcomes.pop() {
+        Some(Insert::Inserted) => {
+            report.created = true;
+            report.password = generated;
+            Ok(())
+        }
+        Some(Insert::Skipped { reason, .. }) if reason.is_duplicate() => Ok(()),
         Some(Insert::Skipped { detail, .. }) => {
             bail!("cannot create administrator {}: {detail}", config.email)
         }
         None => bail!("cannot create administrator {}", config.email),
-    };
-    let username = spec
-        .column_names()
-        .any(|c| c == "username")
-        .then_some(username);
-    Ok((app, created, username, generated))
+    }
 }
 
 /// The current time, naive UTC, to the microsecond.

@@ -10,16 +10,20 @@ mod run;
 mod signal;
 mod stats;
 mod value;
+mod words;
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use crate::exit_code::ExitStatus;
 
 fn main() -> ExitCode {
-    let status = match cli::Cli::parse().into_config() {
+    let cli = cli::parse();
+    let json = cli.json();
+    let status = match cli.into_config() {
         Err(usage) => {
+            if json {
+                let _ = report::write_error_json(&usage.0);
+            }
             report::eprint_line(format_args!("error: {usage}"));
             ExitStatus::Usage
         }

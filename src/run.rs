@@ -11,6 +11,7 @@ use anyhow::{Error, Result, anyhow};
 use crate::db::{Deadlock, Insert, Row, SkipReason, Writer};
 use crate::generate::RowSource;
 use crate::stats::Counts;
+use crate::words;
 
 /// After this many attempts in a row with nothing inserted and no
 /// duplicate, the schema is rejecting every row: stop and say why.
@@ -126,12 +127,12 @@ pub fn run(
     let error = state.error.or_else(|| {
         (plan.exact && counts.inserted < plan.count && !stop()).then(|| {
             anyhow!(
-                "gave up after {} attempts with {} of {} users inserted: the {} space is exhausted ({} duplicates)",
-                counts.attempted,
+                "gave up after {} with {} of {} inserted: the {} space is exhausted ({})",
+                words::count(counts.attempted, "attempt"),
                 counts.inserted,
-                plan.count,
+                words::count(plan.count, "user"),
                 duplicate_noun(&counts),
-                counts.duplicates()
+                words::count(counts.duplicates(), "duplicate")
             )
         })
     });
@@ -409,10 +410,14 @@ fn hopeless(plan: &Plan, counts: &Counts, detail: &str) -> Option<Error> {
     let all_failed = counts.inserted == 0 && failed_otherwise == counts.attempted;
     let enough = counts.attempted >= HOPELESS_AFTER.min(plan.count);
     (all_failed && enough && counts.attempted > 0).then(|| {
-        anyhow!(
-            "every one of {} attempts failed: {detail}",
-            counts.attempted
-        )
+        if counts.attempted == 1 {
+            anyhow!("the one attempt failed: {detail}")
+        } else {
+            anyhow!(
+                "every one of {} attempts failed: {detail}",
+                counts.attempted
+            )
+        }
     })
 }
 

@@ -956,13 +956,16 @@ fn roles_says_what_it_did_for_each_app() {
     let cases: [(&str, &str); 3] = [
         (
             "django",
-            r#"{"app":"django","database":"@","roles":{"staff":"built_in","superuser":"built_in","user":"built_in"}}"#,
+            r#"{"app":"django","database":"@","roles":{"staff":"built_in","superuser":"built_in","user":"built_in"},"error":null}"#,
         ),
         (
             "ctfd",
-            r#"{"app":"ctfd","database":"@","roles":{"admin":"built_in","user":"built_in"}}"#,
+            r#"{"app":"ctfd","database":"@","roles":{"admin":"built_in","user":"built_in"},"error":null}"#,
         ),
-        ("devise", r#"{"app":"devise","database":"@","roles":{}}"#),
+        (
+            "devise",
+            r#"{"app":"devise","database":"@","roles":{},"error":null}"#,
+        ),
     ];
     for (app, json) in cases {
         let db = if app == "ctfd" {

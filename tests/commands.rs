@@ -19,7 +19,7 @@ fn roles_are_created_once_and_repaired_when_changed() {
         .assert()
         .success()
         .stdout(format!(
-            "{{\"app\":\"flask-base\",\"database\":\"{}\",\"roles\":{{\"Administrator\":\"unchanged\",\"User\":\"unchanged\"}}}}\n",
+            "{{\"app\":\"flask-base\",\"database\":\"{}\",\"roles\":{{\"Administrator\":\"unchanged\",\"User\":\"unchanged\"}},\"error\":null}}\n",
             db.arg()
         ));
     db.exec("UPDATE roles SET permissions = 3 WHERE name = 'User'");
@@ -81,7 +81,7 @@ fn admin_is_created_once_as_a_confirmed_administrator() {
         .assert()
         .success()
         .stdout(format!(
-            "{{\"app\":\"flask-base\",\"database\":\"{}\",\"email\":\"root@example.com\",\"created\":false}}\n",
+            "{{\"app\":\"flask-base\",\"database\":\"{}\",\"email\":\"root@example.com\",\"created\":false,\"error\":null}}\n",
             db.arg()
         ));
     let hash: String = db
@@ -189,4 +189,174 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
     assert_eq!(output.status.code(), Some(0));
     drop(db);
+}
+
+/// Every numeric option is checked as it is parsed: exit 2 and one line
+/// naming the option and its range, before the database is touched.
+#[test]
+fn numeric_options_are_range_checked() {
+    let db = TempDb::new();
+    let any_u64 = "must be a whole number from 0 to 18446744073709551615";
+    let seconds = "'--busy-timeout <SECONDS>': must be a number of seconds from 0 to 2147483";
+    let cases: &[(&[&str], &str)] = &[
+        (&["users", "-n", "3", "--busy-timeout", "2147484"], seconds),
+        (&["users", "--busy-timeout", "1e9"], seconds),
+        (&["users", "--busy-timeout", "-1"], seconds),
+        (&["users", "--busy-timeout", "NaN"], seconds),
+        (
+            &["admin", "--email", "a@example.com", "--busy-timeout", "1e9"],
+            seconds,
+        ),
+        (&["roles", "--busy-timeout", "inf"], seconds),
+        (&["users", "--count", "-1"], any_u64),
+        (&["users", "--count", "18446744073709551616"], any_u64),
+        (&["users", "--seed", "-5"], any_u64),
+        (
+            &["users", "--batch-size", "0"],
+            "'--batch-size <K>': must be a whole number from 1 to 18446744073709551615",
+        ),
+        (
+            &["users", "--hash-iterations", "4294967296"],
+            "'--hash-iterations <N>': must be a whole number from 1 to 4294967295",
+        ),
+        (
+            &["users", "--bcrypt-cost", "32"],
+            "'--bcrypt-cost <COST>': must be a whole number from 4 to 31",
+        ),
+        (
+            &["users", "--jobs", "65"],
+            "'--jobs <N>': must be a whole number from 1 to 64",
+        ),
+        (
+            &["users", "--now", "10000-01-01"],
+            "'--now <TIME>': expected",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = seed()
+            .args(*args)
+            .args(["--db", &db.arg()])
+            .output()
+            .expect("run seed");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("error: invalid value") && first.contains(expected),
+            "{args:?}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    assert!(!db.path.exists(), "a refused option touches no file");
+
+    seed()
+        .args([
+            "users",
+            "-n",
+            "3",
+            "--busy-timeout",
+            "2147483",
+            "--db",
+            &db.arg(),
+        ])
+        .assert()
+        .success();
+    assert_eq!(db.count("users"), 3);
+}
+
+#[test]
+fn version_is_the_top_command_s() {
+    seed()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout("seed 0.1.0\n");
+    seed()
+        .args(["users", "--version"])
+        .assert()
+        .code(2)
+        .stdout("");
+}
+
+/// Runs seed with `args`, expecting `code` and one JSON object on stdout.
+#[track_caller]
+fn json_failure(args: &[&str], code: i32) -> serde_json::Value {
+    let output = seed().args(args).output().expect("run seed");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "{args:?}: one JSON line, got {stdout:?}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let error = json["error"].as_str().expect("an error field");
+    assert!(
+        stderr.starts_with(&format!("error: {error}")),
+        "the same error on stderr: {stderr}"
+    );
+    json
+}
+
+/// With --json, every failure still prints one JSON object with an `error`
+/// field and what was known when it failed.
+#[test]
+fn every_command_prints_one_json_object_when_it_fails() {
+    let db = TempDb::new();
+    let missing = db.dir.path().join("no/such/x.db").display().to_string();
+    for command in [
+        &["roles"][..],
+        &["admin", "--email", "a@example.com"],
+        &["users"],
+    ] {
+        let args = [command, &["--json", "--db", &missing]].concat();
+        let json = json_failure(&args, 1);
+        assert_eq!(json["database"], missing.as_str(), "{json}");
+        assert!(json["app"].is_null(), "{json}");
+        let error = json["error"].as_str().unwrap_or_default();
+        assert!(error.contains("does not exist"), "{json}");
+    }
+
+    let json = json_failure(
+        &[
+            "admin",
+            "--email",
+            "a@example.com",
+            "--app",
+            "laravel",
+            "--json",
+            "--db",
+            &db.arg(),
+        ],
+        1,
+    );
+    assert_eq!(json["app"], "laravel");
+    assert_eq!(json["created"], false);
+    assert!(json.get("password").is_none());
+
+    // A users table of another shape: roles refuses it and leaves it alone.
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, nick TEXT)");
+    let json = json_failure(&["roles", "--json", "--db", &db.arg()], 1);
+    assert_eq!(json["roles"], serde_json::json!({}));
+    assert_eq!(
+        db.number("SELECT count(*) FROM sqlite_master WHERE type = 'table'"),
+        1
+    );
+
+    // Usage errors, found by clap or after it.
+    let json = json_failure(&["users", "--json", "--jobs", "2", "--db", &db.arg()], 2);
+    assert_eq!(
+        json,
+        serde_json::json!({"error": "--jobs is for server databases (PostgreSQL, MySQL); SQLite has one writer at a time, so use --jobs 1"})
+    );
+    let json = json_failure(
+        &["roles", "--busy-timeout", "-1", "--json", "--db", &db.arg()],
+        2,
+    );
+    assert_eq!(
+        json,
+        serde_json::json!({"error": "invalid value '-1' for '--busy-timeout <SECONDS>': must be a number of seconds from 0 to 2147483"})
+    );
+    assert_eq!(db.number("SELECT count(*) FROM users"), 0);
 }

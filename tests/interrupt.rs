@@ -174,3 +174,62 @@ fn sigkill_keeps_committed_rows_and_the_next_run_carries_on() {
 fn sigkill_mid_batch_keeps_committed_batches_and_the_next_run_carries_on() {
     check_killed("500");
 }
+
+/// Waits for the child to end, failing the test if it takes `limit`.
+fn wait_within(mut child: std::process::Child, limit: std::time::Duration) -> std::process::Output {
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().expect("poll seed").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("seed did not stop within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("wait for seed")
+}
+
+/// The password hash takes minutes at these work factors. Ctrl-C during it
+/// stops the run at once, before anything is written: exit 130, the file
+/// byte for byte as it was, and a summary whose time includes the hash.
+#[test]
+fn ctrl_c_during_the_password_hash_stops_at_once_and_writes_nothing() {
+    let runs: [(&[&str], &[&str]); 2] = [
+        (
+            &["--hash-iterations", "1"],
+            &["--hash-iterations", "4294967295"],
+        ),
+        (
+            &["--app", "ctfd", "--bcrypt-cost", "4"],
+            &["--app", "ctfd", "--bcrypt-cost", "31"],
+        ),
+    ];
+    for (cheap, slow) in runs {
+        let db = TempDb::new();
+        db.users(&[&["--count", "3", "--seed", "1"], cheap].concat());
+        let before = db.bytes();
+        let path = db.arg();
+        let args = [
+            &["users", "--json", "--count", "10", "--seed", "2"][..],
+            slow,
+            &["--db", &path],
+        ]
+        .concat();
+        let child = spawn(&args);
+        let waited = std::time::Duration::from_millis(1500);
+        std::thread::sleep(waited);
+        send_signal(&child, "INT");
+        let output = wait_within(child, std::time::Duration::from_secs(20));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{slow:?}: {stderr}");
+        let stats = parse_stats(&output.stdout);
+        assert!(stats.interrupted && stats.error.is_none(), "{stats:?}");
+        assert_eq!((stats.attempted, stats.inserted), (0, 0));
+        assert!(
+            stats.elapsed_seconds >= waited.as_secs_f64(),
+            "the time includes the hash: {stats:?}"
+        );
+        assert_eq!(db.count("users"), 3);
+        assert!(db.bytes() == before, "{slow:?}: the file is unchanged");
+        assert_eq!(integrity(&db.path), "ok");
+    }
+}

@@ -125,6 +125,38 @@ fn rerunning_a_seed_skips_every_row_as_a_duplicate() {
     assert_eq!(db.count("roles"), 2, "roles are not duplicated");
 }
 
+/// The summary agrees in number: "1 user", "1 duplicate email", "2 duplicate emails".
+#[test]
+fn the_summary_says_one_user_and_many_users() {
+    let db = TempDb::new();
+    let summary = |count: &str| {
+        let output = seed()
+            .args(["users", "--count", count, "--seed", "42", "--db", &db.arg()])
+            .output()
+            .expect("run seed");
+        assert!(output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        stderr.split(" in ").next().unwrap_or_default().to_owned()
+    };
+    let into = db.arg();
+    assert_eq!(summary("1"), format!("Inserted 1 user into {into}"));
+    assert_eq!(db.count("users"), 1);
+    assert_eq!(
+        summary("1"),
+        format!("Inserted 0 users into {into}, skipped 1 (1 duplicate email)")
+    );
+    assert_eq!(db.count("users"), 1);
+    assert_eq!(
+        summary("3"),
+        format!("Inserted 2 users into {into}, skipped 1 (1 duplicate email)")
+    );
+    assert_eq!(
+        summary("4"),
+        format!("Inserted 1 user into {into}, skipped 3 (3 duplicate emails)")
+    );
+    assert_eq!(db.count("users"), 4);
+}
+
 #[test]
 fn exact_inserts_n_rows_past_duplicates() {
     let db = TempDb::new();

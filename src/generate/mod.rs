@@ -4,7 +4,7 @@ mod email;
 mod password;
 mod roles;
 
-pub use password::{PasswordFormat, hash_password};
+pub use password::{PasswordFormat, hash_password, hash_password_unless};
 pub use roles::{RolePicker, RoleWeights};
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};

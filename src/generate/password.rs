@@ -15,6 +15,8 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt};
 use sha2::Sha256;
 use std::fmt::Write;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 const SALT_CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const SALT_LEN: usize = 16;
@@ -91,6 +93,42 @@ pub fn hash_password(
         }
     }
 }
+
+/// [`hash_password`], unless `stop()` says so first: then None, at once. At
+/// a high work factor the hash takes minutes, and neither the PBKDF2 nor
+/// the bcrypt crate can be stopped between rounds, so the hash runs on a
+/// thread of its own; once stopped, nothing waits for it and it ends with
+/// the process.
+pub fn hash_password_unless(
+    format: PasswordFormat,
+    password: &str,
+    work: u32,
+    mut rng: ChaCha8Rng,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<String>> {
+    let (done, result) = mpsc::channel();
+    let password = password.to_owned();
+    std::thread::Builder::new()
+        .name("password hash".into())
+        .spawn(move || {
+            // The receiver is gone only if the run was stopped.
+            let _ = done.send(hash_password(format, &password, work, &mut rng));
+        })
+        .context("cannot start a thread for the password hash")?;
+    loop {
+        if stop() {
+            return Ok(None);
+        }
+        match result.recv_timeout(STOP_POLL) {
+            Ok(hash) => return hash.map(Some),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => bail!("the password hash failed"),
+        }
+    }
+}
+
+/// How often a stop is looked for while the hash runs.
+const STOP_POLL: Duration = Duration::from_millis(20);
 
 /// `pbkdf2:sha256:<iterations>$<salt>$<hex digest>`, at most 103 characters
 /// for up to 10^9 iterations, so it fits VARCHAR(128). (werkzeug's scrypt
@@ -385,6 +423,27 @@ mod tests {
             assert_eq!(a, b, "{format:?}");
             assert_ne!(a, c, "{format:?}");
         }
+    }
+
+    #[test]
+    fn hash_unless_stopped_is_the_same_hash_and_stops_at_once() {
+        let direct =
+            hash_password(PasswordFormat::Django, "password", 10, &mut rng(3, 1)).expect("hash");
+        let threaded =
+            hash_password_unless(PasswordFormat::Django, "password", 10, rng(3, 1), &|| false)
+                .expect("hash");
+        assert_eq!(threaded, Some(direct));
+
+        let started = std::time::Instant::now();
+        let stopped = hash_password_unless(
+            PasswordFormat::Werkzeug,
+            "password",
+            u32::MAX,
+            rng(3, 1),
+            &|| started.elapsed() > Duration::from_millis(50),
+        );
+        assert_eq!(stopped.ok(), Some(None));
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 
     #[test]

@@ -4,4 +4,4 @@ mod progress;
 mod summary;
 
 pub use progress::Progress;
-pub use summary::{eprint_line, human, write_json};
+pub use summary::{eprint_line, human, write_error_json, write_json};

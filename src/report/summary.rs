@@ -4,23 +4,24 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::stats::Stats;
+use crate::words;
 
 pub fn human(stats: &Stats) -> String {
     let mut out = format!(
-        "{} {} users into {}",
+        "{} {} into {}",
         if stats.interrupted {
             "Interrupted after inserting"
         } else {
             "Inserted"
         },
-        stats.inserted,
+        words::count(stats.inserted, "user"),
         stats.database
     );
     if stats.skipped > 0 {
         let reasons: Vec<String> = stats
             .skipped_by_reason
             .iter()
-            .map(|(reason, n)| format!("{n} {}", reason.describe()))
+            .map(|(reason, n)| words::count(*n, reason.describe()))
             .collect();
         let _ = write!(out, ", skipped {} ({})", stats.skipped, reasons.join(", "));
     }
@@ -44,6 +45,15 @@ pub fn write_json(value: &impl serde::Serialize) -> io::Result<()> {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// The JSON object of a command that failed before it could say more.
+pub fn write_error_json(error: &str) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        error: &'a str,
+    }
+    write_json(&Failed { error })
 }
 
 /// One line on stderr. A closed stderr (`seed users 2>&1 | head -c1`) is

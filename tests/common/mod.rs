@@ -41,11 +41,38 @@ impl Stats {
     }
 }
 
-/// The binary, with no DATABASE_URL or NO_COLOR leaking in from outside.
+/// The binary, with no DATABASE_URL, SEED_PASSWORD or NO_COLOR leaking in
+/// from outside.
 pub fn seed() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_seed"));
-    cmd.env_remove("DATABASE_URL").env_remove("NO_COLOR");
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("SEED_PASSWORD")
+        .env_remove("NO_COLOR");
     cmd
+}
+
+/// Whether werkzeug's `check_password_hash` would accept `password` for a
+/// `pbkdf2:sha256:N$salt$hex` hash.
+pub fn werkzeug_accepts(hash: &str, password: &str) -> bool {
+    let mut parts = hash.split('$');
+    let (Some(method), Some(salt), Some(hex)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let Some(iterations) = method
+        .strip_prefix("pbkdf2:sha256:")
+        .and_then(|n| n.parse().ok())
+    else {
+        return false;
+    };
+    let mut digest = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+        password.as_bytes(),
+        salt.as_bytes(),
+        iterations,
+        &mut digest,
+    );
+    let computed: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    computed == hex
 }
 
 /// A fresh folder with a database path in it (the file is not created).
@@ -188,6 +215,7 @@ pub fn spawn(args: &[&str]) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_seed"))
         .args(args)
         .env_remove("DATABASE_URL")
+        .env_remove("SEED_PASSWORD")
         .env_remove("NO_COLOR")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())

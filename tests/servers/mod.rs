@@ -77,6 +77,7 @@ pub fn roles(url: &str) -> BTreeMap<String, String> {
         #[allow(dead_code)]
         database: String,
         roles: BTreeMap<String, String>,
+        error: Option<String>,
     }
     let output = seed()
         .args(["roles", "--json", "--db", url])
@@ -88,6 +89,7 @@ pub fn roles(url: &str) -> BTreeMap<String, String> {
         String::from_utf8_lossy(&output.stderr)
     );
     let report: Report = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(report.error, None);
     report.roles
 }
 
