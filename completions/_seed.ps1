@@ -29,7 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)')
             [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one administrator who can log in, unless the email (or username) exists')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): seed''s, or one command''s')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -107,7 +107,7 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)')
             [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one administrator who can log in, unless the email (or username) exists')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): seed''s, or one command''s')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

@@ -250,7 +250,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__man)
-            opts="-h --help"
+            opts="-h --help users roles admin completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -26,7 +26,7 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand roles 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)'
             cand admin 'Create one administrator who can log in, unless the email (or username) exists'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff)'
+            cand man 'Print a man page (roff): seed''s, or one command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'seed;users'= {
@@ -98,7 +98,7 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand roles 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)'
             cand admin 'Create one administrator who can log in, unless the email (or username) exists'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff)'
+            cand man 'Print a man page (roff): seed''s, or one command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'seed;help;users'= {

@@ -29,7 +29,17 @@ use crate::run::Plan;
         tables already there, or named with --app), one commit per row, rolling back and \
         counting each duplicate instead of failing. Every seeded user logs in to the app with \
         the seeded password. The same --seed gives the same rows.",
-    after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted"
+    after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted",
+    after_long_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted\n\n\
+        Environment:\n  DATABASE_URL   the database when --db is not given (empty: seed.db)\n  \
+        SEED_PASSWORD  the seeded or admin password when no --password or --password-file is given\n  \
+        NO_COLOR       a progress bar without colour\n\n\
+        Exit status:\n  0    done (seed admin finding the account there is done too)\n  \
+        1    a runtime or database error; rows committed before it stay and are reported\n  \
+        2    a usage error (a bad option or value)\n  \
+        130  interrupted by Ctrl-C (SIGINT), after the summary\n  \
+        143  stopped by SIGTERM, after the summary\n\n\
+        Each command has its own page: seed man users, seed man roles, seed man admin."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,8 +66,12 @@ enum Commands {
         /// The shell to complete for
         shell: Shell,
     },
-    /// Print the man page (roff)
-    Man,
+    /// Print a man page (roff): seed's, or one command's
+    Man {
+        /// The command whose page to print (users, roles, admin, completions, man)
+        #[arg(value_name = "COMMAND", value_parser = ["users", "roles", "admin", "completions", "man"])]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -393,7 +407,7 @@ impl Cli {
             Commands::Users(args) => args.output.json,
             Commands::Admin(args) => args.output.json,
             Commands::Roles { output, .. } => output.json,
-            Commands::Completions { .. } | Commands::Man => false,
+            Commands::Completions { .. } | Commands::Man { .. } => false,
         }
     }
 
@@ -472,7 +486,7 @@ impl Cli {
                 })
             }
             Commands::Completions { shell } => Command::Completions(shell),
-            Commands::Man => Command::Man,
+            Commands::Man { command } => Command::Man(command),
         };
         Ok(Config { command })
     }
@@ -482,8 +496,15 @@ pub fn write_completions(shell: Shell, out: &mut dyn Write) {
     clap_complete::generate(shell, &mut Cli::command(), "seed", out);
 }
 
-pub fn write_man(out: &mut dyn Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)
+/// seed's man page, or `command`'s (`seed-users(1)`), as its synopsis names it.
+pub fn write_man(command: Option<&str>, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match command.and_then(|name| cli.find_subcommand(name)) {
+        Some(sub) => clap_mangen::Man::new(sub.clone()).title(format!("seed-{}", sub.get_name())),
+        None => clap_mangen::Man::new(cli),
+    };
+    page.render(out)
 }
 
 #[cfg(test)]

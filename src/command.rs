@@ -33,9 +33,9 @@ pub fn run(config: Config) -> Result<ExitStatus> {
             cli::write_completions(shell, &mut out);
             print(&out)
         }
-        Command::Man => {
+        Command::Man(page) => {
             let mut out = Vec::new();
-            cli::write_man(&mut out).context("cannot render the man page")?;
+            cli::write_man(page.as_deref(), &mut out).context("cannot render the man page")?;
             print(&out)
         }
     }

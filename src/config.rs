@@ -18,7 +18,8 @@ pub enum Command {
     Roles(RolesConfig),
     Admin(AdminConfig),
     Completions(Shell),
-    Man,
+    /// A command whose page to print, or seed's.
+    Man(Option<String>),
 }
 
 pub struct DbConfig {

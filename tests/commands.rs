@@ -159,12 +159,25 @@ fn committed_completions_match_the_cli() {
 }
 
 #[test]
-fn man_page_is_roff_for_seed() {
-    seed()
-        .arg("man")
-        .assert()
-        .success()
-        .stdout(predicate::str::starts_with(".ie").and(predicate::str::contains(".TH seed")));
+fn man_pages_are_roff_for_seed_and_each_command() {
+    seed().arg("man").assert().success().stdout(
+        predicate::str::starts_with(".ie")
+            .and(predicate::str::contains(".TH seed"))
+            .and(predicate::str::contains("DATABASE_URL"))
+            .and(predicate::str::contains("143")),
+    );
+    for (page, option) in [
+        ("users", "\\-\\-batch\\-size"),
+        ("roles", "\\-\\-app"),
+        ("admin", "\\-\\-username"),
+        ("completions", "elvish"),
+    ] {
+        seed().args(["man", page]).assert().success().stdout(
+            predicate::str::contains(format!(".TH seed-{page} 1"))
+                .and(predicate::str::contains(option)),
+        );
+    }
+    seed().args(["man", "nothing"]).assert().code(2);
 }
 
 #[test]
