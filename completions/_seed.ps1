@@ -30,7 +30,6 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one administrator who can log in, unless the email (or username) exists')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): seed''s, or one command''s')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'seed;users' {
@@ -100,33 +99,6 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
         'seed;man' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'seed;help' {
-            [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Insert fake users with random roles, one commit per row')
-            [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)')
-            [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one administrator who can log in, unless the email (or username) exists')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): seed''s, or one command''s')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'seed;help;users' {
-            break
-        }
-        'seed;help;roles' {
-            break
-        }
-        'seed;help;admin' {
-            break
-        }
-        'seed;help;completions' {
-            break
-        }
-        'seed;help;man' {
-            break
-        }
-        'seed;help;help' {
             break
         }
     })

@@ -27,7 +27,6 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand admin 'Create one administrator who can log in, unless the email (or username) exists'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (roff): seed''s, or one command''s'
-            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'seed;users'= {
             cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
@@ -92,26 +91,6 @@ set edit:completion:arg-completer[seed] = {|@words|
         &'seed;man'= {
             cand -h 'Print help'
             cand --help 'Print help'
-        }
-        &'seed;help'= {
-            cand users 'Insert fake users with random roles, one commit per row'
-            cand roles 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)'
-            cand admin 'Create one administrator who can log in, unless the email (or username) exists'
-            cand completions 'Print a shell completion script'
-            cand man 'Print a man page (roff): seed''s, or one command''s'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'seed;help;users'= {
-        }
-        &'seed;help;roles'= {
-        }
-        &'seed;help;admin'= {
-        }
-        &'seed;help;completions'= {
-        }
-        &'seed;help;man'= {
-        }
-        &'seed;help;help'= {
         }
     ]
     $completions[$command]

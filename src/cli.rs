@@ -23,6 +23,7 @@ use crate::run::Plan;
 #[command(
     name = "seed",
     version,
+    disable_help_subcommand = true,
     about = "Fill SQL databases with realistic, reproducible fake users",
     long_about = "Fill SQL databases with realistic, reproducible fake users.\n\n\
         Fills the users table of flask-base, CTFd, Django, Laravel or Devise (read from the \
@@ -392,12 +393,28 @@ fn refuse(err: clap::Error) -> ! {
     let json = std::env::args_os()
         .take_while(|arg| arg != "--")
         .any(|arg| arg == "--json");
-    if json && err.use_stderr() {
-        let text = err.to_string();
-        let first = text.lines().next().unwrap_or_default();
-        let _ = report::write_error_json(first.strip_prefix("error: ").unwrap_or(first));
+    let help = err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+    if !err.use_stderr() || help {
+        // --help, --version, or `seed` alone: clap prints the help.
+        err.exit()
     }
-    err.exit()
+    let line = one_line(&err.to_string());
+    if json {
+        let _ = report::write_error_json(line.strip_prefix("error: ").unwrap_or(&line));
+    }
+    report::eprint_line(&line);
+    std::process::exit(err.exit_code())
+}
+
+/// clap's message as one line: the error and what it lists (the possible
+/// values, a suggestion), without the usage and the pointer to --help.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:"))
+        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Cli {
@@ -501,7 +518,9 @@ pub fn write_man(command: Option<&str>, out: &mut dyn Write) -> std::io::Result<
     let mut cli = Cli::command();
     cli.build();
     let page = match command.and_then(|name| cli.find_subcommand(name)) {
-        Some(sub) => clap_mangen::Man::new(sub.clone()).title(format!("seed-{}", sub.get_name())),
+        Some(sub) => clap_mangen::Man::new(sub.clone())
+            .title(format!("seed-{}", sub.get_name()))
+            .source(format!("seed {}", env!("CARGO_PKG_VERSION"))),
         None => clap_mangen::Man::new(cli),
     };
     page.render(out)
@@ -510,6 +529,20 @@ pub fn write_man(command: Option<&str>, out: &mut dyn Write) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_errors_are_one_line_with_what_clap_lists() {
+        let text = "error: invalid value 'x' for '--app <APP>'\n  [possible values: flask-base, ctfd]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(text),
+            "error: invalid value 'x' for '--app <APP>' [possible values: flask-base, ctfd]"
+        );
+        let text = "error: unexpected argument '--bogus' found\n\n  tip: to pass '--bogus' as a value, use '-- --bogus'\n\nUsage: seed users --db <PATH|URL>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(text),
+            "error: unexpected argument '--bogus' found tip: to pass '--bogus' as a value, use '-- --bogus'"
+        );
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

@@ -58,10 +58,17 @@ fn random_u64() -> Result<u64> {
         .map_err(|err| anyhow!("cannot get random bytes from the system: {err}"))
 }
 
+/// A random seed below 2^53: JSON readers that hold numbers as doubles
+/// (jq, JavaScript) read it back exactly, so any reported seed repeats the
+/// run.
+fn random_seed() -> Result<u64> {
+    Ok(random_u64()? & ((1 << 53) - 1))
+}
+
 fn users(config: UsersConfig) -> Result<ExitStatus> {
     let seed = match config.seed {
         Some(seed) => seed,
-        None => random_u64()?,
+        None => random_seed()?,
     };
     let plan = config.plan;
     let mut detected = config.app;

@@ -988,3 +988,39 @@ fn roles_says_what_it_did_for_each_app() {
         .success()
         .stderr("laravel has no roles: nothing to do\n");
 }
+
+#[test]
+fn an_app_whose_migrations_have_not_made_its_users_table_is_told_so() {
+    for (setup, app, command) in [
+        (
+            "CREATE TABLE django_migrations (id INTEGER PRIMARY KEY, app TEXT, name TEXT, applied TEXT)",
+            "django",
+            "python manage.py migrate",
+        ),
+        (
+            "CREATE TABLE migrations (id INTEGER PRIMARY KEY, migration TEXT, batch INTEGER)",
+            "laravel",
+            "php artisan migrate",
+        ),
+        (
+            "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY)",
+            "devise",
+            "bin/rails db:migrate",
+        ),
+    ] {
+        let db = TempDb::new();
+        db.exec(setup);
+        let before = db.bytes();
+        let output = seed()
+            .args(["users", "--db", &db.arg()])
+            .output()
+            .expect("run seed");
+        let text = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        assert!(
+            text.contains(&format!("looks like a {app} database")) && text.contains(command),
+            "{text}"
+        );
+        assert_eq!(db.bytes(), before, "{app}: the refused file changed");
+    }
+}

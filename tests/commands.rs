@@ -182,8 +182,20 @@ fn man_pages_are_roff_for_seed_and_each_command() {
 
 #[test]
 fn usage_errors_exit_with_2() {
-    seed().assert().code(2);
-    seed().args(["users", "--frobnicate"]).assert().code(2);
+    seed()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Usage: seed <COMMAND>"));
+    seed()
+        .args(["users", "--frobnicate"])
+        .assert()
+        .code(2)
+        .stderr("error: unexpected argument '--frobnicate' found\n");
+    seed()
+        .args(["users", "--app", "nope"])
+        .assert()
+        .code(2)
+        .stderr("error: invalid value 'nope' for '--app <APP>' [possible values: flask-base, ctfd, django, laravel, devise]\n");
     seed().args(["users", "--batch-size", "0"]).assert().code(2);
     seed().args(["completions", "tcsh"]).assert().code(2);
 }

@@ -104,6 +104,8 @@ fn same_seed_same_rows_other_seed_other_rows() {
 fn a_random_seed_is_reported_and_repeats_the_run() {
     let (a, b) = (TempDb::new(), TempDb::new());
     let first = a.users(&["--count", "50"]);
+    // Below 2^53, so jq and JavaScript read it back exactly.
+    assert!(first.seed < 1 << 53, "{}", first.seed);
     let again = b.users(&["--count", "50", "--seed", &first.seed.to_string()]);
     assert_eq!(first.inserted, again.inserted);
     assert_eq!(a.dump_users(), b.dump_users());

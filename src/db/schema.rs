@@ -22,6 +22,14 @@ pub enum RoleChange {
     BuiltIn,
 }
 
+/// Tables an app's migrations make first, which tell its database apart
+/// before its users table is there.
+const MIGRATION_TABLES: [(&str, &str, App); 3] = [
+    ("django_migrations", "app", App::Django),
+    ("schema_migrations", "version", App::Devise),
+    ("migrations", "batch", App::Laravel),
+];
+
 /// The app whose tables are in the database. Only reads.
 pub fn detect(conn: &mut dyn Conn) -> Result<App> {
     let mut missing = Vec::new();
@@ -45,6 +53,22 @@ pub fn detect(conn: &mut dyn Conn) -> Result<App> {
         missing.push(format!("{} has no {} ({app})", spec.table, lacks.join("/")));
     }
     if !any_table {
+        // An app whose migrations have not made its users table yet would
+        // otherwise get flask-base's tables.
+        for (marker, column, app) in MIGRATION_TABLES {
+            let found = conn.columns(marker)?;
+            if found.is_some_and(|columns| columns.iter().any(|c| c.name == column)) {
+                let (Tables::Migrations(command) | Tables::CreateOnSqlite(_, command)) =
+                    app.spec().tables
+                else {
+                    continue;
+                };
+                bail!(
+                    "this looks like a {app} database ({marker}) without its {} table: run {app}'s migrations first ({command}), or name another app with --app",
+                    app.spec().table
+                );
+            }
+        }
         return Ok(App::FlaskBase);
     }
     bail!(
