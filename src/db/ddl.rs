@@ -67,6 +67,38 @@ impl Dialect {
         sql
     }
 
+    /// The columns of `target`'s rows whose identity is the first parameter
+    /// and whose id is above the second: after a lost reply, the row in
+    /// flight if it went in (rows there before have lower ids).
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    pub fn newer_rows(&self, target: &InsertTarget) -> String {
+        let columns: Vec<String> = target.columns.iter().map(|c| self.quote(c)).collect();
+        format!(
+            "SELECT {} FROM {} WHERE {} = {} AND {} > {}",
+            columns.join(", "),
+            self.quote(target.table),
+            self.quote(target.identity),
+            (self.placeholder)(1),
+            self.quote(crate::app::AppSpec::ID),
+            (self.placeholder)(2)
+        )
+    }
+
+    /// How many of `target`'s rows have the id and identity given as the
+    /// first and second parameters: after a lost COMMIT reply, whether the
+    /// batch's last row went in.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    pub fn count_by_id(&self, target: &InsertTarget) -> String {
+        format!(
+            "SELECT count(*) FROM {} WHERE {} = {} AND {} = {}",
+            self.quote(target.table),
+            self.quote(crate::app::AppSpec::ID),
+            (self.placeholder)(1),
+            self.quote(target.identity),
+            (self.placeholder)(2)
+        )
+    }
+
     /// The statements that create `table` and its indexes when missing.
     pub fn create_table(&self, table: &TableDef) -> Vec<String> {
         let mut lines: Vec<String> = table

@@ -132,6 +132,15 @@ pub struct InsertTarget {
     pub duplicate: SkipReason,
 }
 
+impl InsertTarget {
+    /// The value of the identity column in `row`.
+    pub fn identity_of(&self, row: &Row) -> Value {
+        row.get(self.identity_position)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+}
+
 /// What the seeding loop needs of a connection.
 pub trait Writer: Send {
     /// Opens a transaction: rows inserted until [`Writer::commit`] each get

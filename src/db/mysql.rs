@@ -156,29 +156,14 @@ impl MysqlConn {
         explain(err, &self.server, self.lock_timeout)
     }
 
-    fn identity_of(&self, row: &Row) -> Value {
-        self.insert
-            .as_ref()
-            .and_then(|(target, _)| row.get(target.identity_position))
-            .cloned()
-            .unwrap_or(Value::Null)
-    }
-
     /// Over a new connection: is `row` in the table, with an id this
     /// connection had not seen (so not a row that was there before)?
     fn row_is_there(&mut self, row: &Row) -> Result<bool> {
         let Some((target, _)) = &self.insert else {
             return Ok(false);
         };
-        let columns: Vec<String> = target.columns.iter().map(|c| DIALECT.quote(c)).collect();
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {} = ? AND {} > ?",
-            columns.join(", "),
-            DIALECT.quote(target.table),
-            DIALECT.quote(target.identity),
-            DIALECT.quote(crate::app::AppSpec::ID)
-        );
-        let identity = self.identity_of(row);
+        let sql = DIALECT.newer_rows(target);
+        let identity = target.identity_of(row);
         let params = Params::Positional(vec![
             write_value(&identity),
             mysql::Value::UInt(self.last_id),
@@ -197,12 +182,7 @@ impl MysqlConn {
         let Some((target, _)) = &self.insert else {
             return Ok(false);
         };
-        let sql = format!(
-            "SELECT COUNT(*) FROM {} WHERE {} = ? AND {} = ?",
-            DIALECT.quote(target.table),
-            DIALECT.quote(crate::app::AppSpec::ID),
-            DIALECT.quote(target.identity)
-        );
+        let sql = DIALECT.count_by_id(target);
         let params = Params::Positional(vec![mysql::Value::UInt(id), write_value(identity)]);
         let mut conn =
             mysql::Conn::new(self.reconnect.clone()).map_err(|err| anyhow!(why(&err)))?;
@@ -261,7 +241,10 @@ impl Writer for MysqlConn {
                 Ok(()) => {
                     let id = self.conn.last_insert_id();
                     if self.in_transaction {
-                        let identity = self.identity_of(row);
+                        let identity = self
+                            .insert
+                            .as_ref()
+                            .map_or(Value::Null, |(target, _)| target.identity_of(row));
                         self.transaction_last = Some((id, identity));
                     } else {
                         self.last_id = self.last_id.max(id);

@@ -132,14 +132,6 @@ impl PostgresConn {
         })
     }
 
-    fn identity_of(&self, row: &Row) -> Value {
-        self.insert
-            .as_ref()
-            .and_then(|(target, _)| row.get(target.identity_position))
-            .cloned()
-            .unwrap_or(Value::Null)
-    }
-
     fn reconnect(&self) -> Result<Client> {
         self.config
             .connect(self.connector.clone())
@@ -155,15 +147,8 @@ impl PostgresConn {
         if !self.returns_id {
             bail!("the table's key is not an integer");
         }
-        let columns: Vec<String> = target.columns.iter().map(|c| DIALECT.quote(c)).collect();
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {} = $1 AND {} > $2",
-            columns.join(", "),
-            DIALECT.quote(target.table),
-            DIALECT.quote(target.identity),
-            DIALECT.quote(crate::app::AppSpec::ID)
-        );
-        let identity = self.identity_of(row);
+        let sql = DIALECT.newer_rows(target);
+        let identity = target.identity_of(row);
         let mut client = self.reconnect()?;
         let found = client
             .query(&sql, &[&identity, &Value::Int(self.last_id)])
@@ -185,15 +170,10 @@ impl PostgresConn {
         let Some((target, _)) = &self.insert else {
             return Ok(false);
         };
-        let sql = format!(
-            "SELECT count(*) FROM {} WHERE {}::bigint = $1 AND {} = $2",
-            DIALECT.quote(target.table),
-            DIALECT.quote(crate::app::AppSpec::ID),
-            DIALECT.quote(target.identity)
-        );
+        let sql = DIALECT.count_by_id(target);
         let mut client = self.reconnect()?;
         let found: i64 = client
-            .query_one(&sql, &[&id, identity])
+            .query_one(&sql, &[&Value::Int(id), identity])
             .and_then(|row| row.try_get(0))
             .map_err(|err| anyhow!(why(&err)))?;
         Ok(found > 0)
@@ -263,7 +243,10 @@ impl PostgresConn {
         let err = match result {
             Ok(id) => {
                 if self.in_transaction {
-                    let identity = self.identity_of(row);
+                    let identity = self
+                        .insert
+                        .as_ref()
+                        .map_or(Value::Null, |(target, _)| target.identity_of(row));
                     self.transaction_last = Some((id, identity));
                 } else {
                     self.last_id = self.last_id.max(id);

@@ -166,7 +166,7 @@ impl SqliteConn {
         let Some((target, _, lookup)) = &self.target else {
             return Ok(None);
         };
-        let value = &row[target.identity_position];
+        let value = target.identity_of(row);
         let exists: bool = self
             .conn
             .prepare_cached(lookup)
