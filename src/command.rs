@@ -251,14 +251,11 @@ fn prepare_users(
     let applied = schema::apply(conn, &checked)?;
     let picker = match &spec.roles {
         Roles::None => None,
-        Roles::Table(table) => {
-            let defaults = (!table.uniform).then(|| vec![1; applied.roles.len()]);
-            Some(RolePicker::new(
-                &applied.roles,
-                config.role_weights.as_ref(),
-                defaults.as_deref(),
-            )?)
-        }
+        Roles::Table(_) => Some(RolePicker::new(
+            &applied.roles,
+            config.role_weights.as_ref(),
+            None,
+        )?),
         Roles::Fixed(fixed) => {
             let defaults: Vec<u32> = fixed.iter().map(|role| role.weight).collect();
             Some(RolePicker::new(

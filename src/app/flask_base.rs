@@ -76,9 +76,8 @@ const ROLES: RoleTable = RoleTable {
             ],
         },
     ],
+    // `User.generate_fake` draws `choice(roles)`: uniform, as seed does.
     admin: "Administrator",
-    // `User.generate_fake` draws `choice(roles)`.
-    uniform: true,
 };
 
 pub const SPEC: AppSpec = AppSpec {

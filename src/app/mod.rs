@@ -151,10 +151,9 @@ pub struct RoleTable {
     pub table: &'static TableDef,
     /// The rows `seed roles` upserts, keyed by `name`.
     pub rows: &'static [RoleRow],
-    /// The role `seed admin` gives.
+    /// The role `seed admin` gives. Without `--role-weights` users get any
+    /// role found in the table, with equal chances.
     pub admin: &'static str,
-    /// Draw uniformly over the roles found in the table unless weighted.
-    pub uniform: bool,
 }
 
 pub struct RoleRow {
