@@ -19,7 +19,7 @@ const HOPELESS_AFTER: u64 = 100;
 
 /// Rows handed to the connection at once. A stop (Ctrl-C) is honoured and
 /// the progress bar moves between chunks.
-const CHUNK: u64 = 256;
+const CHUNK: u64 = 1000;
 
 /// How often a batch that lost a deadlock is tried again before giving up.
 const DEADLOCK_RETRIES: u32 = 20;

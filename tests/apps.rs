@@ -712,6 +712,37 @@ macro_rules! every_app {
             }
 
             #[test]
+            fn a_batch_gives_each_row_the_reason_single_commits_give() {
+                let (Some(one), Some(batched)) = ($new, $new) else { return };
+                for db in [&one, &batched] {
+                    rejecting_schema(db);
+                    // Rows already there: the run's first 300 are duplicates.
+                    run_users(db, "flask-base", &["--count", "300", "--seed", "8"]);
+                }
+                let before = count(&one, "users");
+                assert_eq!(count(&batched, "users"), before);
+                let run = ["--count", "3000", "--seed", "8"];
+                let a = run_users(&one, "flask-base", &run);
+                let b = run_users(&batched, "flask-base", &[&run[..], &["--batch-size", "1000"]].concat());
+                assert_eq!(a.skipped_by_reason, b.skipped_by_reason);
+                assert_eq!(a.inserted, b.inserted);
+                let mut expected = vec!["check", "duplicate_email", "unique_violation"];
+                expected.extend(match one.kind() {
+                    "postgres" => &["foreign_key", "not_null", "other_constraint"][..],
+                    "mysql" => &["foreign_key", "not_null"][..],
+                    _ => &["other_constraint"][..],
+                });
+                for reason in expected {
+                    assert!(b.skipped_by_reason.get(reason).is_some_and(|n| *n > 0), "{reason}: {b:?}");
+                }
+                assert_eq!(count(&batched, "users"), before + b.inserted);
+                assert_eq!(count(&one, "users"), before + a.inserted);
+                let rows = "SELECT confirmed, first_name, last_name, email, password_hash, role_id \
+                    FROM users ORDER BY id";
+                assert_eq!(dump(&one, rows), dump(&batched, rows));
+            }
+
+            #[test]
             fn a_short_column_and_an_id_nothing_fills_are_refused_before_any_write() {
                 let Some(db) = $new else { return };
                 let columns = "email VARCHAR(24) UNIQUE, confirmed BOOLEAN, \
@@ -769,6 +800,52 @@ every_app!(sqlite, Some(Sqlite(TempDb::new())));
 every_app!(postgres, pg::Postgres::new());
 #[cfg(feature = "mysql")]
 every_app!(mysql, my::Mysql::new());
+
+/// flask-base's users table with constraints that reject some generated
+/// rows for each reason the backend can give: a CHECK, a second unique
+/// key, and (by a trigger) a NULL in a NOT NULL column, a role that does
+/// not exist, or a refusal of the trigger's own.
+fn rejecting_schema(db: &dyn Backend) {
+    let url = db.url();
+    let output = seed()
+        .args(["roles", "--db", &url])
+        .output()
+        .expect("run seed");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    db.exec("DROP TABLE users");
+    db.exec(&format!(
+        "CREATE TABLE users (id {}, confirmed BOOLEAN, \
+         first_name VARCHAR(64) CHECK (first_name NOT LIKE 'A%'), \
+         last_name VARCHAR(64) NOT NULL, email VARCHAR(64) UNIQUE, \
+         password_hash VARCHAR(128), role_id INTEGER, \
+         UNIQUE (first_name, last_name), \
+         FOREIGN KEY (role_id) REFERENCES roles (id))",
+        db.serial()
+    ));
+    db.exec(match db.kind() {
+        "postgres" => {
+            "CREATE FUNCTION mangle() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.first_name LIKE 'B%' THEN NEW.last_name := NULL; END IF; \
+             IF NEW.first_name LIKE 'C%' THEN NEW.role_id := 999; END IF; \
+             IF NEW.first_name LIKE 'D%' THEN RAISE EXCEPTION 'no D'; END IF; \
+             RETURN NEW; END $$; \
+             CREATE TRIGGER mangle BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION mangle()"
+        }
+        "mysql" => {
+            "CREATE TRIGGER mangle BEFORE INSERT ON users FOR EACH ROW \
+             SET NEW.last_name = IF(NEW.first_name LIKE 'B%', NULL, NEW.last_name), \
+             NEW.role_id = IF(NEW.first_name LIKE 'C%', 999, NEW.role_id)"
+        }
+        _ => {
+            "CREATE TRIGGER mangle BEFORE INSERT ON users WHEN NEW.first_name LIKE 'D%' \
+             BEGIN SELECT RAISE(ABORT, 'no D'); END"
+        }
+    });
+}
 
 /// Every column of a table as one `|`-joined line per row, in id order.
 fn dump(db: &dyn Backend, sql: &str) -> Vec<String> {

@@ -53,17 +53,27 @@ impl Dialect {
 
     /// `INSERT INTO table (columns) VALUES (placeholders)`.
     pub fn insert(&self, target: &InsertTarget) -> String {
+        self.insert_rows(target, 1)
+    }
+
+    /// `INSERT INTO table (columns) VALUES (…), (…)`: `rows` rows of
+    /// parameters, numbered row by row.
+    pub fn insert_rows(&self, target: &InsertTarget, rows: usize) -> String {
         let mut sql = format!("INSERT INTO {} (", self.quote(target.table));
         for (i, column) in target.columns.iter().enumerate() {
             let comma = if i == 0 { "" } else { ", " };
             let _ = write!(sql, "{comma}{}", self.quote(column));
         }
-        sql.push_str(") VALUES (");
-        for i in 1..=target.columns.len() {
-            let comma = if i == 1 { "" } else { ", " };
-            let _ = write!(sql, "{comma}{}", (self.placeholder)(i));
+        sql.push_str(") VALUES ");
+        let width = target.columns.len();
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for i in 1..=width {
+                let comma = if i == 1 { "" } else { ", " };
+                let _ = write!(sql, "{comma}{}", (self.placeholder)(row * width + i));
+            }
+            sql.push(')');
         }
-        sql.push(')');
         sql
     }
 

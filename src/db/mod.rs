@@ -27,6 +27,11 @@ use serde::Serialize;
 use crate::app::TableDef;
 pub use crate::value::{Row, Value};
 
+/// The most parameters one statement may have (PostgreSQL and MySQL
+/// count them in 16 bits).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub const MAX_PARAMETERS: usize = 65_535;
+
 /// Why a row was rolled back and skipped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -60,6 +60,9 @@ const ER_LOCK_WAIT_TIMEOUT: u16 = 1205;
 const ER_LOCK_DEADLOCK: u16 = 1213;
 const ER_ACCESS_DENIED: u16 = 1045;
 const ER_DBACCESS_DENIED: u16 = 1044;
+/// "Subquery returns more than 1 row": how the multi-row insert refuses a
+/// row that collides on a unique key other than the identity.
+const ER_SUBQUERY_NO_1_ROW: u16 = 1242;
 
 pub struct MysqlConn {
     conn: mysql::Conn,
@@ -76,6 +79,17 @@ pub struct MysqlConn {
     last_id: u64,
     /// The id and identity of the last row the open transaction inserted.
     transaction_last: Option<(u64, Value)>,
+    /// The server can tell, in one statement, which of many rows went in:
+    /// MariaDB's `INSERT … RETURNING`, with ids handed out in one block per
+    /// statement (`innodb_autoinc_lock_mode` 0 or 1).
+    returning: bool,
+    /// The multi-row insert can be used for the prepared target: the
+    /// server returns rows, and the table's id is AUTO_INCREMENT.
+    many_rows: bool,
+    /// Multi-row inserts by their number of rows.
+    many: HashMap<usize, String>,
+    /// LAST_INSERT_ID() as this connection last saw it.
+    generated: u64,
 }
 
 impl MysqlConn {
@@ -108,6 +122,10 @@ impl MysqlConn {
             insert: None,
             last_id: 0,
             transaction_last: None,
+            returning: false,
+            many_rows: false,
+            many: HashMap::new(),
+            generated: 0,
         };
         this.setup(options)?;
         Ok(this)
@@ -136,6 +154,12 @@ impl MysqlConn {
                  SESSION time_zone = '+00:00'"
             ))
             .map_err(|err| self.explain(err))?;
+        let (version, lock_mode): (String, u64) = self
+            .conn
+            .query_first("SELECT VERSION(), @@innodb_autoinc_lock_mode")
+            .map_err(|err| self.explain(err))?
+            .unwrap_or_default();
+        self.returning = lock_mode <= 1 && returns_rows(&version);
         if options.durable {
             let flush: Option<u64> = self
                 .conn
@@ -215,31 +239,21 @@ impl MysqlConn {
             detail: server_err.message.clone(),
         })
     }
-}
 
-impl Writer for MysqlConn {
-    fn begin(&mut self) -> Result<()> {
-        self.transaction_last = None;
-        self.conn
-            .query_drop("START TRANSACTION")
-            .map_err(|err| self.explain(err))?;
-        self.in_transaction = true;
-        Ok(())
-    }
-
-    fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+    /// Row by row: a failed INSERT is rolled back as a whole statement
+    /// (trigger writes included) and leaves the transaction usable, so a
+    /// row needs no savepoint of its own, unlike in PostgreSQL.
+    fn insert_each(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
         let Some((_, sql)) = &self.insert else {
             bail!("no insert was prepared");
         };
         let sql = sql.clone();
         for row in rows {
-            // A failed INSERT is rolled back as a whole statement (trigger
-            // writes included) and leaves the transaction usable, so a row
-            // needs no savepoint of its own, unlike in PostgreSQL.
             let result = self.conn.exec_drop(&sql, params(row));
             let outcome = match result {
                 Ok(()) => {
                     let id = self.conn.last_insert_id();
+                    self.generated = id;
                     if self.in_transaction {
                         let identity = self
                             .insert
@@ -277,6 +291,142 @@ impl Writer for MysqlConn {
             }
         }
         Ok(())
+    }
+
+    /// The multi-row insert of `rows` rows. A duplicate of the identity
+    /// leaves the row there as it was; a collision on any other unique key
+    /// makes the statement fail, so that its rows are tried one by one.
+    fn many_sql(&mut self, rows: usize) -> Result<String> {
+        if let Some(sql) = self.many.get(&rows) {
+            return Ok(sql.clone());
+        }
+        let Some((target, _)) = &self.insert else {
+            bail!("no insert was prepared");
+        };
+        let id = DIALECT.quote(crate::app::AppSpec::ID);
+        let identity = DIALECT.quote(target.identity);
+        let sql = format!(
+            "{} ON DUPLICATE KEY UPDATE {id} = IF({identity} <=> VALUES({identity}), {id}, \
+             (SELECT 1 UNION SELECT 2)) RETURNING {id}",
+            DIALECT.insert_rows(target, rows)
+        );
+        self.many.insert(rows, sql.clone());
+        Ok(sql)
+    }
+
+    /// Inserts `rows` with one statement in the open transaction. MariaDB
+    /// returns one id per row sent: the new row's, or for a duplicate the
+    /// id of the row already there. The rows this statement inserted got
+    /// one block of ids from LAST_INSERT_ID() up, in order, and any other
+    /// row's id is outside it; what does not fit that is done again row by
+    /// row, as is a statement a row made fail.
+    fn insert_statement(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+        let sql = self.many_sql(rows.len())?;
+        let params = Params::Positional(rows.iter().flatten().map(write_value).collect());
+        let result = self
+            .conn
+            .query_drop("SAVEPOINT chunk")
+            .and_then(|()| self.conn.exec::<u64, _, _>(&sql, params))
+            .and_then(|ids| {
+                let first: Option<u64> = self.conn.query_first("SELECT LAST_INSERT_ID()")?;
+                Ok((ids, first.unwrap_or(0)))
+            });
+        match result {
+            Ok((ids, first)) => {
+                if self.outcomes(rows, &ids, first, out) {
+                    return Ok(());
+                }
+                self.generated = first;
+                if let Err(err) = self.conn.query_drop("ROLLBACK TO SAVEPOINT chunk") {
+                    let err = self.explain(err);
+                    self.rollback();
+                    return Err(err);
+                }
+            }
+            Err(mysql::Error::MySqlError(err)) if is_row_error(err.code) => {
+                // Whether a failed statement moved LAST_INSERT_ID() is not
+                // promised: read it again.
+                match self.conn.query_first::<u64, _>("SELECT LAST_INSERT_ID()") {
+                    Ok(first) => self.generated = first.unwrap_or(0),
+                    Err(err) => {
+                        let err = self.explain(err);
+                        self.rollback();
+                        return Err(err);
+                    }
+                }
+            }
+            Err(err) => {
+                let err = self.explain(err);
+                self.rollback();
+                return Err(err);
+            }
+        }
+        self.insert_each(rows, out)
+    }
+
+    /// One outcome per row from the ids returned; false, with nothing
+    /// pushed, if they do not fit the block the statement was given.
+    fn outcomes(&mut self, rows: &[Row], ids: &[u64], first: u64, out: &mut Vec<Insert>) -> bool {
+        let Some((target, _)) = &self.insert else {
+            return false;
+        };
+        if ids.len() != rows.len() {
+            return false;
+        }
+        let fresh = first != self.generated && first != 0;
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        let mut next = first;
+        let mut last = None;
+        let start = out.len();
+        for (row, &id) in rows.iter().zip(ids) {
+            let new = seen.insert(id) && fresh && id >= first;
+            if new {
+                if id != next {
+                    out.truncate(start);
+                    return false;
+                }
+                next += 1;
+                last = Some((id, target.identity_of(row)));
+                out.push(Insert::Inserted);
+            } else {
+                out.push(Insert::Skipped {
+                    reason: target.duplicate,
+                    detail: format!("{} is already in the table", target.identity),
+                });
+            }
+        }
+        if fresh {
+            self.generated = first;
+        }
+        if last.is_some() {
+            self.transaction_last = last;
+        }
+        true
+    }
+}
+
+impl Writer for MysqlConn {
+    fn begin(&mut self) -> Result<()> {
+        self.transaction_last = None;
+        self.conn
+            .query_drop("START TRANSACTION")
+            .map_err(|err| self.explain(err))?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+        if self.in_transaction && self.many_rows && rows.len() > 1 {
+            let width = self
+                .insert
+                .as_ref()
+                .map_or(1, |(t, _)| t.columns.len().max(1));
+            for piece in rows.chunks((super::MAX_PARAMETERS / width).max(1)) {
+                self.insert_statement(piece, out)?;
+            }
+            return Ok(());
+        }
+        self.insert_each(rows, out)
     }
 
     fn commit(&mut self) -> Result<()> {
@@ -386,6 +536,19 @@ impl Conn for MysqlConn {
             ))
             .map_err(|err| self.explain(err))?;
         self.last_id = max_id.unwrap_or(0);
+        let auto_increment: Option<bool> = if self.returning {
+            self.conn
+                .exec_first(
+                    "SELECT extra LIKE '%auto_increment%' FROM information_schema.columns \
+                     WHERE table_schema = DATABASE() AND table_name = ? AND LOWER(column_name) = ?",
+                    (target.table, crate::app::AppSpec::ID),
+                )
+                .map_err(|err| self.explain(err))?
+        } else {
+            None
+        };
+        self.many_rows = auto_increment == Some(true) && !target.identity_indexes.is_empty();
+        self.many.clear();
         self.insert = Some((target.clone(), sql));
         Ok(())
     }
@@ -398,6 +561,39 @@ impl Conn for MysqlConn {
             let _ = self.conn.query_drop("ROLLBACK");
         }
     }
+}
+
+/// The statement failed on one of its rows (a constraint or a trigger).
+fn is_row_error(code: u16) -> bool {
+    matches!(
+        code,
+        ER_DUP_ENTRY
+            | ER_DUP_ENTRY_WITH_KEY_NAME
+            | ER_SUBQUERY_NO_1_ROW
+            | ER_BAD_NULL_ERROR
+            | ER_NO_DEFAULT_FOR_FIELD
+            | ER_NO_REFERENCED_ROW
+            | ER_NO_REFERENCED_ROW_2
+            | ER_CHECK_CONSTRAINT_VIOLATED
+            | ER_CONSTRAINT_FAILED
+            | ER_SIGNAL_EXCEPTION
+    )
+}
+
+/// MariaDB from 10.5 has `INSERT … RETURNING`; MySQL has not.
+fn returns_rows(version: &str) -> bool {
+    let Some(prefix) = version
+        .split("-MariaDB")
+        .next()
+        .filter(|_| version.contains("MariaDB"))
+    else {
+        return false;
+    };
+    let mut parts = prefix
+        .split('.')
+        .map(|part| part.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (10, 5)
 }
 
 /// The connection itself failed: a statement sent may or may not have run.

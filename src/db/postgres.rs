@@ -1,6 +1,7 @@
 //! PostgreSQL, through the synchronous `postgres` driver, in the
 //! connection's current schema (the first schema of `search_path`).
 
+use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -63,6 +64,8 @@ pub struct PostgresConn {
     /// A row savepoint is open in the transaction.
     savepoint: bool,
     insert: Option<(InsertTarget, Statement)>,
+    /// Multi-row inserts for a transaction, by their number of rows.
+    many: HashMap<usize, Statement>,
     /// The insert returns the row's id (an integer key), so a row whose
     /// reply was lost can be looked up.
     returns_id: bool,
@@ -95,6 +98,7 @@ impl PostgresConn {
             in_transaction: false,
             savepoint: false,
             insert: None,
+            many: HashMap::new(),
             returns_id: false,
             last_id: 0,
             transaction_last: None,
@@ -282,6 +286,164 @@ impl PostgresConn {
         }
         outcome
     }
+
+    /// Row by row, each in its own savepoint inside a transaction.
+    fn insert_each(
+        &mut self,
+        statement: &Statement,
+        rows: &[Row],
+        out: &mut Vec<Insert>,
+    ) -> Result<()> {
+        for row in rows {
+            match self.insert_one(statement, row) {
+                Ok(outcome) => out.push(outcome),
+                Err(err) => {
+                    if std::mem::take(&mut self.lost_row_committed) {
+                        out.push(Insert::Inserted);
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The multi-row insert of `rows` rows: a duplicate of the identity is
+    /// skipped by the statement itself, and the rows that went in come back.
+    fn many_statement(&mut self, rows: usize) -> Result<Statement> {
+        if let Some(statement) = self.many.get(&rows) {
+            return Ok(statement.clone());
+        }
+        let Some((target, _)) = &self.insert else {
+            bail!("no insert was prepared");
+        };
+        let identity = DIALECT.quote(target.identity);
+        let id = if self.returns_id {
+            format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
+        } else {
+            "0::bigint".to_owned()
+        };
+        let sql = format!(
+            "{} ON CONFLICT ({identity}) DO NOTHING RETURNING {id}, {identity}::text",
+            DIALECT.insert_rows(target, rows)
+        );
+        let statement = self.client.prepare(&sql).map_err(|err| self.explain(err))?;
+        self.many.insert(rows, statement.clone());
+        Ok(statement)
+    }
+
+    /// Inserts `rows` inside the open transaction with as few statements
+    /// as the server's parameter limit allows. A duplicate of the identity
+    /// is skipped inside the statement (the first row generated wins, as
+    /// row by row); any other failure undoes the statement, and its rows
+    /// are tried again one by one, each getting its own reason.
+    fn insert_many(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+        let Some((target, single)) = &self.insert else {
+            bail!("no insert was prepared");
+        };
+        if target.identity_indexes.is_empty() {
+            // ON CONFLICT needs a unique index to name.
+            let single = single.clone();
+            return self.insert_each(&single, rows, out);
+        }
+        let width = target.columns.len().max(1);
+        let per_statement = (super::MAX_PARAMETERS / width).max(1);
+        for piece in rows.chunks(per_statement) {
+            self.insert_statement(piece, out)?;
+        }
+        Ok(())
+    }
+
+    fn insert_statement(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+        let statement = self.many_statement(rows.len())?;
+        let sql = if self.savepoint {
+            "RELEASE SAVEPOINT row; SAVEPOINT row"
+        } else {
+            "SAVEPOINT row"
+        };
+        if let Err(err) = self.client.batch_execute(sql) {
+            let err = self.explain(err);
+            self.rollback();
+            return Err(err);
+        }
+        self.savepoint = true;
+        let params: Vec<&(dyn ToSql + Sync)> = rows
+            .iter()
+            .flatten()
+            .map(|value| value as &(dyn ToSql + Sync))
+            .collect();
+        let err = match self.client.query(&statement, &params) {
+            Ok(returned) => match self.outcomes(rows, &returned, out) {
+                Ok(true) => return Ok(()),
+                // What came back does not match what was sent: do it again
+                // row by row rather than guess.
+                Ok(false) => None,
+                Err(err) => Some(err),
+            },
+            Err(err) if is_row_error(&err) => None,
+            Err(err) => Some(err),
+        };
+        if let Some(err) = err {
+            let err = self.explain(err);
+            self.rollback();
+            return Err(err);
+        }
+        if let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row") {
+            let undo = self.explain(undo);
+            self.rollback();
+            return Err(undo);
+        }
+        let Some((_, single)) = &self.insert else {
+            bail!("no insert was prepared");
+        };
+        let single = single.clone();
+        self.insert_each(&single, rows, out)
+    }
+
+    /// One outcome per row from the (id, identity) of each row inserted;
+    /// false, with nothing pushed, if they do not match the rows sent.
+    fn outcomes(
+        &mut self,
+        rows: &[Row],
+        returned: &[postgres::Row],
+        out: &mut Vec<Insert>,
+    ) -> Result<bool, postgres::Error> {
+        let Some((target, _)) = &self.insert else {
+            return Ok(false);
+        };
+        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+        for row in returned {
+            inserted.insert(row.try_get(1)?, row.try_get(0)?);
+        }
+        let start = out.len();
+        let mut last = None;
+        for row in rows {
+            let id = match row.get(target.identity_position) {
+                Some(Value::Text(identity)) => inserted.remove(identity),
+                _ => None,
+            };
+            out.push(match id {
+                Some(id) => {
+                    if last.as_ref().is_none_or(|(last, _)| id > *last) {
+                        last = Some((id, target.identity_of(row)));
+                    }
+                    Insert::Inserted
+                }
+                None => Insert::Skipped {
+                    reason: target.duplicate,
+                    detail: format!("{} is already in the table", target.identity),
+                },
+            });
+        }
+        if !inserted.is_empty() {
+            out.truncate(start);
+            return Ok(false);
+        }
+        if self.returns_id && last.is_some() {
+            self.transaction_last = last;
+        }
+        Ok(true)
+    }
 }
 
 impl Writer for PostgresConn {
@@ -300,18 +462,10 @@ impl Writer for PostgresConn {
             bail!("no insert was prepared");
         };
         let statement = statement.clone();
-        for row in rows {
-            match self.insert_one(&statement, row) {
-                Ok(outcome) => out.push(outcome),
-                Err(err) => {
-                    if std::mem::take(&mut self.lost_row_committed) {
-                        out.push(Insert::Inserted);
-                    }
-                    return Err(err);
-                }
-            }
+        if self.in_transaction && rows.len() > 1 {
+            return self.insert_many(rows, out);
         }
-        Ok(())
+        self.insert_each(&statement, rows, out)
     }
 
     fn commit(&mut self) -> Result<()> {
@@ -459,6 +613,7 @@ impl Conn for PostgresConn {
             }
         };
         self.insert = Some((target.clone(), statement));
+        self.many.clear();
         Ok(())
     }
 
@@ -686,6 +841,14 @@ fn why(err: &postgres::Error) -> String {
 
 /// The connection itself failed or the server ended it: a statement sent
 /// may or may not have run.
+/// The statement failed on one of its rows (a constraint or a trigger),
+/// not on the connection or the transaction.
+fn is_row_error(err: &postgres::Error) -> bool {
+    err.as_db_error().is_some_and(|db| {
+        db.code().code().starts_with("23") || *db.code() == SqlState::RAISE_EXCEPTION
+    })
+}
+
 fn is_lost(err: &postgres::Error) -> bool {
     if err.is_closed() {
         return true;
