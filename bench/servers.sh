@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Rows per second of `seed users` on PostgreSQL and MariaDB/MySQL: one
-# commit per row, --batch-size 1000, and --batch-size 1000 --jobs 4, beside
-# the server's own INSERT … SELECT of generated rows into the same schema
-# (the bound: no client, no round trips). Each run gets a fresh schema or
-# database, dropped at the end. Server settings are printed, never changed.
+# commit per row (alone and with --jobs 4), --batch-size 1000, and a bulk
+# load (--batch-size 100000), beside the server's own INSERT … SELECT of
+# generated rows into the same schema (the bound: no client, no round
+# trips) at the same row count, measured in the same run. Rates are rows
+# over the whole process's wall time: what a user waits for. Each run gets
+# a fresh schema or database, dropped at the end. Server settings are
+# printed, never changed.
 #
-#   bench/servers.sh                     # both servers, 20k rows per-row, 100k batched
-#   ROWS_SINGLE=5000 ROWS_BATCH=50000 bench/servers.sh postgres
+#   bench/servers.sh         # both servers: 20k per row, 100k batched, 1M bulk
+#   ROWS_SINGLE=5000 ROWS_BATCH=50000 ROWS_BULK=200000 bench/servers.sh postgres
 #
 # Servers: SEED_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)
 # and SEED_TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306/test).
@@ -17,6 +20,7 @@ PG_URL=${SEED_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 MY_URL=${SEED_TEST_MYSQL_URL:-mysql://root@127.0.0.1:3306/test}
 ROWS_SINGLE=${ROWS_SINGLE:-20000}
 ROWS_BATCH=${ROWS_BATCH:-100000}
+ROWS_BULK=${ROWS_BULK:-1000000}
 SEED_BIN=${SEED_BIN:-${CARGO_TARGET_DIR:-target}/release/seed}
 SERVERS=("${@:-postgres mysql}")
 read -r -a SERVERS <<<"${SERVERS[*]}"
@@ -31,39 +35,45 @@ cleanups=()
 cleanup() {
     for fn in "${cleanups[@]}"; do "$fn" >/dev/null 2>&1 || true; done
 }
-trap cleanup EXIT
+trap 'cleanup; rm -f "/tmp/seed_bench_rss.$$"' EXIT
 
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
-json_rate() { sed -n 's/.*"rows_per_second":\([0-9.e+]*\).*/\1/p' | awk '{ printf "%.0f", $1 }'; }
-row() { printf '  %-34s %10s rows/s\n' "$1" "$2"; }
+row() { printf '  %-40s %10s rows/s%s\n' "$1" "$2" "${3:-}"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-# seed users into a fresh place; prints rows/s as seed measured it.
+# seed users into a fresh place; prints rows/s over the whole process's
+# wall time, and leaves its peak RSS (KiB) in /tmp/seed_bench_rss.$$.
 seed_rate() {
-    local url=$1 rows=$2
+    local url=$1 rows=$2 started
     shift 2
-    "$SEED_BIN" users --db "$url" --count "$rows" --seed 1 --hash-iterations 1 --json --quiet "$@" | json_rate
+    started=$(now)
+    /usr/bin/time -f %M -o "/tmp/seed_bench_rss.$$" \
+        "$SEED_BIN" users --db "$url" --count "$rows" --seed 1 --hash-iterations 1 --quiet "$@"
+    rate "$rows" "$(awk -v a="$started" -v b="$(now)" 'BEGIN { print b - a }')"
 }
+rss() { awk '{ printf " (peak RSS %.1f MiB)", $1 / 1024 }' "/tmp/seed_bench_rss.$$"; }
 
-# seed's three runs, each on a fresh place from the backend's `fresh`;
-# leaves the batched rate in $batched for bound_row.
-seed_runs() {
-    local single jobs
+# Every row for one backend: its `fresh` makes a place, its `bound ROWS`
+# seeds the roles there and times the server's own INSERT … SELECT.
+runs() {
+    local single jobs batched bulk bound
     single=$(seed_rate "$(fresh)" "$ROWS_SINGLE")
     row "seed, one commit per row ($ROWS_SINGLE)" "$single"
+    jobs=$(seed_rate "$(fresh)" "$ROWS_SINGLE" --jobs 4)
+    row "seed --jobs 4, one commit per row" "$jobs" "  ($(ratio "$jobs" "$single")x one job)"
     batched=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000)
-    row "seed --batch-size 1000 ($ROWS_BATCH)" "$batched"
-    jobs=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000 --jobs 4)
-    row "seed --batch-size 1000 --jobs 4" "$jobs"
-}
-
-# The bound's row, timed from $2 (when its INSERT … SELECT started), and
-# the batched run's ratio to it.
-bound_row() {
-    local bound
-    bound=$(rate "$ROWS_BATCH" "$(awk -v a="$2" -v b="$(now)" 'BEGIN { print b - a }')")
-    row "$1" "$bound"
-    echo "  batched / bound: $(awk -v a="$batched" -v b="$bound" 'BEGIN { printf "%.2f", a / b }')"
+    bound=$(bound "$ROWS_BATCH")
+    row "bound: INSERT … SELECT ($ROWS_BATCH)" "$bound"
+    row "seed --batch-size 1000 ($ROWS_BATCH)" "$batched" "  ($(ratio "$batched" "$bound")x bound)"
+    batched=$(seed_rate "$(fresh)" "$ROWS_BATCH" --batch-size 1000 --jobs 4)
+    row "seed --batch-size 1000 --jobs 4" "$batched" "  ($(ratio "$batched" "$bound")x bound)"
+    bulk=$(seed_rate "$(fresh)" "$ROWS_BULK" --batch-size 100000)
+    local memory
+    memory=$(rss)
+    bound=$(bound "$ROWS_BULK")
+    row "bound: INSERT … SELECT ($ROWS_BULK)" "$bound"
+    row "seed --batch-size 100000 ($ROWS_BULK)" "$bulk" "  ($(ratio "$bulk" "$bound")x bound)$memory"
 }
 
 pg() { psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
@@ -81,19 +91,21 @@ bench_postgres() {
         [[ $PG_URL == *\?* ]] && sep='&'
         echo "$PG_URL${sep}options=-csearch_path%3D$schema"
     }
+    bound() {
+        local url schema started
+        url=$(fresh)
+        schema=${url##*%3D}
+        "$SEED_BIN" roles --db "$url" --quiet
+        started=$(now)
+        pg -c "SET search_path = $schema;
+            INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
+            SELECT true, 'First' || g, 'Last' || g, 'user' || g || '@example.com',
+                   'pbkdf2:sha256:1\$abcdefghijklmnop\$' || md5(g::text) || md5(g::text), 1 + g % 2
+            FROM generate_series(1, $1) AS g"
+        rate "$1" "$(awk -v a="$started" -v b="$(now)" 'BEGIN { print b - a }')"
+    }
     echo "PostgreSQL $(pg -c 'SHOW server_version'): synchronous_commit=$(pg -c 'SHOW synchronous_commit'), fsync=$(pg -c 'SHOW fsync')"
-    local url schema started
-    seed_runs
-    url=$(fresh)
-    schema=${url##*%3D}
-    "$SEED_BIN" roles --db "$url" --quiet
-    started=$(now)
-    pg -c "SET search_path = $schema;
-        INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
-        SELECT true, 'First' || g, 'Last' || g, 'user' || g || '@example.com',
-               'pbkdf2:sha256:1\$abcdefghijklmnop\$' || md5(g::text) || md5(g::text), 1 + g % 2
-        FROM generate_series(1, $ROWS_BATCH) AS g"
-    bound_row "INSERT … SELECT generate_series" "$started"
+    runs
 }
 
 bench_mysql() {
@@ -121,25 +133,27 @@ bench_mysql() {
         my -e "CREATE DATABASE $name"
         echo "$base/$name"
     }
+    bound() {
+        local url started
+        url=$(fresh)
+        "$SEED_BIN" roles --db "$url" --quiet
+        # A recursive CTE stops at cte_max_recursion_depth (MySQL 8) or
+        # max_recursive_iterations (MariaDB); raise it for this session only.
+        local depth="SET SESSION max_recursive_iterations = $(($1 + 1));"
+        if my -e 'SELECT @@cte_max_recursion_depth' >/dev/null 2>&1; then
+            depth="SET SESSION cte_max_recursion_depth = $(($1 + 1));"
+        fi
+        started=$(now)
+        my "${url##*/}" -e "$depth
+            INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
+            SELECT true, CONCAT('First', g), CONCAT('Last', g), CONCAT('user', g, '@example.com'),
+                   CONCAT('pbkdf2:sha256:1\$abcdefghijklmnop\$', MD5(g), MD5(g)), 1 + g % 2
+            FROM (WITH RECURSIVE seq (g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $1)
+                  SELECT g FROM seq) AS s"
+        rate "$1" "$(awk -v a="$started" -v b="$(now)" 'BEGIN { print b - a }')"
+    }
     echo "$(my -e 'SELECT VERSION()'): innodb_flush_log_at_trx_commit=$(my -e 'SELECT @@innodb_flush_log_at_trx_commit'), log_bin=$(my -e 'SELECT @@log_bin')"
-    local url started
-    seed_runs
-    url=$(fresh)
-    "$SEED_BIN" roles --db "$url" --quiet
-    # A recursive CTE stops at cte_max_recursion_depth (MySQL 8) or
-    # max_recursive_iterations (MariaDB); raise it for this session only.
-    local depth="SET SESSION max_recursive_iterations = $((ROWS_BATCH + 1));"
-    if my -e 'SELECT @@cte_max_recursion_depth' >/dev/null 2>&1; then
-        depth="SET SESSION cte_max_recursion_depth = $((ROWS_BATCH + 1));"
-    fi
-    started=$(now)
-    my "${url##*/}" -e "$depth
-        INSERT INTO users (confirmed, first_name, last_name, email, password_hash, role_id)
-        SELECT true, CONCAT('First', g), CONCAT('Last', g), CONCAT('user', g, '@example.com'),
-               CONCAT('pbkdf2:sha256:1\$abcdefghijklmnop\$', MD5(g), MD5(g)), 1 + g % 2
-        FROM (WITH RECURSIVE seq (g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < $ROWS_BATCH)
-              SELECT g FROM seq) AS s"
-    bound_row "INSERT … SELECT recursive CTE" "$started"
+    runs
 }
 
 echo "seed $("$SEED_BIN" --version | cut -d' ' -f2), $(nproc) cores"

@@ -21,6 +21,10 @@ const HOPELESS_AFTER: u64 = 100;
 /// the progress bar moves between chunks.
 const CHUNK: u64 = 1000;
 
+/// Rows handed over at once in a bulk load (`--batch-size` this or more):
+/// on PostgreSQL such a chunk goes through COPY.
+const BULK_CHUNK: u64 = 10_000;
+
 /// How often a batch that lost a deadlock is tried again before giving up.
 const DEADLOCK_RETRIES: u32 = 20;
 
@@ -291,7 +295,12 @@ fn work(
     let mut outcomes: Vec<Insert> = Vec::new();
     let keep_rows = shared.jobs > 1;
     loop {
-        let room = (plan.batch_size - batch.counts.attempted).min(CHUNK);
+        let chunk = if plan.batch_size >= BULK_CHUNK {
+            BULK_CHUNK
+        } else {
+            CHUNK
+        };
+        let room = (plan.batch_size - batch.counts.attempted).min(chunk);
         shared.claim(plan, room, stop, &mut rows);
         if rows.is_empty() {
             break;

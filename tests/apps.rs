@@ -666,7 +666,7 @@ macro_rules! every_app {
 
             #[test]
             fn a_connection_the_server_kills_is_one_clear_line_and_the_counts_hold() {
-                for batch in ["1", "50"] {
+                for batch in ["1", "50", "20000"] {
                     let Some(db) = $new else { return };
                     if db.kind() == "sqlite" {
                         return;
@@ -743,6 +743,14 @@ macro_rules! every_app {
             }
 
             #[test]
+            fn a_bulk_load_gives_the_rows_and_reasons_of_smaller_batches() {
+                for rejecting in [false, true] {
+                    let (Some(small), Some(bulk)) = ($new, $new) else { return };
+                    bulk_against_batches(&small, &bulk, rejecting);
+                }
+            }
+
+            #[test]
             fn a_short_column_and_an_id_nothing_fills_are_refused_before_any_write() {
                 let Some(db) = $new else { return };
                 let columns = "email VARCHAR(24) UNIQUE, confirmed BOOLEAN, \
@@ -800,6 +808,38 @@ every_app!(sqlite, Some(Sqlite(TempDb::new())));
 every_app!(postgres, pg::Postgres::new());
 #[cfg(feature = "mysql")]
 every_app!(mysql, my::Mysql::new());
+
+/// `--batch-size 20000` (a bulk load: COPY on PostgreSQL) against
+/// `--batch-size 1000` (which gives what single commits give): the same
+/// counts, reasons and rows, over a table with rows already there, with or
+/// without constraints that reject some rows.
+fn bulk_against_batches(small: &dyn Backend, bulk: &dyn Backend, rejecting: bool) {
+    for db in [small, bulk] {
+        if rejecting {
+            rejecting_schema(db);
+        }
+        run_users(db, "flask-base", &["--count", "300", "--seed", "8"]);
+    }
+    let before = count(small, "users");
+    let run = ["--count", "12000", "--seed", "8", "--batch-size"];
+    let a = run_users(small, "flask-base", &[&run[..], &["1000"]].concat());
+    let b = run_users(bulk, "flask-base", &[&run[..], &["20000"]].concat());
+    assert_eq!(
+        a.skipped_by_reason, b.skipped_by_reason,
+        "rejecting: {rejecting}"
+    );
+    assert_eq!(a.inserted, b.inserted);
+    assert!(
+        b.skipped_by_reason
+            .get("duplicate_email")
+            .is_some_and(|n| *n >= 200),
+        "{b:?}"
+    );
+    assert_eq!(count(bulk, "users"), before + b.inserted);
+    let rows = "SELECT confirmed, first_name, last_name, email, password_hash, role_id \
+        FROM users ORDER BY id";
+    assert_eq!(dump(small, rows), dump(bulk, rows));
+}
 
 /// flask-base's users table with constraints that reject some generated
 /// rows for each reason the backend can give: a CHECK, a second unique

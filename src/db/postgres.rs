@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDateTime;
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::config::Host;
 use postgres::config::SslMode;
 use postgres::error::SqlState;
@@ -50,6 +51,35 @@ const UNIQUE_INDEXES: &str = "SELECT ic.relname::text FROM pg_index i \
      AND i.indisunique AND i.indimmediate AND i.indnkeyatts = 1 \
      AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = $2";
 
+/// Chunks of at least this many rows (`--batch-size 10000` and up) are
+/// loaded with COPY into a staging table, then inserted from it.
+const COPY_ROWS: usize = 5_000;
+
+/// The session's temporary table that COPY fills.
+const STAGING: &str = "seed_staging";
+
+/// What COPY needs: the staging table's column types, and whether the
+/// table can be made at all.
+struct Staging {
+    usable: bool,
+    types: Vec<Type>,
+}
+
+impl Default for Staging {
+    fn default() -> Staging {
+        Staging {
+            usable: true,
+            types: Vec::new(),
+        }
+    }
+}
+
+/// `target`'s columns, quoted and comma-separated.
+fn quoted_columns(target: &InsertTarget) -> String {
+    let columns: Vec<String> = target.columns.iter().map(|c| DIALECT.quote(c)).collect();
+    columns.join(", ")
+}
+
 pub struct PostgresConn {
     client: Client,
     /// To look, after a lost connection, at what the server kept.
@@ -66,6 +96,7 @@ pub struct PostgresConn {
     insert: Option<(InsertTarget, Statement)>,
     /// Multi-row inserts for a transaction, by their number of rows.
     many: HashMap<usize, Statement>,
+    staging: Staging,
     /// The insert returns the row's id (an integer key), so a row whose
     /// reply was lost can be looked up.
     returns_id: bool,
@@ -99,6 +130,7 @@ impl PostgresConn {
             savepoint: false,
             insert: None,
             many: HashMap::new(),
+            staging: Staging::default(),
             returns_id: false,
             last_id: 0,
             transaction_last: None,
@@ -310,24 +342,27 @@ impl PostgresConn {
 
     /// The multi-row insert of `rows` rows: a duplicate of the identity is
     /// skipped by the statement itself, and the rows that went in come back.
-    fn many_statement(&mut self, rows: usize) -> Result<Statement> {
+    fn many_statement(&mut self, rows: usize) -> Result<Statement, postgres::Error> {
         if let Some(statement) = self.many.get(&rows) {
             return Ok(statement.clone());
         }
-        let Some((target, _)) = &self.insert else {
-            bail!("no insert was prepared");
+        let sql = match &self.insert {
+            Some((target, _)) => {
+                let identity = DIALECT.quote(target.identity);
+                let id = if self.returns_id {
+                    format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
+                } else {
+                    "0::bigint".to_owned()
+                };
+                format!(
+                    "{} ON CONFLICT ({identity}) DO NOTHING RETURNING {id}, {identity}::text",
+                    DIALECT.insert_rows(target, rows)
+                )
+            }
+            // Never reached: the caller checked; an empty statement fails.
+            None => String::new(),
         };
-        let identity = DIALECT.quote(target.identity);
-        let id = if self.returns_id {
-            format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
-        } else {
-            "0::bigint".to_owned()
-        };
-        let sql = format!(
-            "{} ON CONFLICT ({identity}) DO NOTHING RETURNING {id}, {identity}::text",
-            DIALECT.insert_rows(target, rows)
-        );
-        let statement = self.client.prepare(&sql).map_err(|err| self.explain(err))?;
+        let statement = self.client.prepare(&sql)?;
         self.many.insert(rows, statement.clone());
         Ok(statement)
     }
@@ -355,7 +390,6 @@ impl PostgresConn {
     }
 
     fn insert_statement(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
-        let statement = self.many_statement(rows.len())?;
         let sql = if self.savepoint {
             "RELEASE SAVEPOINT row; SAVEPOINT row"
         } else {
@@ -367,12 +401,29 @@ impl PostgresConn {
             return Err(err);
         }
         self.savepoint = true;
-        let params: Vec<&(dyn ToSql + Sync)> = rows
-            .iter()
-            .flatten()
-            .map(|value| value as &(dyn ToSql + Sync))
-            .collect();
-        let err = match self.client.query(&statement, &params) {
+        let result = if rows.len() >= COPY_ROWS && self.staging_usable()? {
+            match self.copy_rows(rows, false) {
+                // Another connection inserted one of these identities since
+                // the statement looked: load the chunk again, and let the
+                // server skip what collides.
+                Err(err) if err.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                    if let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row") {
+                        let undo = self.explain(undo);
+                        self.rollback();
+                        return Err(undo);
+                    }
+                    if self.staging_usable()? {
+                        self.copy_rows(rows, true)
+                    } else {
+                        self.values_rows(rows)
+                    }
+                }
+                other => other,
+            }
+        } else {
+            self.values_rows(rows)
+        };
+        let err = match result {
             Ok(returned) => match self.outcomes(rows, &returned, out) {
                 Ok(true) => return Ok(()),
                 // What came back does not match what was sent: do it again
@@ -398,6 +449,119 @@ impl PostgresConn {
         };
         let single = single.clone();
         self.insert_each(&single, rows, out)
+    }
+
+    /// The rows as one multi-row `INSERT … VALUES`.
+    fn values_rows(&mut self, rows: &[Row]) -> Result<Vec<postgres::Row>, postgres::Error> {
+        let statement = self.many_statement(rows.len())?;
+        let params: Vec<&(dyn ToSql + Sync)> = rows
+            .iter()
+            .flatten()
+            .map(|value| value as &(dyn ToSql + Sync))
+            .collect();
+        self.client.query(&statement, &params)
+    }
+
+    /// Whether COPY can be used: the staging table is there (made on
+    /// first use, inside the row savepoint, so a rollback takes it away
+    /// and the next chunk makes it again). Where it cannot be made (no
+    /// TEMP privilege), rows go as VALUES.
+    fn staging_usable(&mut self) -> Result<bool> {
+        if !self.staging.usable {
+            return Ok(false);
+        }
+        let Some((target, _)) = &self.insert else {
+            return Ok(false);
+        };
+        let columns = quoted_columns(target);
+        let sql = format!(
+            "CREATE TEMP TABLE IF NOT EXISTS {STAGING} AS \
+             SELECT {columns}, 0::int4 AS seed_position FROM {} WITH NO DATA; \
+             TRUNCATE {STAGING}",
+            DIALECT.quote(target.table)
+        );
+        let made = self.client.batch_execute(&sql).and_then(|()| {
+            if self.staging.types.is_empty() {
+                let probe = self
+                    .client
+                    .prepare(&format!("SELECT {columns}, seed_position FROM {STAGING}"))?;
+                self.staging.types = probe.columns().iter().map(|c| c.type_().clone()).collect();
+            }
+            Ok(())
+        });
+        if let Err(err) = made {
+            if is_lost(&err) {
+                let err = self.explain(err);
+                self.rollback();
+                return Err(err);
+            }
+            self.staging.usable = false;
+            if let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row") {
+                let undo = self.explain(undo);
+                self.rollback();
+                return Err(undo);
+            }
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The rows through `COPY … FROM STDIN (FORMAT binary)` into the
+    /// staging table, then one `INSERT … SELECT` in the order generated.
+    /// A row whose identity came earlier in the chunk is not sent: if the
+    /// statement succeeds, it is a duplicate whatever happened to the
+    /// first. Rows whose identity is already in the table are left out by
+    /// the statement; with `on_conflict`, the server also skips those that
+    /// another connection inserts meanwhile (which costs it more per row).
+    fn copy_rows(
+        &mut self,
+        rows: &[Row],
+        on_conflict: bool,
+    ) -> Result<Vec<postgres::Row>, postgres::Error> {
+        let Some((target, _)) = &self.insert else {
+            return Ok(Vec::new());
+        };
+        let columns = quoted_columns(target);
+        let identity = DIALECT.quote(target.identity);
+        let id = if self.returns_id {
+            format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
+        } else {
+            "0::bigint".to_owned()
+        };
+        let table = DIALECT.quote(target.table);
+        let insert = if on_conflict {
+            format!(
+                "INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} \
+                 ORDER BY seed_position \
+                 ON CONFLICT ({identity}) DO NOTHING RETURNING {id}, {identity}::text"
+            )
+        } else {
+            format!(
+                "INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} s \
+                 WHERE NOT EXISTS (SELECT FROM {table} t WHERE t.{identity} = s.{identity}) \
+                 ORDER BY seed_position RETURNING {id}, {identity}::text"
+            )
+        };
+        let identity_position = target.identity_position;
+        let copy = format!("COPY {STAGING} ({columns}, seed_position) FROM STDIN (FORMAT binary)");
+        let types = self.staging.types.clone();
+        let sink = self.client.copy_in(&copy)?;
+        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        let mut seen = std::collections::HashSet::with_capacity(rows.len());
+        for (position, row) in rows.iter().enumerate() {
+            if let Some(Value::Text(identity)) = row.get(identity_position)
+                && !seen.insert(identity.as_str())
+            {
+                continue;
+            }
+            let position = i32::try_from(position).unwrap_or(i32::MAX);
+            let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(types.len());
+            params.extend(row.iter().map(|value| value as &(dyn ToSql + Sync)));
+            params.push(&position);
+            writer.write(&params)?;
+        }
+        writer.finish()?;
+        self.client.query(&insert, &[])
     }
 
     /// One outcome per row from the (id, identity) of each row inserted;
@@ -614,6 +778,7 @@ impl Conn for PostgresConn {
         };
         self.insert = Some((target.clone(), statement));
         self.many.clear();
+        self.staging = Staging::default();
         Ok(())
     }
 
