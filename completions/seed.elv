@@ -49,8 +49,8 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --exact 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
             cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
             cand --json 'Print the result as one JSON object on stdout'
-            cand -q 'No progress bar and no summary on stderr (errors are still printed)'
-            cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
+            cand -q 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
+            cand --quiet 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -61,8 +61,8 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
             cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
             cand --json 'Print the result as one JSON object on stdout'
-            cand -q 'No progress bar and no summary on stderr (errors are still printed)'
-            cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
+            cand -q 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
+            cand --quiet 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -79,8 +79,8 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
             cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
             cand --json 'Print the result as one JSON object on stdout'
-            cand -q 'No progress bar and no summary on stderr (errors are still printed)'
-            cand --quiet 'No progress bar and no summary on stderr (errors are still printed)'
+            cand -q 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
+            cand --quiet 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -51,7 +51,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Sec
 complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
 complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
@@ -62,7 +62,7 @@ complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database
 complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
@@ -79,7 +79,7 @@ complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database
 complete -c seed -n "__fish_seed_using_subcommand admin" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand man" -s h -l help -d 'Print help'

@@ -223,7 +223,7 @@ struct OutputArgs {
     #[arg(long)]
     json: bool,
 
-    /// No progress bar and no summary on stderr (errors are still printed)
+    /// No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)
     #[arg(short, long)]
     quiet: bool,
 }

@@ -74,7 +74,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     let mut detected = config.app;
     let mut database = config.db.target.redacted();
     let started = Instant::now();
-    let ran = seed_users(&config, seed, &mut detected, &mut database);
+    let ran = seed_users(&config, seed, started, &mut detected, &mut database);
     let elapsed = started.elapsed().as_secs_f64();
 
     let mut stats = Stats::new(&ran.counts, plan.count, seed, plan.batch_size, elapsed);
@@ -122,6 +122,7 @@ impl Ran {
 fn seed_users(
     config: &UsersConfig,
     seed: u64,
+    started: Instant,
     detected: &mut Option<App>,
     database: &mut String,
 ) -> Ran {
@@ -154,7 +155,7 @@ fn seed_users(
             }
         };
     let plan = config.plan;
-    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
+    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet, started);
     let open = || -> Result<Box<dyn Writer>> {
         let mut more = db::open(&config.db.target, &config.db.options)?;
         more.prepare_insert(&target)?;

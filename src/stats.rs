@@ -36,6 +36,15 @@ impl Counts {
             .sum()
     }
 
+    /// Skipped rows by reason, only the reasons that occurred.
+    pub fn by_reason(&self) -> BTreeMap<SkipReason, u64> {
+        SkipReason::ALL
+            .into_iter()
+            .filter(|reason| self.skipped_for(*reason) > 0)
+            .map(|reason| (reason, self.skipped_for(reason)))
+            .collect()
+    }
+
     pub fn add(&mut self, other: &Counts) {
         self.attempted += other.attempted;
         self.inserted += other.inserted;
@@ -98,11 +107,7 @@ impl Stats {
             attempted: counts.attempted,
             inserted: counts.inserted,
             skipped: counts.skipped(),
-            skipped_by_reason: SkipReason::ALL
-                .into_iter()
-                .filter(|reason| counts.skipped_for(*reason) > 0)
-                .map(|reason| (reason, counts.skipped_for(reason)))
-                .collect(),
+            skipped_by_reason: counts.by_reason(),
             seed,
             batch_size,
             elapsed_seconds,
