@@ -34,6 +34,7 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --count 'Rows to attempt (with --exact: rows to insert)'
             cand -s 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
             cand --seed 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
+            cand --locale 'Whose names the users get, in the locale''s own script (stored as UTF-8); emails and logins are the names written in lowercase ASCII'
             cand --role-weights 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]'
             cand --password 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)'
             cand --password-file 'Read the password from FILE, or from stdin with -; one trailing newline is dropped'

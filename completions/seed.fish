@@ -38,6 +38,20 @@ laravel\t''
 devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l locale -d 'Whose names the users get, in the locale\'s own script (stored as UTF-8); emails and logins are the names written in lowercase ASCII' -r -f -a "en\t''
+fr_FR\t''
+de_DE\t''
+it_IT\t''
+pt_BR\t''
+pt_PT\t''
+nl_NL\t''
+cy_GB\t''
+tr_TR\t''
+ja_JP\t''
+zh_CN\t''
+zh_TW\t''
+ar_SA\t''
+fa_IR\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::db::SkipReason;
+use crate::generate::Locale;
 
 /// Running totals, cheap to copy and to update per row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -77,6 +78,8 @@ pub struct Stats {
     /// Skipped rows by reason; reasons with no rows are left out.
     pub skipped_by_reason: BTreeMap<SkipReason, u64>,
     pub seed: u64,
+    /// `--locale`: with the seed, it fixes the rows.
+    pub locale: &'static str,
     pub batch_size: u64,
     pub elapsed_seconds: f64,
     pub rows_per_second: f64,
@@ -109,6 +112,7 @@ impl Stats {
             skipped: counts.skipped(),
             skipped_by_reason: counts.by_reason(),
             seed,
+            locale: Locale::default().code(),
             batch_size,
             elapsed_seconds,
             rows_per_second,

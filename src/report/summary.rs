@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::db::SkipReason;
+use crate::generate::Locale;
 use crate::stats::Stats;
 use crate::words;
 
@@ -27,9 +28,14 @@ pub fn human(stats: &Stats) -> String {
     );
     let _ = write!(
         out,
-        " in {:.2}s ({:.0} rows/s); seed {} (repeat with --seed {})",
+        " in {:.2}s ({:.0} rows/s); seed {} (repeat with --seed {}",
         stats.elapsed_seconds, stats.rows_per_second, stats.seed, stats.seed
     );
+    // The same seed gives other rows in another locale.
+    if stats.locale != Locale::default().code() {
+        let _ = write!(out, " --locale {}", stats.locale);
+    }
+    out.push(')');
     out
 }
 
