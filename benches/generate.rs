@@ -27,6 +27,7 @@ fn main() {
     let mut generator = UserGenerator::new(
         1,
         app::App::FlaskBase.spec(),
+        generate::Names::new(generate::Locale::En),
         Some(picker),
         &roles,
         "hash".into(),

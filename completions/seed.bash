@@ -175,7 +175,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__users)
-            opts="-n -s -j -d -q -h --app --count --seed --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --db --busy-timeout --durable --json --quiet --help"
+            opts="-n -s -j -d -q -h --app --count --seed --locale --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,6 +199,10 @@ _seed() {
                     ;;
                 -s)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --locale)
+                    COMPREPLY=($(compgen -W "en fr_FR de_DE it_IT pt_BR pt_PT nl_NL cy_GB tr_TR ja_JP zh_CN zh_TW ar_SA fa_IR" -- "${cur}"))
                     return 0
                     ;;
                 --role-weights)

@@ -38,6 +38,20 @@ laravel\t''
 devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l locale -d 'Whose names the users get, in the locale\'s own script (stored as UTF-8); emails and logins are the names written in lowercase ASCII' -r -f -a "en\t''
+fr_FR\t''
+de_DE\t''
+it_IT\t''
+pt_BR\t''
+pt_PT\t''
+nl_NL\t''
+cy_GB\t''
+tr_TR\t''
+ja_JP\t''
+zh_CN\t''
+zh_TW\t''
+ar_SA\t''
+fa_IR\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F
@@ -51,7 +65,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Sec
 complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
 complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
@@ -62,7 +76,7 @@ complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database
 complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
@@ -79,7 +93,7 @@ complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database
 complete -c seed -n "__fish_seed_using_subcommand admin" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress bar and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand man" -s h -l help -d 'Print help'

@@ -15,7 +15,7 @@ use crate::app::App;
 use crate::config::{AdminConfig, Command, Config, DbConfig, Output, RolesConfig, UsersConfig};
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
-use crate::generate::{RoleWeights, reference_now};
+use crate::generate::{Locale, RoleWeights, reference_now};
 use crate::report;
 use crate::run::Plan;
 
@@ -88,6 +88,13 @@ fn app_parser() -> impl clap::builder::TypedValueParser<Value = App> {
         .map(|name| App::from_name(&name).unwrap_or(App::FlaskBase))
 }
 
+/// The locales by their codes, in any case (`ja_jp` is `ja_JP`).
+fn locale_parser() -> impl clap::builder::TypedValueParser<Value = Locale> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Locale::ALL.map(Locale::code))
+        .map(|code| Locale::from_code(&code).unwrap_or_default())
+}
+
 #[derive(Debug, Args)]
 struct UsersArgs {
     #[command(flatten)]
@@ -100,6 +107,10 @@ struct UsersArgs {
     /// Seed for the generator: the same seed gives the same rows [default: random, and reported]
     #[arg(short, long, value_name = "S", allow_negative_numbers = true, value_parser = whole(0, u64::MAX))]
     seed: Option<u64>,
+
+    /// Whose names the users get, in the locale's own script (stored as UTF-8); emails and logins are the names written in lowercase ASCII
+    #[arg(long, value_name = "LOCALE", default_value = "en", ignore_case = true, value_parser = locale_parser())]
+    locale: Locale,
 
     /// Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]
     #[arg(long, value_name = "ROLE=W,...")]
@@ -223,7 +234,7 @@ struct OutputArgs {
     #[arg(long)]
     json: bool,
 
-    /// No progress bar and no summary on stderr (errors are still printed)
+    /// No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)
     #[arg(short, long)]
     quiet: bool,
 }
@@ -446,6 +457,7 @@ impl Cli {
                         batch_size: args.batch_size,
                     },
                     seed: args.seed,
+                    locale: args.locale,
                     role_weights: args.role_weights,
                     password: args
                         .password_file

@@ -16,7 +16,8 @@ use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, Insert, Row, Writer};
 use crate::exit_code::ExitStatus;
 use crate::generate::{
-    self, Person, RolePicker, UserGenerator, hash_password, hash_password_unless, stream,
+    self, NameOrder, Names, Person, RolePicker, UserGenerator, hash_password, hash_password_unless,
+    stream,
 };
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
@@ -74,10 +75,11 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     let mut detected = config.app;
     let mut database = config.db.target.redacted();
     let started = Instant::now();
-    let ran = seed_users(&config, seed, &mut detected, &mut database);
+    let ran = seed_users(&config, seed, started, &mut detected, &mut database);
     let elapsed = started.elapsed().as_secs_f64();
 
     let mut stats = Stats::new(&ran.counts, plan.count, seed, plan.batch_size, elapsed);
+    stats.locale = config.locale.code();
     stats.app = detected.map(App::name);
     stats.interrupted = ran.signal.is_some();
     stats.database = database;
@@ -122,6 +124,7 @@ impl Ran {
 fn seed_users(
     config: &UsersConfig,
     seed: u64,
+    started: Instant,
     detected: &mut Option<App>,
     database: &mut String,
 ) -> Ran {
@@ -154,7 +157,7 @@ fn seed_users(
             }
         };
     let plan = config.plan;
-    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet);
+    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet, started);
     let open = || -> Result<Box<dyn Writer>> {
         let mut more = db::open(&config.db.target, &config.db.options)?;
         more.prepare_insert(&target)?;
@@ -243,7 +246,8 @@ fn prepare_users(
     let Some(hash) = hash.filter(|_| !stop()) else {
         return Ok(None);
     };
-    let lengths = generate::longest_values(spec, hash.chars().count(), None);
+    let names = Names::new(config.locale);
+    let lengths = generate::longest_values(spec, hash.chars().count(), &names);
     let checked = schema::check(conn, app, &lengths)?;
     if let Some(weights) = &config.role_weights {
         weights.check(&checked.role_names)?;
@@ -265,7 +269,7 @@ fn prepare_users(
             )?)
         }
     };
-    let generator = UserGenerator::new(seed, spec, picker, &applied.roles, hash, config.now);
+    let generator = UserGenerator::new(seed, spec, names, picker, &applied.roles, hash, config.now);
     Ok(Some((generator, applied.target)))
 }
 
@@ -425,11 +429,12 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
     let person = Person {
         first: &config.first_name,
         last: &config.last_name,
+        order: NameOrder::GIVEN_FIRST,
         email: &config.email,
         username: &username,
         joined: utc_now(),
     };
-    let lengths = generate::longest_values(spec, hash.chars().count(), Some(&person));
+    let lengths = generate::value_lengths(spec, hash.chars().count(), &person);
     let checked = schema::check(conn, app, &lengths)?;
     let applied = schema::apply(conn, &checked)?;
     let role = applied

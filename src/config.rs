@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use crate::app::App;
 use crate::db::{Options, Target};
-use crate::generate::RoleWeights;
+use crate::generate::{Locale, RoleWeights};
 use crate::run::Plan;
 
 pub struct Config {
@@ -44,6 +44,8 @@ pub struct UsersConfig {
     pub app: Option<App>,
     pub plan: Plan,
     pub seed: Option<u64>,
+    /// Whose names the users get.
+    pub locale: Locale,
     pub role_weights: Option<RoleWeights>,
     pub password: String,
     /// PBKDF2 iterations; None: the app's default for seeded users.

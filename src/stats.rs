@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::db::SkipReason;
+use crate::generate::Locale;
 
 /// Running totals, cheap to copy and to update per row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -34,6 +35,15 @@ impl Counts {
             .filter(|reason| reason.is_duplicate())
             .map(|reason| self.skipped_for(reason))
             .sum()
+    }
+
+    /// Skipped rows by reason, only the reasons that occurred.
+    pub fn by_reason(&self) -> BTreeMap<SkipReason, u64> {
+        SkipReason::ALL
+            .into_iter()
+            .filter(|reason| self.skipped_for(*reason) > 0)
+            .map(|reason| (reason, self.skipped_for(reason)))
+            .collect()
     }
 
     pub fn add(&mut self, other: &Counts) {
@@ -68,6 +78,8 @@ pub struct Stats {
     /// Skipped rows by reason; reasons with no rows are left out.
     pub skipped_by_reason: BTreeMap<SkipReason, u64>,
     pub seed: u64,
+    /// `--locale`: with the seed, it fixes the rows.
+    pub locale: &'static str,
     pub batch_size: u64,
     pub elapsed_seconds: f64,
     pub rows_per_second: f64,
@@ -98,12 +110,9 @@ impl Stats {
             attempted: counts.attempted,
             inserted: counts.inserted,
             skipped: counts.skipped(),
-            skipped_by_reason: SkipReason::ALL
-                .into_iter()
-                .filter(|reason| counts.skipped_for(*reason) > 0)
-                .map(|reason| (reason, counts.skipped_for(reason)))
-                .collect(),
+            skipped_by_reason: counts.by_reason(),
             seed,
+            locale: Locale::default().code(),
             batch_size,
             elapsed_seconds,
             rows_per_second,

@@ -27,6 +27,11 @@ trait Backend {
     fn tables(&self) -> Vec<String>;
     /// An integer key the database fills, in this dialect.
     fn serial(&self) -> &'static str;
+    /// An expression for the bytes a text column holds, in hex: what was
+    /// stored, whatever the client's character set.
+    fn hex(&self, column: &str) -> String {
+        format!("hex({column})")
+    }
     /// Has the server end every connection seed made to this database;
     /// None where there is no server.
     fn kill_connections(&self) -> Option<usize> {
@@ -130,6 +135,10 @@ mod pg {
 
         fn serial(&self) -> &'static str {
             "SERIAL PRIMARY KEY"
+        }
+
+        fn hex(&self, column: &str) -> String {
+            format!("encode(convert_to({column}, 'UTF8'), 'hex')")
         }
 
         fn kill_connections(&self) -> Option<usize> {
@@ -777,6 +786,21 @@ macro_rules! every_app {
             }
 
             #[test]
+            fn names_in_another_script_are_stored_byte_for_byte() {
+                for app in ["flask-base", "laravel"] {
+                    if let Some(db) = $new {
+                        locale_round(&db, app);
+                    }
+                }
+            }
+
+            #[test]
+            fn a_name_longer_than_its_column_in_characters_is_refused_before_any_write() {
+                let Some(db) = $new else { return };
+                short_name_columns(&db);
+            }
+
+            #[test]
             fn a_missing_table_asks_for_the_apps_migrations_and_nothing_is_created() {
                 let Some(db) = $new else { return };
                 for (app, command) in [
@@ -898,6 +922,170 @@ fn dump(db: &dyn Backend, sql: &str) -> Vec<String> {
                 .join("|")
         })
         .collect()
+}
+
+/// `columns` of `table` in id order, each as the bytes the database holds,
+/// which must be UTF-8.
+#[track_caller]
+fn stored_texts(db: &dyn Backend, table: &str, columns: &[&str]) -> Vec<Vec<String>> {
+    let hexes: Vec<String> = columns.iter().map(|column| db.hex(column)).collect();
+    let sql = format!("SELECT {} FROM {table} ORDER BY id", hexes.join(", "));
+    db.texts(&sql)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|hex| {
+                    let hex = hex.unwrap_or_default();
+                    let bytes: Vec<u8> = (0..hex.len())
+                        .step_by(2)
+                        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digits"))
+                        .collect();
+                    String::from_utf8(bytes).expect("the stored bytes are UTF-8")
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `seed users --locale ja_JP` on `db` stores exactly the names and emails
+/// the same run writes to a SQLite file (whose text is the bytes seed
+/// gave it), the first rows are the pinned ones, every name is from the
+/// locale's lists and every email lowercase ASCII.
+fn locale_round(db: &dyn Backend, app: &str) {
+    use fake::locales::{Data, JA_JP};
+
+    if !migrate(db, app) {
+        return;
+    }
+    let args = ["--count", "200", "--seed", "42", "--locale", "ja_JP"];
+    let stats = run_users(db, app, &args);
+    assert_eq!(stats.locale, "ja_JP");
+    assert!(stats.inserted >= 190, "{stats:?}");
+    let reference = sqlite_with(app).expect("the app's tables on SQLite");
+    let expected = run_users(&reference, app, &args);
+    assert_eq!(stats.counts(), expected.counts());
+
+    let (columns, golden): (&[&str], [[&str; 3]; 2]) = match app {
+        "flask-base" => (
+            &["first_name", "last_name", "email"],
+            [
+                ["大智", "内田", "dazhi.neitian@users.example.com"],
+                ["悠仁", "森田", "yourens89@post.example.org"],
+            ],
+        ),
+        _ => (
+            &["name", "email"],
+            [
+                ["内田 大智", "dazhi.neitian@users.example.com", ""],
+                ["今井 碧", "bi.jinjing@example.net", ""],
+            ],
+        ),
+    };
+    let stored = stored_texts(db, "users", columns);
+    let written = stored_texts(&reference, "users", columns);
+    assert_eq!(stored.len(), written.len(), "{app}");
+    assert_eq!(stored.len() as u64, stats.inserted);
+    for (i, (stored, written)) in stored.iter().zip(&written).enumerate() {
+        assert_eq!(stored, written, "{app}, row {}", i + 1);
+    }
+    for (row, golden) in stored.iter().zip(golden) {
+        assert_eq!(row.as_slice(), &golden[..columns.len()], "{app}");
+    }
+    for row in &stored {
+        let (first, last) = match app {
+            "flask-base" => (row[0].as_str(), row[1].as_str()),
+            // The family name first, as Japanese writes it.
+            _ => {
+                let (last, first) = row[0].split_once(' ').expect("two names");
+                (first, last)
+            }
+        };
+        assert!(JA_JP::NAME_FIRST_NAME.contains(&first), "{row:?}");
+        assert!(JA_JP::NAME_LAST_NAME.contains(&last), "{row:?}");
+        let email = &row[columns.len() - 1];
+        assert!(
+            email
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._@".contains(&b)),
+            "{email}"
+        );
+    }
+
+    if app == "flask-base" {
+        // The admin's names, given in any script, are stored as given.
+        let url = db.url();
+        seed()
+            .args(["admin", "--db", &url, "--email", "kanri@example.com"])
+            .args(["--password", "Admin pass 3", "--first-name", "太郎"])
+            .args(["--last-name", "山田🗻"])
+            .assert()
+            .success();
+        let admin = stored_texts(db, "users", &["first_name", "last_name", "email"]);
+        assert_eq!(
+            admin.last().map(Vec::as_slice),
+            Some(
+                &[
+                    "太郎".to_owned(),
+                    "山田🗻".to_owned(),
+                    "kanri@example.com".to_owned()
+                ][..]
+            )
+        );
+    }
+}
+
+/// Lengths are counted in characters: ja_JP's names of three characters
+/// (nine bytes) fit VARCHAR(3), English ones do not, and nothing is
+/// written when a name does not fit.
+fn short_name_columns(db: &dyn Backend) {
+    let create = |first: u32| {
+        db.exec(&format!(
+            "CREATE TABLE users (id {}, email VARCHAR(64) UNIQUE, confirmed BOOLEAN, \
+             first_name VARCHAR({first}), last_name VARCHAR(3), \
+             password_hash VARCHAR(128), role_id INTEGER)",
+            db.serial()
+        ));
+    };
+    let url = db.url();
+    let refused = |locale: &str, message: &str| {
+        let output = seed()
+            .args(["users", "--count", "20", "--locale", locale, "--db", &url])
+            .args(["--hash-iterations", "1000"])
+            .output()
+            .expect("run seed");
+        let text = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        assert!(text.contains(message), "{locale}: {text}");
+        assert_eq!(count(db, "users"), 0);
+        assert_eq!(db.tables(), ["users"], "nothing else created");
+    };
+    create(2);
+    refused(
+        "ja_JP",
+        "column users.first_name holds at most 2 characters, but seed writes up to 3 there",
+    );
+    db.exec("DROP TABLE users");
+    create(3);
+    refused(
+        "en",
+        "column users.first_name holds at most 3 characters, but seed writes up to 11 there",
+    );
+    let stats = run_users(
+        db,
+        "flask-base",
+        &["--count", "50", "--seed", "1", "--locale", "ja_JP"],
+    );
+    assert!(stats.inserted >= 45, "{stats:?}");
+    assert_eq!(count(db, "users"), stats.inserted);
+    let longest = stored_texts(db, "users", &["first_name", "last_name"])
+        .into_iter()
+        .flatten()
+        .map(|name| (name.chars().count(), name.len()))
+        .max();
+    assert!(
+        longest.is_some_and(|(chars, bytes)| chars <= 3 && bytes > 3),
+        "{longest:?}"
+    );
 }
 
 /// An app's users table on SQLite, made as the app makes it.

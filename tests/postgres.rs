@@ -400,7 +400,10 @@ fn the_schema_that_got_the_rows_is_named() {
         .expect("seed runs");
     assert!(output.status.success());
     let summary = String::from_utf8_lossy(&output.stderr);
-    assert!(summary.contains(&format!("{shown} in ")), "{summary}");
+    assert!(
+        summary.contains(&format!("{shown}, skipped 0 in ")),
+        "{summary}"
+    );
 }
 
 /// A DBA sees seed's sessions as `seed` in pg_stat_activity: seen here

@@ -127,7 +127,8 @@ fn rerunning_a_seed_skips_every_row_as_a_duplicate() {
     assert_eq!(db.count("roles"), 2, "roles are not duplicated");
 }
 
-/// The summary agrees in number: "1 user", "1 duplicate email", "2 duplicate emails".
+/// The summary agrees in number: "1 user", "1 duplicate email", "2 duplicate
+/// emails", and names skipped rows even when there are none.
 #[test]
 fn the_summary_says_one_user_and_many_users() {
     let db = TempDb::new();
@@ -141,7 +142,10 @@ fn the_summary_says_one_user_and_many_users() {
         stderr.split(" in ").next().unwrap_or_default().to_owned()
     };
     let into = db.arg();
-    assert_eq!(summary("1"), format!("Inserted 1 user into {into}"));
+    assert_eq!(
+        summary("1"),
+        format!("Inserted 1 user into {into}, skipped 0")
+    );
     assert_eq!(db.count("users"), 1);
     assert_eq!(
         summary("1"),

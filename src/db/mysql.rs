@@ -663,9 +663,14 @@ fn options_of(url: &str) -> Result<(OptsBuilder, TlsParams, String)> {
     // So a DBA can tell seed's sessions from the app's
     // (performance_schema.session_connect_attrs); the driver's default is argv[0].
     let attributes = HashMap::from([("program_name", "seed")]);
+    // The handshake asks for utf8mb4, but a server started with
+    // skip-character-set-client-handshake ignores that and talks its own
+    // character set: names in other scripts would be mangled or refused.
+    // SET NAMES on every connection (lookups after a lost reply too).
     let mut builder = OptsBuilder::from_opts(opts)
         .tcp_connect_timeout(timeout)
-        .connect_attrs(Some(attributes));
+        .connect_attrs(Some(attributes))
+        .init(vec!["SET NAMES utf8mb4"]);
     if let Some(mode) = tls.mode {
         builder = builder.ssl_opts(tls.ssl_opts(mode));
     }

@@ -38,7 +38,8 @@ pub fn longest_username(first: usize, last: usize) -> usize {
     (first + last + 3).max(last + 5)
 }
 
-/// Writes e.g. `ann.lee@…`, `alee42@…`, `lee.ann@…` into `out`.
+/// Writes e.g. `ann.lee@…`, `alee42@…`, `lee.ann@…` into `out`, from the
+/// names' ASCII forms (see [`super::locale::ascii_name`]).
 pub fn write(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
     out.clear();
     let pattern = rng.random_range(0..100u32);

@@ -1,14 +1,15 @@
 //! Fake users from a seeded RNG. No I/O: the same seed gives the same users.
 
 mod email;
+mod locale;
 mod password;
 mod roles;
 
+pub use locale::{Locale, NameOrder, Names};
 pub use password::{PasswordFormat, hash_password, hash_password_unless};
 pub use roles::{RolePicker, RoleWeights};
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
-use fake::locales::{Data, EN};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
@@ -50,6 +51,7 @@ pub trait RowSource: Send {
 pub struct UserGenerator {
     rng: ChaCha8Rng,
     spec: &'static AppSpec,
+    names: Names,
     roles: Option<RolePicker>,
     /// For each role the picker can draw, the value of each
     /// [`Fill::Role`] column, in column order.
@@ -67,6 +69,7 @@ impl UserGenerator {
     pub fn new(
         seed: u64,
         spec: &'static AppSpec,
+        names: Names,
         picker: Option<RolePicker>,
         roles: &[(i64, String)],
         password_hash: String,
@@ -77,6 +80,7 @@ impl UserGenerator {
         UserGenerator {
             rng: rng(seed, stream::USERS),
             spec,
+            names,
             roles: picker,
             role_values,
             password_hash,
@@ -94,12 +98,14 @@ impl RowSource for UserGenerator {
     fn next_into(&mut self, row: &mut Row) {
         // The order of draws is part of the output: flask-base's rows for a
         // seed stay the same as long as it does not change.
-        let first = pick(&mut self.rng, EN::NAME_FIRST_NAME);
-        let last = pick(&mut self.rng, EN::NAME_LAST_NAME);
-        email::write(&mut self.rng, first, last, &mut self.email);
+        let names = &self.names;
+        let first = self.rng.random_range(0..names.first.len());
+        let last = self.rng.random_range(0..names.last.len());
+        let (first_ascii, last_ascii) = (&names.first_ascii[first], &names.last_ascii[last]);
+        email::write(&mut self.rng, first_ascii, last_ascii, &mut self.email);
         let role = self.roles.as_ref().map(|picker| picker.pick(&mut self.rng));
         if self.needs_username {
-            email::write_username(&mut self.rng, first, last, &mut self.username);
+            email::write_username(&mut self.rng, first_ascii, last_ascii, &mut self.username);
         }
         let joined = if self.needs_joined {
             let mut ago = self.rng.random_range(0..YEAR_MICROS);
@@ -111,8 +117,9 @@ impl RowSource for UserGenerator {
             self.now
         };
         let person = Person {
-            first,
-            last,
+            first: names.first[first],
+            last: names.last[last],
+            order: names.order,
             email: &self.email,
             username: &self.username,
             joined,
@@ -130,8 +137,12 @@ impl RowSource for UserGenerator {
 
 /// One user, before it becomes a row of some app's table.
 pub struct Person<'a> {
+    /// In the locale's own script.
     pub first: &'a str,
     pub last: &'a str,
+    /// How the full name is written (Laravel's `name`).
+    pub order: NameOrder,
+    /// A seeded user's is lowercase ASCII, made of the name.
     pub email: &'a str,
     pub username: &'a str,
     pub joined: NaiveDateTime,
@@ -153,10 +164,9 @@ pub fn fill(
             Fill::FirstName => value.set_text(person.first),
             Fill::LastName => value.set_text(person.last),
             Fill::FullName => {
-                value.set_text(person.first);
+                value.set_text("");
                 if let Value::Text(text) = value {
-                    text.push(' ');
-                    text.push_str(person.last);
+                    person.order.push(person.first, person.last, text);
                 }
             }
             Fill::Email => value.set_text(person.email),
@@ -206,21 +216,61 @@ pub fn role_values(spec: &AppSpec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
         .collect()
 }
 
-/// The longest value seed writes into each text column of `spec`, in
-/// characters, with a password hash of `hash_len`: a table whose columns
-/// are shorter is refused before any write. With `person`, the lengths of
-/// that one user's values.
+/// The longest value seed writes into each text column of `spec` with
+/// `names`, in characters, with a password hash of `hash_len`: a table
+/// whose columns are shorter is refused before any write.
 pub fn longest_values(
     spec: &AppSpec,
     hash_len: usize,
-    person: Option<&Person<'_>>,
+    names: &Names,
 ) -> Vec<(&'static str, usize)> {
-    let longest = |names: &[&str]| names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let (first, last) = names.longest();
+    let (first_ascii, last_ascii) = names.longest_ascii();
+    column_lengths(
+        spec,
+        hash_len,
+        Lengths {
+            first,
+            last,
+            full: names.order.len(first, last),
+            email: email::longest(first_ascii, last_ascii),
+            username: email::longest_username(first_ascii, last_ascii),
+        },
+    )
+}
+
+/// The lengths of `person`'s values in each text column of `spec`, in
+/// characters, with a password hash of `hash_len`.
+pub fn value_lengths(
+    spec: &AppSpec,
+    hash_len: usize,
+    person: &Person<'_>,
+) -> Vec<(&'static str, usize)> {
     let chars = |text: &str| text.chars().count();
-    let (first, last) = match person {
-        Some(person) => (chars(person.first), chars(person.last)),
-        None => (longest(EN::NAME_FIRST_NAME), longest(EN::NAME_LAST_NAME)),
-    };
+    let (first, last) = (chars(person.first), chars(person.last));
+    column_lengths(
+        spec,
+        hash_len,
+        Lengths {
+            first,
+            last,
+            full: person.order.len(first, last),
+            email: chars(person.email),
+            username: chars(person.username),
+        },
+    )
+}
+
+/// Lengths of a user's values, in characters.
+struct Lengths {
+    first: usize,
+    last: usize,
+    full: usize,
+    email: usize,
+    username: usize,
+}
+
+fn column_lengths(spec: &AppSpec, hash_len: usize, lengths: Lengths) -> Vec<(&'static str, usize)> {
     let role_text = match &spec.roles {
         Roles::Fixed(roles) => roles
             .iter()
@@ -237,13 +287,11 @@ pub fn longest_values(
         .iter()
         .filter_map(|(name, how)| {
             let len = match how {
-                Fill::FirstName => first,
-                Fill::LastName => last,
-                Fill::FullName => first + 1 + last,
-                Fill::Email => person.map_or(email::longest(first, last), |p| chars(p.email)),
-                Fill::Username => {
-                    person.map_or(email::longest_username(first, last), |p| chars(p.username))
-                }
+                Fill::FirstName => lengths.first,
+                Fill::LastName => lengths.last,
+                Fill::FullName => lengths.full,
+                Fill::Email => lengths.email,
+                Fill::Username => lengths.username,
                 Fill::PasswordHash => hash_len,
                 Fill::Role if role_text > 0 => role_text,
                 Fill::Joined | Fill::Bool(_) | Fill::Role => return None,
@@ -253,21 +301,30 @@ pub fn longest_values(
         .collect()
 }
 
-fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
-    items[rng.random_range(0..items.len())]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::App;
 
     fn generator(seed: u64) -> UserGenerator {
-        let roles = vec![(1, "User".into()), (2, "Administrator".into())];
+        generator_for(seed, App::FlaskBase, Locale::En)
+    }
+
+    fn generator_for(seed: u64, app: App, locale: Locale) -> UserGenerator {
+        let spec = app.spec();
+        let roles: Vec<(i64, String)> = match &spec.roles {
+            Roles::Fixed(fixed) => fixed
+                .iter()
+                .zip(1..)
+                .map(|(role, id)| (id, role.name.to_owned()))
+                .collect(),
+            Roles::Table(_) | Roles::None => vec![(1, "User".into()), (2, "Administrator".into())],
+        };
         let picker = RolePicker::new(&roles, None, None).expect("valid roles");
         UserGenerator::new(
             seed,
-            App::FlaskBase.spec(),
+            spec,
+            Names::new(locale),
             Some(picker),
             &roles,
             "hash".into(),
@@ -292,17 +349,87 @@ mod tests {
 
     #[test]
     fn names_come_from_fake_and_roles_from_the_list() {
+        let names = Names::new(Locale::En);
         let mut generator = generator(1);
         let mut row = Row::new();
         for _ in 0..1000 {
             generator.next_into(&mut row);
             let text = |i: usize| row[i].as_text().unwrap_or_default().to_owned();
             assert_eq!(row[0], Value::Bool(true));
-            assert!(EN::NAME_FIRST_NAME.contains(&text(1).as_str()));
-            assert!(EN::NAME_LAST_NAME.contains(&text(2).as_str()));
+            assert!(names.first.contains(&text(1).as_str()));
+            assert!(names.last.contains(&text(2).as_str()));
             assert!(text(3).contains('@'));
             assert_eq!(text(4), "hash");
             assert!([Value::Int(1), Value::Int(2)].contains(&row[5]));
+        }
+    }
+
+    #[test]
+    fn a_locale_gives_its_own_names_and_ascii_emails() {
+        let names = Names::new(Locale::JaJp);
+        let mut generator = generator_for(1, App::FlaskBase, Locale::JaJp);
+        let mut row = Row::new();
+        for _ in 0..1000 {
+            generator.next_into(&mut row);
+            let text = |i: usize| row[i].as_text().unwrap_or_default().to_owned();
+            let (first, last) = (text(1), text(2));
+            let i = names
+                .first
+                .iter()
+                .position(|n| *n == first)
+                .expect("a first name");
+            let j = names
+                .last
+                .iter()
+                .position(|n| *n == last)
+                .expect("a last name");
+            let email = text(3);
+            let (local, _) = email.split_once('@').expect("an @");
+            assert!(
+                local.contains(&names.last_ascii[j]) || local.contains(&names.first_ascii[i]),
+                "{email} for {last} {first}"
+            );
+            assert!(
+                email
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b".@_".contains(&b)),
+                "{email}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_value_of_any_locale_is_longer_than_its_longest() {
+        for locale in Locale::ALL {
+            let names = Names::new(locale);
+            for app in App::ALL {
+                let spec = app.spec();
+                let longest = longest_values(spec, 4, &names);
+                let mut generator = generator_for(5, app, locale);
+                let mut row = Row::new();
+                for _ in 0..3000 {
+                    generator.next_into(&mut row);
+                    for ((column, _), value) in spec.columns.iter().zip(&row) {
+                        let Some(text) = value.as_text() else {
+                            continue;
+                        };
+                        let bound = longest.iter().find(|(name, _)| name == column);
+                        let (_, bound) = bound.expect("every text column has a bound");
+                        assert!(
+                            text.chars().count() <= *bound,
+                            "{} {}: {column} = {text} is longer than {bound}",
+                            locale.code(),
+                            spec.name
+                        );
+                    }
+                }
+                for (column, len) in &longest {
+                    if ["email", "first_name", "last_name"].contains(column) {
+                        // flask-base's VARCHAR(64), the narrowest of the apps.
+                        assert!(*len <= 64, "{} {column}: {len}", locale.code());
+                    }
+                }
+            }
         }
     }
 }

@@ -1,13 +1,17 @@
-//! The progress bar on stderr.
+//! The progress bar on stderr, or where stderr is not a terminal (a CI
+//! log), a plain line every ten seconds.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use console::Term;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
 
+use super::summary::{eprint_line, skipped};
 use crate::run::Observer;
 use crate::stats::Counts;
 
@@ -29,6 +33,8 @@ pub struct Progress {
     /// asked (at most once a second).
     width: u16,
     width_checked: Instant,
+    /// Plain lines where stderr is not a terminal.
+    ticker: Option<Ticker>,
 }
 
 #[derive(Default)]
@@ -36,6 +42,8 @@ struct Counters {
     attempted: AtomicU64,
     inserted: AtomicU64,
     skipped: AtomicU64,
+    /// Every count, skip reasons included, for the plain lines.
+    snapshot: Mutex<Counts>,
 }
 
 const ROWS_PER_UPDATE: u64 = 256;
@@ -85,9 +93,12 @@ impl TermLike for Narrowed {
 
 impl Progress {
     /// A bar drawn on stderr if it is a terminal and `quiet` is off;
-    /// otherwise a hidden one that costs nothing.
-    pub fn new(total: u64, exact: bool, quiet: bool) -> Progress {
-        let visible = !quiet && std::io::stderr().is_terminal();
+    /// otherwise a hidden one that costs nothing, and unless `quiet`, a
+    /// plain line every ten seconds counted from `started`, the start of
+    /// the run (as the summary's time and rate are).
+    pub fn new(total: u64, exact: bool, quiet: bool, started: Instant) -> Progress {
+        let terminal = std::io::stderr().is_terminal();
+        let visible = !quiet && terminal;
         let target = if visible {
             ProgressDrawTarget::term_like_with_hz(Box::new(Narrowed(Term::stderr())), 10)
         } else {
@@ -101,6 +112,9 @@ impl Progress {
         if visible {
             bar.enable_steady_tick(Duration::from_millis(200));
         }
+        let ticker = (!quiet && !terminal)
+            .then(|| Ticker::start(Arc::clone(&counters), started, plain_interval()))
+            .flatten();
         Progress {
             bar,
             counters,
@@ -111,10 +125,12 @@ impl Progress {
             color,
             width,
             width_checked: Instant::now(),
+            ticker,
         }
     }
 
-    pub fn finish(&self) {
+    pub fn finish(&mut self) {
+        self.ticker.take();
         self.bar.finish_and_clear();
     }
 
@@ -142,8 +158,10 @@ impl Observer for Progress {
         } else {
             counts.attempted
         };
-        if position >= self.next_update || position == self.total {
-            self.next_update = position + ROWS_PER_UPDATE;
+        // Paced by attempts, which always grow: with --exact a run of
+        // duplicates leaves the position where it is, not the counts.
+        if counts.attempted >= self.next_update || position == self.total {
+            self.next_update = counts.attempted + ROWS_PER_UPDATE;
             self.counters
                 .attempted
                 .store(counts.attempted, Ordering::Relaxed);
@@ -153,10 +171,104 @@ impl Observer for Progress {
             self.counters
                 .skipped
                 .store(counts.skipped(), Ordering::Relaxed);
+            if self.ticker.is_some()
+                && let Ok(mut snapshot) = self.counters.snapshot.lock()
+            {
+                *snapshot = *counts;
+            }
             self.bar.set_position(position);
             self.refit();
         }
     }
+}
+
+/// How often a plain line is printed: every ten seconds, or as a test
+/// asks (SEED_PROGRESS_INTERVAL_MS, deliberately undocumented).
+fn plain_interval() -> Duration {
+    std::env::var("SEED_PROGRESS_INTERVAL_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map_or(PLAIN_INTERVAL, Duration::from_millis)
+}
+
+const PLAIN_INTERVAL: Duration = Duration::from_secs(10);
+
+/// A thread that prints a plain line at each multiple of the interval
+/// since the run started, until it is dropped. A thread, not the row
+/// callback: a run waiting for a lock still says where it is.
+struct Ticker {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Ticker {
+    /// None if no thread could be started: the run goes on without lines.
+    fn start(counters: Arc<Counters>, started: Instant, every: Duration) -> Option<Ticker> {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || {
+                loop {
+                    let elapsed = started.elapsed();
+                    let wait = next_multiple(elapsed, every).saturating_sub(elapsed);
+                    match stopped.recv_timeout(wait) {
+                        Err(RecvTimeoutError::Timeout) => {
+                            let counts = counters
+                                .snapshot
+                                .lock()
+                                .map(|counts| *counts)
+                                .unwrap_or_default();
+                            eprint_line(plain_line(&counts, started.elapsed()));
+                        }
+                        // Stopped, or the progress is gone.
+                        Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+            })
+            .ok()?;
+        Some(Ticker {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The first multiple of `every` after `elapsed`.
+fn next_multiple(elapsed: Duration, every: Duration) -> Duration {
+    let every_ns = every.as_nanos().max(1);
+    let next = (elapsed.as_nanos() / every_ns + 1) * every_ns;
+    Duration::from_nanos(u64::try_from(next).unwrap_or(u64::MAX))
+}
+
+/// `inserted 52000, skipped 3 (3 duplicate emails), 5200 rows/s, 00:00:10
+/// elapsed`: no escape codes, the rate as the bar's and the summary's
+/// (rows tried per second).
+fn plain_line(counts: &Counts, elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs_f64();
+    let rate = if seconds > 0.0 {
+        counts.attempted as f64 / seconds
+    } else {
+        0.0
+    };
+    let whole = elapsed.as_secs();
+    format!(
+        "inserted {}, {}, {rate:.0} rows/s, {:02}:{:02}:{:02} elapsed",
+        counts.inserted,
+        skipped(counts.skipped(), &counts.by_reason()),
+        whole / 3600,
+        whole / 60 % 60,
+        whole % 60
+    )
 }
 
 /// The width the line may take: the terminal's, less [`MARGIN`].
@@ -307,6 +419,33 @@ mod tests {
         bar.set_position(total);
         bar.tick();
         *longest.lock().expect("not poisoned")
+    }
+
+    #[test]
+    fn a_plain_line_names_the_counts_the_rate_and_the_time() {
+        let mut counts = Counts::default();
+        counts.attempted = 52_003;
+        counts.inserted = 52_000;
+        for _ in 0..3 {
+            counts.skip(crate::db::SkipReason::DuplicateEmail);
+        }
+        assert_eq!(
+            plain_line(&counts, Duration::from_secs(10)),
+            "inserted 52000, skipped 3 (3 duplicate emails), 5200 rows/s, 00:00:10 elapsed"
+        );
+        assert_eq!(
+            plain_line(&Counts::default(), Duration::from_secs(3725)),
+            "inserted 0, skipped 0, 0 rows/s, 01:02:05 elapsed"
+        );
+    }
+
+    #[test]
+    fn lines_fall_on_multiples_of_the_interval() {
+        let ten = Duration::from_secs(10);
+        assert_eq!(next_multiple(Duration::ZERO, ten), ten);
+        assert_eq!(next_multiple(Duration::from_millis(9_999), ten), ten);
+        assert_eq!(next_multiple(ten, ten), 2 * ten);
+        assert_eq!(next_multiple(Duration::from_secs(25), ten), 3 * ten);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The end-of-run summary: human words on stderr, or JSON on stdout.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::db::SkipReason;
+use crate::generate::Locale;
 use crate::stats::Stats;
 use crate::words;
 
@@ -17,20 +20,35 @@ pub fn human(stats: &Stats) -> String {
         words::count(stats.inserted, "user"),
         stats.database
     );
-    if stats.skipped > 0 {
-        let reasons: Vec<String> = stats
-            .skipped_by_reason
-            .iter()
-            .map(|(reason, n)| words::count(*n, reason.describe()))
-            .collect();
-        let _ = write!(out, ", skipped {} ({})", stats.skipped, reasons.join(", "));
-    }
+    // "skipped 0" too: a log is then grepped the same way whatever happened.
     let _ = write!(
         out,
-        " in {:.2}s ({:.0} rows/s); seed {} (repeat with --seed {})",
+        ", {}",
+        skipped(stats.skipped, &stats.skipped_by_reason)
+    );
+    let _ = write!(
+        out,
+        " in {:.2}s ({:.0} rows/s); seed {} (repeat with --seed {}",
         stats.elapsed_seconds, stats.rows_per_second, stats.seed, stats.seed
     );
+    // The same seed gives other rows in another locale.
+    if stats.locale != Locale::default().code() {
+        let _ = write!(out, " --locale {}", stats.locale);
+    }
+    out.push(')');
     out
+}
+
+/// "skipped 0", or "skipped 3 (2 duplicate emails, 1 NOT NULL constraint)".
+pub fn skipped(total: u64, by_reason: &BTreeMap<SkipReason, u64>) -> String {
+    if total == 0 {
+        return "skipped 0".into();
+    }
+    let reasons: Vec<String> = by_reason
+        .iter()
+        .map(|(reason, n)| words::count(*n, reason.describe()))
+        .collect();
+    format!("skipped {total} ({})", reasons.join(", "))
 }
 
 /// One JSON object and a newline on stdout. A reader that went away (a

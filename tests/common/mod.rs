@@ -20,6 +20,7 @@ pub struct Stats {
     pub skipped: u64,
     pub skipped_by_reason: BTreeMap<String, u64>,
     pub seed: u64,
+    pub locale: String,
     pub batch_size: u64,
     pub elapsed_seconds: f64,
     pub rows_per_second: f64,
