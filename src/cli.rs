@@ -362,8 +362,10 @@ impl DbArgs {
         } else {
             &self.db
         };
+        let target = Target::parse(db)?;
+        crate::db::check_url(&target).map_err(UsageError)?;
         Ok(DbConfig {
-            target: Target::parse(db)?,
+            target,
             options: Options {
                 busy_timeout: self.busy_timeout,
                 durable: self.durable,

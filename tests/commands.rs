@@ -201,6 +201,43 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
+#[cfg(all(feature = "postgres", feature = "mysql"))]
+fn a_malformed_server_url_is_a_usage_error_before_any_connection() {
+    // Port 9 (discard) is never a database: a connection attempt would be
+    // a runtime error, exit 1.
+    for (url, message) in [
+        (
+            "postgres://127.0.0.1:9/db?sslmode=bogus",
+            "error: invalid sslmode in the PostgreSQL URL",
+        ),
+        (
+            "postgres://127.0.0.1:99999/db",
+            "error: invalid PostgreSQL URL",
+        ),
+        (
+            "mysql://127.0.0.1:9/db?ssl-mode=bogus",
+            "error: invalid ssl-mode in the MySQL URL",
+        ),
+        ("mariadb://127.0.0.1:x/db", "error: invalid MySQL URL"),
+    ] {
+        for command in ["users", "roles", "admin"] {
+            let mut cmd = seed();
+            cmd.args([command, "--db", url]);
+            if command == "admin" {
+                cmd.args(["--email", "a@example.com", "--password", "pw"]);
+            }
+            let output = cmd.output().expect("run seed");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{command} {url}: {stderr}");
+            assert!(
+                stderr.starts_with(message) && stderr.lines().count() == 1,
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_closed_stdout_is_not_a_panic() {
     let db = TempDb::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seed"))

@@ -221,6 +221,21 @@ pub fn describe(target: &Target, conn: &dyn Conn) -> String {
     }
 }
 
+/// Checks a server URL (its syntax and its TLS parameters) without
+/// connecting, so that a malformed one is a usage error, told before any
+/// connection is tried.
+pub fn check_url(target: &Target) -> Result<(), String> {
+    match target {
+        Target::Sqlite { .. } => Ok(()),
+        #[cfg(feature = "postgres")]
+        Target::Postgres { url } => postgres::check_url(url).map_err(|err| format!("{err:#}")),
+        #[cfg(feature = "mysql")]
+        Target::Mysql { url } => mysql::check_url(url).map_err(|err| format!("{err:#}")),
+        #[cfg(not(all(feature = "postgres", feature = "mysql")))]
+        _ => Ok(()),
+    }
+}
+
 pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Conn>> {
     match target {
         Target::Sqlite { path, mode } => {

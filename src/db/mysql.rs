@@ -649,6 +649,14 @@ fn read_value(value: mysql::Value) -> Value {
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+pub fn check_url(url: &str) -> Result<()> {
+    let url = match url.strip_prefix("mariadb://") {
+        Some(rest) => format!("mysql://{rest}"),
+        None => url.to_owned(),
+    };
+    options_of(&url).map(|_| ())
+}
+
 /// The driver's options for a `mysql://` URL, the TLS it asks for, and
 /// the server's `host:port` (or socket) for messages.
 fn options_of(url: &str) -> Result<(OptsBuilder, TlsParams, String)> {

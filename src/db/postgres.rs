@@ -945,6 +945,10 @@ impl TlsParams {
 }
 
 /// The driver's configuration for `url`, and the TLS it asks for.
+pub fn check_url(url: &str) -> Result<()> {
+    config_of(url).map(|_| ())
+}
+
 fn config_of(url: &str) -> Result<(Config, TlsParams)> {
     let (url, tls) = TlsParams::split(url)?;
     let mut config: Config = url
