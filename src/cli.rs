@@ -451,6 +451,17 @@ impl Cli {
                             .into(),
                     ));
                 }
+                // Told now when the app is named; when it is detected,
+                // after the database says which it is.
+                if let Some(app) = args.app.app {
+                    app.spec()
+                        .check_options(
+                            args.role_weights.is_some(),
+                            args.hash_iterations.is_some(),
+                            args.bcrypt_cost.is_some(),
+                        )
+                        .map_err(UsageError)?;
+                }
                 Command::Users(UsersConfig {
                     app: args.app.app,
                     plan: Plan {

@@ -198,16 +198,9 @@ fn work_factor(
     cost: Option<u32>,
     default: u32,
 ) -> Result<u32> {
-    let bcrypt = spec.password.is_bcrypt();
-    match (bcrypt, iterations, cost) {
-        (true, Some(_), _) => bail!(
-            "--hash-iterations is for PBKDF2 hashes (flask-base, django); {} uses bcrypt: use --bcrypt-cost",
-            spec.name
-        ),
-        (false, _, Some(_)) => bail!(
-            "--bcrypt-cost is for bcrypt hashes (ctfd, laravel, devise); {} uses PBKDF2: use --hash-iterations",
-            spec.name
-        ),
+    spec.check_options(false, iterations.is_some(), cost.is_some())
+        .map_err(|message| anyhow!(message))?;
+    match (spec.password.is_bcrypt(), iterations, cost) {
         (true, None, Some(cost)) => Ok(cost),
         (false, Some(iterations), None) => Ok(iterations),
         _ => Ok(default),
@@ -227,9 +220,8 @@ fn prepare_users(
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
-    if matches!(spec.roles, Roles::None) && config.role_weights.is_some() {
-        bail!("{app} has no roles, so --role-weights does not apply");
-    }
+    spec.check_options(config.role_weights.is_some(), false, false)
+        .map_err(|message| anyhow!(message))?;
     let work = work_factor(
         spec,
         config.hash_iterations,

@@ -1253,6 +1253,31 @@ fn role_weights_name_the_apps_own_roles() {
         .stderr(predicates::str::contains(
             "laravel uses bcrypt: use --bcrypt-cost",
         ));
+    // Named with --app, the app is known before the database is opened:
+    // the same options are usage errors.
+    for (option, value, message) in [
+        ("--role-weights", "admin=1", "laravel has no roles"),
+        ("--hash-iterations", "5", "laravel uses bcrypt"),
+    ] {
+        seed()
+            .args(["users", "--app", "laravel", "--db", &url, option, value])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(message));
+    }
+    seed()
+        .args([
+            "users",
+            "--app",
+            "django",
+            "--db",
+            &url,
+            "--bcrypt-cost",
+            "5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("django uses PBKDF2"));
     assert_eq!(db.0.bytes(), before);
 }
 

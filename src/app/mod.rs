@@ -96,6 +96,36 @@ impl AppSpec {
     /// The column the database fills with the row's key.
     pub const ID: &'static str = "id";
 
+    /// Refuses options that do not apply to this app: role weights for an
+    /// app without roles, and the work factor of the other password format.
+    pub fn check_options(
+        &self,
+        role_weights: bool,
+        hash_iterations: bool,
+        bcrypt_cost: bool,
+    ) -> Result<(), String> {
+        if matches!(self.roles, Roles::None) && role_weights {
+            return Err(format!(
+                "{} has no roles, so --role-weights does not apply",
+                self.name
+            ));
+        }
+        let bcrypt = self.password.is_bcrypt();
+        if bcrypt && hash_iterations {
+            return Err(format!(
+                "--hash-iterations is for PBKDF2 hashes (flask-base, django); {} uses bcrypt: use --bcrypt-cost",
+                self.name
+            ));
+        }
+        if !bcrypt && bcrypt_cost {
+            return Err(format!(
+                "--bcrypt-cost is for bcrypt hashes (ctfd, laravel, devise); {} uses PBKDF2: use --hash-iterations",
+                self.name
+            ));
+        }
+        Ok(())
+    }
+
     pub fn column_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.columns.iter().map(|(name, _)| *name)
     }
