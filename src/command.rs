@@ -353,35 +353,92 @@ fn admin(config: AdminConfig) -> Result<ExitStatus> {
         password: None,
         error: None,
     };
+    if config.password.is_none() && !stdout_is_open() {
+        bail!(
+            "stdout is closed or /dev/null, so the password seed would choose would be lost; give one with --password, --password-file or SEED_PASSWORD"
+        );
+    }
+    let mut shown = false;
     let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
         report.database = db::describe(&config.db.target, conn.as_ref());
-        let created = create_admin(conn.as_mut(), &config, &mut report);
+        let mut created = create_admin(conn.as_mut(), &config, &mut report);
+        if created.is_ok() && report.password.is_some() {
+            // The account with a password seed chose is committed only once
+            // the password is out: it is the only copy, and a rerun finds
+            // the account and leaves it as it is.
+            created = match show_admin(&config, &report) {
+                Ok(()) => {
+                    shown = true;
+                    conn.commit().context("the administrator was not created")
+                }
+                Err(err) => {
+                    conn.rollback();
+                    report.created = false;
+                    report.password = None;
+                    Err(err.context("the administrator was not created"))
+                }
+            };
+        }
         let finished = conn.finish();
         created.and(finished)
     });
     report.error = result.as_ref().err().map(|err| format!("{err:#}"));
     let login = report.username.as_deref().unwrap_or(&report.email);
-    if config.output.json {
+    if shown {
+        // Already on stdout.
+    } else if config.output.json {
         report::write_json(&report).context("cannot write to stdout")?;
-    } else {
-        // A password seed chose is on stdout whatever else happens: it is
-        // the only copy, and a rerun finds the account and leaves it as is.
-        if let Some(password) = &report.password {
-            if !config.output.quiet {
-                report::eprint_line(format_args!(
-                    "Created administrator {login}, with this password:"
-                ));
-            }
-            print(format!("{password}\n").as_bytes())?;
-        } else if result.is_ok() && !config.output.quiet {
-            if report.created {
-                report::eprint_line(format_args!("Created administrator {login}"));
-            } else {
-                report::eprint_line(format_args!("{login} already exists; left unchanged"));
-            }
+    } else if result.is_ok() && !config.output.quiet {
+        if report.created {
+            report::eprint_line(format_args!("Created administrator {login}"));
+        } else {
+            report::eprint_line(format_args!("{login} already exists; left unchanged"));
         }
     }
     result.map(|()| ExitStatus::Success)
+}
+
+/// Shows the account created with a password seed chose: the JSON report,
+/// or the password on stdout. Any failure to write (a reader that went
+/// away included) is an error: the password would be lost.
+fn show_admin(config: &AdminConfig, report: &AdminReport) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    let written = if config.output.json {
+        serde_json::to_writer(&mut stdout, report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(stdout))
+    } else {
+        if !config.output.quiet {
+            let login = report.username.as_deref().unwrap_or(&report.email);
+            report::eprint_line(format_args!(
+                "Created administrator {login}, with this password:"
+            ));
+        }
+        writeln!(stdout, "{}", report.password.as_deref().unwrap_or_default())
+    };
+    written
+        .and_then(|()| stdout.flush())
+        .context("cannot write the password seed chose to stdout")
+}
+
+/// Whether what is written to stdout can reach anyone: not when it is
+/// closed (the runtime then points it at /dev/null) or is /dev/null.
+#[cfg(target_os = "linux")]
+fn stdout_is_open() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (
+        std::fs::metadata("/proc/self/fd/1"),
+        std::fs::metadata("/dev/null"),
+    ) {
+        (Ok(out), Ok(null)) => (out.dev(), out.ino()) != (null.dev(), null.ino()),
+        (Err(_), _) => false,
+        (Ok(_), Err(_)) => true,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_is_open() -> bool {
+    true
 }
 
 /// Creates the account unless it exists, noting in `report` what is known
@@ -446,6 +503,9 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
     let has_username = spec.column_names().any(|c| c == "username");
     report.username = has_username.then_some(username);
     let mut outcomes = Vec::with_capacity(1);
+    if generated.is_some() {
+        conn.begin()?;
+    }
     conn.insert(std::slice::from_ref(&row), &mut outcomes)?;
     match outcomes.pop() {
         Some(Insert::Inserted) => {

@@ -226,3 +226,33 @@ fn two_sources_of_a_password_or_an_empty_one_are_refused() {
         }
     }
 }
+
+#[test]
+fn a_password_seed_would_choose_is_never_sent_where_nobody_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("admin.db");
+    let db = path.to_str().expect("UTF-8 path");
+    let null = std::fs::File::create("/dev/null").expect("/dev/null");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_seed"))
+        .args(["admin", "--email", "q@example.com", "--db", db])
+        .stdout(null)
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("would be lost"), "{stderr}");
+    assert!(!path.exists(), "nothing created");
+    // A password given is not lost: the account is created.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_seed"))
+        .args(["admin", "--email", "q@example.com", "--db", db])
+        .env("SEED_PASSWORD", "chosen by me")
+        .stdout(std::fs::File::create("/dev/null").expect("/dev/null"))
+        .output()
+        .expect("run seed");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(path.exists());
+}
