@@ -100,7 +100,8 @@ fn bad_url_parameters_are_named_without_their_values() {
             .args(["users", "--json", "--db", url])
             .output()
             .expect("run seed");
-        assert_eq!(output.status.code(), Some(1), "{url}");
+        // A malformed URL is a usage error, told before any connection.
+        assert_eq!(output.status.code(), Some(2), "{url}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.starts_with("error: "), "{url}: {stderr}");
         assert_no_credentials(&output, url);
