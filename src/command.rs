@@ -10,7 +10,7 @@ use rand::TryRng;
 use rand::rngs::SysRng;
 use serde::Serialize;
 
-use crate::app::{App, AppSpec, Roles};
+use crate::app::{App, Roles};
 use crate::config::{AdminConfig, Command, Config, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, Insert, Row, Writer};
@@ -190,23 +190,6 @@ fn app_of(conn: &mut dyn Conn, given: Option<App>) -> Result<App> {
     }
 }
 
-/// The password work factor for `spec`: `--hash-iterations` or
-/// `--bcrypt-cost`, whichever the app's format uses.
-fn work_factor(
-    spec: &AppSpec,
-    iterations: Option<u32>,
-    cost: Option<u32>,
-    default: u32,
-) -> Result<u32> {
-    spec.check_options(false, iterations.is_some(), cost.is_some())
-        .map_err(|message| anyhow!(message))?;
-    match (spec.password.is_bcrypt(), iterations, cost) {
-        (true, None, Some(cost)) => Ok(cost),
-        (false, Some(iterations), None) => Ok(iterations),
-        _ => Ok(default),
-    }
-}
-
 /// Everything before the first row: checks the schema (refusing before any
 /// write), hashes the password, creates what is missing, and readies the
 /// generator. None if `stop()` said so before the first write.
@@ -220,14 +203,17 @@ fn prepare_users(
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
-    spec.check_options(config.role_weights.is_some(), false, false)
-        .map_err(|message| anyhow!(message))?;
-    let work = work_factor(
-        spec,
-        config.hash_iterations,
-        config.bcrypt_cost,
-        spec.work.users,
-    )?;
+    spec.check_options(
+        config.role_weights.is_some(),
+        config.hash_iterations.is_some(),
+        config.bcrypt_cost.is_some(),
+    )
+    .map_err(|message| anyhow!(message))?;
+    // The check leaves at most the option of the app's own format.
+    let work = config
+        .hash_iterations
+        .or(config.bcrypt_cost)
+        .unwrap_or(spec.work.users);
     let hash = hash_password_unless(
         spec.password,
         &config.password,

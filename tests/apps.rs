@@ -870,16 +870,7 @@ fn bulk_against_batches(small: &dyn Backend, bulk: &dyn Backend, rejecting: bool
 /// key, and (by a trigger) a NULL in a NOT NULL column, a role that does
 /// not exist, or a refusal of the trigger's own.
 fn rejecting_schema(db: &dyn Backend) {
-    let url = db.url();
-    let output = seed()
-        .args(["roles", "--db", &url])
-        .output()
-        .expect("run seed");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    servers::roles(&db.url());
     db.exec("DROP TABLE users");
     db.exec(&format!(
         "CREATE TABLE users (id {}, confirmed BOOLEAN, \

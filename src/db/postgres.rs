@@ -246,22 +246,50 @@ impl PostgresConn {
         Ok(Insert::Skipped { reason, detail })
     }
 
+    /// A failed statement aborts the whole transaction in PostgreSQL: each
+    /// statement gets a savepoint to roll back to. Releasing the last one
+    /// and opening this one costs one round trip.
+    fn open_savepoint(&mut self) -> Result<()> {
+        let sql = if self.savepoint {
+            "RELEASE SAVEPOINT row; SAVEPOINT row"
+        } else {
+            "SAVEPOINT row"
+        };
+        if let Err(err) = self.client.batch_execute(sql) {
+            let err = self.explain(err);
+            self.rollback();
+            return Err(err);
+        }
+        self.savepoint = true;
+        Ok(())
+    }
+
+    /// Undoes the statement since [`Self::open_savepoint`]; if even that
+    /// fails, the transaction is rolled back.
+    fn undo_to_savepoint(&mut self) -> Result<()> {
+        if let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row") {
+            let undo = self.explain(undo);
+            self.rollback();
+            return Err(undo);
+        }
+        Ok(())
+    }
+
+    /// `RETURNING id, identity` of a multi-row insert (the id as 0 where
+    /// the key is not an integer).
+    fn returning(&self, target: &InsertTarget) -> String {
+        let identity = DIALECT.quote(target.identity);
+        let id = if self.returns_id {
+            format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
+        } else {
+            "0::bigint".to_owned()
+        };
+        format!("RETURNING {id}, {identity}::text")
+    }
+
     fn insert_one(&mut self, statement: &Statement, row: &Row) -> Result<Insert> {
         if self.in_transaction {
-            // A failed statement aborts the whole transaction in PostgreSQL:
-            // each row gets a savepoint to roll back to. Releasing the last
-            // row's savepoint and opening this one costs one round trip.
-            let sql = if self.savepoint {
-                "RELEASE SAVEPOINT row; SAVEPOINT row"
-            } else {
-                "SAVEPOINT row"
-            };
-            if let Err(err) = self.client.batch_execute(sql) {
-                let err = self.explain(err);
-                self.rollback();
-                return Err(err);
-            }
-            self.savepoint = true;
+            self.open_savepoint()?;
         }
         let params: Vec<&(dyn ToSql + Sync)> = row
             .iter()
@@ -305,12 +333,8 @@ impl PostgresConn {
                 ))),
             };
         }
-        if self.in_transaction
-            && let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row")
-        {
-            let undo = self.explain(undo);
-            self.rollback();
-            return Err(undo);
+        if self.in_transaction {
+            self.undo_to_savepoint()?;
         }
         let outcome = self.classify(err);
         if outcome.is_err() {
@@ -347,18 +371,12 @@ impl PostgresConn {
             return Ok(statement.clone());
         }
         let sql = match &self.insert {
-            Some((target, _)) => {
-                let identity = DIALECT.quote(target.identity);
-                let id = if self.returns_id {
-                    format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
-                } else {
-                    "0::bigint".to_owned()
-                };
-                format!(
-                    "{} ON CONFLICT ({identity}) DO NOTHING RETURNING {id}, {identity}::text",
-                    DIALECT.insert_rows(target, rows)
-                )
-            }
+            Some((target, _)) => format!(
+                "{} ON CONFLICT ({}) DO NOTHING {}",
+                DIALECT.insert_rows(target, rows),
+                DIALECT.quote(target.identity),
+                self.returning(target)
+            ),
             // Never reached: the caller checked; an empty statement fails.
             None => String::new(),
         };
@@ -390,28 +408,14 @@ impl PostgresConn {
     }
 
     fn insert_statement(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
-        let sql = if self.savepoint {
-            "RELEASE SAVEPOINT row; SAVEPOINT row"
-        } else {
-            "SAVEPOINT row"
-        };
-        if let Err(err) = self.client.batch_execute(sql) {
-            let err = self.explain(err);
-            self.rollback();
-            return Err(err);
-        }
-        self.savepoint = true;
+        self.open_savepoint()?;
         let result = if rows.len() >= COPY_ROWS && self.staging_usable()? {
             match self.copy_rows(rows, false) {
                 // Another connection inserted one of these identities since
                 // the statement looked: load the chunk again, and let the
                 // server skip what collides.
                 Err(err) if err.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                    if let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row") {
-                        let undo = self.explain(undo);
-                        self.rollback();
-                        return Err(undo);
-                    }
+                    self.undo_to_savepoint()?;
                     if self.staging_usable()? {
                         self.copy_rows(rows, true)
                     } else {
@@ -439,11 +443,7 @@ impl PostgresConn {
             self.rollback();
             return Err(err);
         }
-        if let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row") {
-            let undo = self.explain(undo);
-            self.rollback();
-            return Err(undo);
-        }
+        self.undo_to_savepoint()?;
         let Some((_, single)) = &self.insert else {
             bail!("no insert was prepared");
         };
@@ -496,11 +496,7 @@ impl PostgresConn {
                 return Err(err);
             }
             self.staging.usable = false;
-            if let Err(undo) = self.client.batch_execute("ROLLBACK TO SAVEPOINT row") {
-                let undo = self.explain(undo);
-                self.rollback();
-                return Err(undo);
-            }
+            self.undo_to_savepoint()?;
             return Ok(false);
         }
         Ok(true)
@@ -523,23 +519,18 @@ impl PostgresConn {
         };
         let columns = quoted_columns(target);
         let identity = DIALECT.quote(target.identity);
-        let id = if self.returns_id {
-            format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
-        } else {
-            "0::bigint".to_owned()
-        };
+        let returning = self.returning(target);
         let table = DIALECT.quote(target.table);
         let insert = if on_conflict {
             format!(
                 "INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} \
-                 ORDER BY seed_position \
-                 ON CONFLICT ({identity}) DO NOTHING RETURNING {id}, {identity}::text"
+                 ORDER BY seed_position ON CONFLICT ({identity}) DO NOTHING {returning}"
             )
         } else {
             format!(
                 "INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} s \
                  WHERE NOT EXISTS (SELECT FROM {table} t WHERE t.{identity} = s.{identity}) \
-                 ORDER BY seed_position RETURNING {id}, {identity}::text"
+                 ORDER BY seed_position {returning}"
             )
         };
         let identity_position = target.identity_position;
@@ -547,17 +538,20 @@ impl PostgresConn {
         let types = self.staging.types.clone();
         let sink = self.client.copy_in(&copy)?;
         let mut writer = BinaryCopyInWriter::new(sink, &types);
+        let positions: Vec<i32> = (0..rows.len())
+            .map(|i| i32::try_from(i).unwrap_or(i32::MAX))
+            .collect();
         let mut seen = std::collections::HashSet::with_capacity(rows.len());
-        for (position, row) in rows.iter().enumerate() {
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(types.len());
+        for (row, position) in rows.iter().zip(&positions) {
             if let Some(Value::Text(identity)) = row.get(identity_position)
                 && !seen.insert(identity.as_str())
             {
                 continue;
             }
-            let position = i32::try_from(position).unwrap_or(i32::MAX);
-            let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(types.len());
+            params.clear();
             params.extend(row.iter().map(|value| value as &(dyn ToSql + Sync)));
-            params.push(&position);
+            params.push(position);
             writer.write(&params)?;
         }
         writer.finish()?;
@@ -575,7 +569,7 @@ impl PostgresConn {
         let Some((target, _)) = &self.insert else {
             return Ok(false);
         };
-        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+        let mut inserted: HashMap<&str, i64> = HashMap::with_capacity(returned.len());
         for row in returned {
             inserted.insert(row.try_get(1)?, row.try_get(0)?);
         }
@@ -583,7 +577,7 @@ impl PostgresConn {
         let mut last = None;
         for row in rows {
             let id = match row.get(target.identity_position) {
-                Some(Value::Text(identity)) => inserted.remove(identity),
+                Some(Value::Text(identity)) => inserted.remove(identity.as_str()),
                 _ => None,
             };
             out.push(match id {
