@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids')
+            [CompletionResult]::new('--expect-digest', '--expect-digest', [CompletionResultType]::ParameterName, 'Fail (exit 1, after the run) unless the rows generated have this digest, as --json prints it: sha256:<64 hex digits>')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --now 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]'
             cand -j 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids'
             cand --jobs 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids'
+            cand --expect-digest 'Fail (exit 1, after the run) unless the rows generated have this digest, as --json prints it: sha256:<64 hex digits>'
             cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'

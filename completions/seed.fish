@@ -60,6 +60,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d '
 complete -c seed -n "__fish_seed_using_subcommand users" -l bcrypt-cost -d 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps\' own]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l now -d 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s j -l jobs -d 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l expect-digest -d 'Fail (exit 1, after the run) unless the rows generated have this digest, as --json prints it: sha256:<64 hex digits>' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'

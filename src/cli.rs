@@ -15,7 +15,7 @@ use crate::app::App;
 use crate::config::{AdminConfig, Command, Config, DbConfig, Output, RolesConfig, UsersConfig};
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
-use crate::generate::{Locale, RoleWeights, reference_now};
+use crate::generate::{Locale, RoleWeights, digest, reference_now};
 use crate::report;
 use crate::run::Plan;
 
@@ -152,6 +152,10 @@ struct UsersArgs {
     /// Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids
     #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1_u64, 64))]
     jobs: u64,
+
+    /// Fail (exit 1, after the run) unless the rows generated have this digest, as --json prints it: sha256:<64 hex digits>
+    #[arg(long, value_name = "DIGEST", value_parser = digest::parse)]
+    expect_digest: Option<String>,
 
     #[command(flatten)]
     db: DbArgs,
@@ -480,6 +484,7 @@ impl Cli {
                     bcrypt_cost: args.bcrypt_cost,
                     now: args.now.unwrap_or_else(reference_now),
                     jobs: usize::try_from(args.jobs).unwrap_or(1),
+                    expect_digest: args.expect_digest,
                     db,
                     output: args.output.into(),
                 })

@@ -83,7 +83,18 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     stats.app = detected.map(App::name);
     stats.interrupted = ran.signal.is_some();
     stats.database = database;
-    stats.error = ran.error.as_ref().map(|err| format!("{err:#}"));
+    stats.digest = ran.digest;
+    let mut error = ran.error;
+    if let (None, Some(expected), Some(digest)) = (&error, &config.expect_digest, &stats.digest)
+        && digest != expected
+    {
+        // The rows are in: the run happened, but not with the rows the
+        // fixture was pinned to.
+        error = Some(anyhow!(
+            "the rows generated have digest {digest}, not {expected} (--expect-digest): this version of seed, the app or the options make other rows"
+        ));
+    }
+    stats.error = error.as_ref().map(|err| format!("{err:#}"));
     // With --json, a pipe gets its one object whatever happened; a person
     // gets a summary of a run that started, and otherwise only the error.
     if config.output.json {
@@ -91,7 +102,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     } else if !config.output.quiet && ran.started {
         report::eprint_line(report::human(&stats));
     }
-    match (ran.error, ran.signal) {
+    match (error, ran.signal) {
         (Some(err), _) => Err(err),
         (None, Some(signal)) => Ok(signal),
         (None, None) => Ok(ExitStatus::Success),
@@ -107,6 +118,8 @@ struct Ran {
     signal: Option<ExitStatus>,
     /// Every check passed and rows were (or were about to be) inserted.
     started: bool,
+    /// Of the rows generated, if the run finished.
+    digest: Option<String>,
 }
 
 impl Ran {
@@ -116,6 +129,7 @@ impl Ran {
             error: Some(err),
             signal: None,
             started: false,
+            digest: None,
         }
     }
 }
@@ -148,6 +162,7 @@ fn seed_users(
                     error: conn.finish().err(),
                     signal: stop.received(),
                     started: true,
+                    digest: None,
                 };
             }
             Err(err) => {
@@ -174,11 +189,16 @@ fn seed_users(
     );
     progress.finish();
     let finished = conn.finish();
+    let error = outcome.error.or(finished.err());
+    let signal = stop.received();
+    // A stopped or failed run did not try every row it would have.
+    let digest = (error.is_none() && signal.is_none()).then(|| generator.digest());
     Ran {
         counts: outcome.counts,
-        error: outcome.error.or(finished.err()),
-        signal: stop.received(),
+        error,
+        signal,
         started: true,
+        digest,
     }
 }
 

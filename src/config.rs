@@ -56,6 +56,8 @@ pub struct UsersConfig {
     pub now: NaiveDateTime,
     /// Connections inserting at once (server backends only).
     pub jobs: usize,
+    /// `--expect-digest`: a finished run with other rows fails.
+    pub expect_digest: Option<String>,
     pub db: DbConfig,
     pub output: Output,
 }

@@ -80,6 +80,9 @@ pub struct Stats {
     pub seed: u64,
     /// `--locale`: with the seed, it fixes the rows.
     pub locale: &'static str,
+    /// `sha256:<hex>` of every row tried, in generation order (README,
+    /// "Digest"); None unless the run finished.
+    pub digest: Option<String>,
     pub batch_size: u64,
     pub elapsed_seconds: f64,
     pub rows_per_second: f64,
@@ -113,6 +116,7 @@ impl Stats {
             skipped_by_reason: counts.by_reason(),
             seed,
             locale: Locale::default().code(),
+            digest: None,
             batch_size,
             elapsed_seconds,
             rows_per_second,

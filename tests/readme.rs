@@ -62,6 +62,13 @@ fn prepare(block: &str, dir: &Path) -> bool {
             return false;
         }
     }
+    if block.contains("| jq ") {
+        let jq = Command::new("jq").arg("--version").output();
+        if !jq.is_ok_and(|out| out.status.success()) {
+            eprintln!("skipped: an example reads the JSON with jq, not installed");
+            return false;
+        }
+    }
     if block.contains("db.sqlite3") {
         // The Django example: Django's own migrate makes auth_user.
         let verifiers = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/verifiers");

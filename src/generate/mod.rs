@@ -1,5 +1,6 @@
 //! Fake users from a seeded RNG. No I/O: the same seed gives the same users.
 
+pub mod digest;
 mod email;
 mod locale;
 mod password;
@@ -15,6 +16,8 @@ use rand::{RngExt, SeedableRng};
 
 use crate::app::{AppSpec, Fill, Roles};
 use crate::value::{Row, Value};
+
+use digest::RowDigest;
 
 /// The RNG behind every seeded value. ChaCha8 is portable and its output
 /// is fixed by its algorithm, unlike `StdRng`, which may change between
@@ -62,6 +65,11 @@ pub struct UserGenerator {
     needs_joined: bool,
     email: String,
     username: String,
+    /// Of every row made so far.
+    digest: RowDigest,
+    /// For a roles table, each role's name: the digest holds it, not the
+    /// database's id.
+    role_names: Option<Vec<String>>,
 }
 
 impl UserGenerator {
@@ -77,6 +85,9 @@ impl UserGenerator {
     ) -> UserGenerator {
         let role_values = role_values(spec, roles);
         let has = |wanted: Fill| spec.columns.iter().any(|(_, fill)| *fill == wanted);
+        let columns: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
+        let role_names = matches!(spec.roles, Roles::Table(_))
+            .then(|| roles.iter().map(|(_, name)| name.clone()).collect());
         UserGenerator {
             rng: rng(seed, stream::USERS),
             spec,
@@ -89,6 +100,25 @@ impl UserGenerator {
             needs_joined: has(Fill::Joined),
             email: String::new(),
             username: String::new(),
+            digest: RowDigest::new(spec.name, &columns),
+            role_names,
+        }
+    }
+
+    /// `sha256:<hex>` of the rows made so far, in order.
+    pub fn digest(&self) -> String {
+        self.digest.finish()
+    }
+
+    fn add_to_digest(&mut self, row: &Row, role: Option<usize>) {
+        for (value, (_, how)) in row.iter().zip(self.spec.columns) {
+            match (how, &self.role_names) {
+                (Fill::Role, Some(names)) => match role.and_then(|role| names.get(role)) {
+                    Some(name) => self.digest.text(name),
+                    None => self.digest.value(&Value::Null),
+                },
+                _ => self.digest.value(value),
+            }
         }
     }
 }
@@ -132,6 +162,7 @@ impl RowSource for UserGenerator {
             &self.password_hash,
             row,
         );
+        self.add_to_digest(row, role);
     }
 }
 

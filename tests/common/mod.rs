@@ -21,6 +21,7 @@ pub struct Stats {
     pub skipped_by_reason: BTreeMap<String, u64>,
     pub seed: u64,
     pub locale: String,
+    pub digest: Option<String>,
     pub batch_size: u64,
     pub elapsed_seconds: f64,
     pub rows_per_second: f64,
