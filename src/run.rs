@@ -199,13 +199,17 @@ fn duplicate_noun(counts: &Counts, present: Option<Present>) -> &'static str {
 /// that were there before.
 ///
 /// A duplicate whose identity is not in the set collided with a row this
-/// run did not insert: one that was there before. That holds whatever
-/// `--jobs` is: a row of this run that another connection inserted is
-/// recorded before a duplicate of it can be, as the duplicate waits for its
-/// transaction to commit (with one commit per row, the two replies race
-/// for a moment that a row made by another process would need too).
-/// A fingerprint is 64 bits of SipHash with fixed keys: two identities
-/// sharing one are about 1 in 30,000,000 at 1,000,000 rows inserted.
+/// run did not insert: one that was there before. Only outcomes are read,
+/// not the order rows were generated in, so every batch path and `--jobs`
+/// count alike: a duplicate of a row another connection inserted waits for
+/// that row's transaction, and the row is recorded before its commit. (With
+/// one commit per row and several connections, a duplicate that comes back
+/// in the moment between such a row's commit and its connection recording
+/// it is called `already_present`.)
+///
+/// A fingerprint is 64 bits of SipHash with fixed keys: with 1,000,000
+/// identities inserted, a duplicate of a row that was there is taken for
+/// one of the run's about once in 18,000,000,000,000 duplicates.
 struct Ours {
     present: Present,
     inserted: HashSet<u64, BuildHasherDefault<PassThrough>>,
