@@ -152,7 +152,7 @@ fn seed_users(
     };
     *database = db::describe(&config.db.target, conn.as_ref());
     let stopped = || stop.received().is_some();
-    let (mut generator, target) =
+    let (mut generator, target, present) =
         match prepare_users(conn.as_mut(), config, seed, &stopped, detected) {
             Ok(Some(ready)) => ready,
             Ok(None) => {
@@ -180,6 +180,7 @@ fn seed_users(
     };
     let outcome = run::run(
         &plan,
+        present,
         config.jobs,
         conn.as_mut(),
         &open,
@@ -212,14 +213,15 @@ fn app_of(conn: &mut dyn Conn, given: Option<App>) -> Result<App> {
 
 /// Everything before the first row: checks the schema (refusing before any
 /// write), hashes the password, creates what is missing, and readies the
-/// generator. None if `stop()` said so before the first write.
+/// generator, and how to tell rows that were there before. None if `stop()`
+/// said so before the first write.
 fn prepare_users(
     conn: &mut dyn Conn,
     config: &UsersConfig,
     seed: u64,
     stop: &dyn Fn() -> bool,
     detected: &mut Option<App>,
-) -> Result<Option<(UserGenerator, db::InsertTarget)>> {
+) -> Result<Option<(UserGenerator, db::InsertTarget, Option<run::Present>)>> {
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
@@ -268,7 +270,14 @@ fn prepare_users(
         }
     };
     let generator = UserGenerator::new(seed, spec, names, picker, &applied.roles, hash, config.now);
-    Ok(Some((generator, applied.target)))
+    let target = applied.target;
+    // Only a table with rows at the start can hold a row a duplicate is of;
+    // an empty one spares the run the set of identities it inserted.
+    let present = schema::has_rows(conn, target.table)?.then_some(run::Present {
+        identity: target.identity_position,
+        duplicate: target.duplicate,
+    });
+    Ok(Some((generator, target, present)))
 }
 
 #[derive(Serialize)]

@@ -3,12 +3,14 @@
 //! connection and counts what happened. The same seed gives the same set of
 //! rows whatever `--jobs` is (in another order, so with other ids).
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Error, Result, anyhow};
 
-use crate::db::{Deadlock, Insert, Row, SkipReason, Writer};
+use crate::db::{Deadlock, Insert, Row, SkipReason, Value, Writer};
 use crate::generate::RowSource;
 use crate::stats::Counts;
 use crate::words;
@@ -50,6 +52,20 @@ impl Plan {
     }
 }
 
+/// How to tell a duplicate of a row that was in the table before the run
+/// started (`already_present`) from a duplicate of a row this run inserted
+/// (`duplicate_email`): given when the table held rows at the start. When
+/// it was empty, no duplicate can be of a row that was there before, and
+/// every duplicate is counted as the writer says (a row another process
+/// inserts during the run included).
+#[derive(Clone, Copy, Debug)]
+pub struct Present {
+    /// Position of the identity column in a row.
+    pub identity: usize,
+    /// What the writer calls a duplicate of the identity.
+    pub duplicate: SkipReason,
+}
+
 /// Sees the totals as rows go in: the progress bar, or nothing in tests.
 pub trait Observer: Send {
     /// Called after every chunk; `counts` includes rows of open batches.
@@ -73,9 +89,15 @@ pub type Open<'a> = dyn Fn() -> Result<Box<dyn Writer>> + Sync + 'a;
 /// Runs until the plan is met, `stop()` says so, or an error, with `first`
 /// and `jobs - 1` more connections from `open`. Whatever happens, `counts`
 /// are the rows that were committed; on a stop or an error, each worker
-/// commits its open batch.
+/// commits its open batch. With `present`, a duplicate of a row that was
+/// there before the run is counted as `already_present`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is a different part of the run; a struct would only rename them"
+)]
 pub fn run(
     plan: &Plan,
+    present: Option<Present>,
     jobs: usize,
     first: &mut dyn Writer,
     open: &Open<'_>,
@@ -92,6 +114,10 @@ pub fn run(
             live: Counts::default(),
             failure_detail: String::new(),
             error: None,
+            ours: present.map(|present| Ours {
+                present,
+                inserted: HashSet::default(),
+            }),
         }),
         settled: Condvar::new(),
         jobs,
@@ -130,24 +156,113 @@ pub fn run(
         .unwrap_or_else(PoisonError::into_inner);
     let error = state.error.or_else(|| {
         (plan.exact && counts.inserted < plan.count && !stop()).then(|| {
+            // Rows that were there before took part of the space: the
+            // table's doing, not the generator's.
+            let there = counts.skipped_for(SkipReason::AlreadyPresent);
+            let repeated = words::count(counts.duplicates() - there, "duplicate");
+            let why = if there == 0 {
+                repeated
+            } else {
+                format!("{there} already in the table, {repeated}")
+            };
             anyhow!(
-                "gave up after {} with {} of {} inserted: the {} space is exhausted ({})",
+                "gave up after {} with {} of {} inserted: the {} space is exhausted ({why})",
                 words::count(counts.attempted, "attempt"),
                 counts.inserted,
                 words::count(plan.count, "user"),
-                duplicate_noun(&counts),
-                words::count(counts.duplicates(), "duplicate")
+                duplicate_noun(&counts, present),
             )
         })
     });
     Outcome { counts, error }
 }
 
-fn duplicate_noun(counts: &Counts) -> &'static str {
-    if counts.skipped_for(SkipReason::DuplicateUsername) > 0 {
+fn duplicate_noun(counts: &Counts, present: Option<Present>) -> &'static str {
+    let duplicate = present.map_or_else(
+        || {
+            if counts.skipped_for(SkipReason::DuplicateUsername) > 0 {
+                SkipReason::DuplicateUsername
+            } else {
+                SkipReason::DuplicateEmail
+            }
+        },
+        |present| present.duplicate,
+    );
+    if duplicate == SkipReason::DuplicateUsername {
         "username"
     } else {
         "email"
+    }
+}
+
+/// The identities this run inserted, to tell which duplicates are of rows
+/// that were there before.
+///
+/// A duplicate whose identity is not in the set collided with a row this
+/// run did not insert: one that was there before. Only outcomes are read,
+/// not the order rows were generated in, so every batch path and `--jobs`
+/// count alike: a duplicate of a row another connection inserted waits for
+/// that row's transaction, and the row is recorded before its commit. (With
+/// one commit per row and several connections, a duplicate that comes back
+/// in the moment between such a row's commit and its connection recording
+/// it is called `already_present`.)
+///
+/// A fingerprint is 64 bits of SipHash with fixed keys: with 1,000,000
+/// identities inserted, a duplicate of a row that was there is taken for
+/// one of the run's about once in 18,000,000,000,000 duplicates.
+struct Ours {
+    present: Present,
+    inserted: HashSet<u64, BuildHasherDefault<PassThrough>>,
+}
+
+impl Ours {
+    /// Notes the identities of `rows` that went in, then calls each
+    /// duplicate of an identity this run did not insert `already_present`.
+    fn classify(&mut self, rows: &[Row], outcomes: &mut [Insert]) {
+        let identity = self.present.identity;
+        // Inserted rows first: a statement may give a row of the run and
+        // its duplicate in either order.
+        for (row, outcome) in rows.iter().zip(outcomes.iter()) {
+            if *outcome == Insert::Inserted {
+                self.inserted.insert(fingerprint(row.get(identity)));
+            }
+        }
+        for (row, outcome) in rows.iter().zip(outcomes.iter_mut()) {
+            if let Insert::Skipped { reason, .. } = outcome
+                && *reason == self.present.duplicate
+                && !self.inserted.contains(&fingerprint(row.get(identity)))
+            {
+                *reason = SkipReason::AlreadyPresent;
+            }
+        }
+    }
+}
+
+fn fingerprint(value: Option<&Value>) -> u64 {
+    // `new` has fixed keys: the same value, the same fingerprint.
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A hasher for keys that are hashes already: the set uses them as they are.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by a set of u64; this is for completeness.
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -173,6 +288,8 @@ struct State<'a> {
     failure_detail: String,
     /// The first error of any worker; it stops them all.
     error: Option<Error>,
+    /// With rows in the table at the start: what this run inserted.
+    ours: Option<Ours>,
 }
 
 impl<'a> Shared<'a> {
@@ -224,8 +341,13 @@ impl<'a> Shared<'a> {
         state.in_flight += n as u64;
     }
 
-    fn record(&self, plan: &Plan, outcomes: &[Insert]) {
+    /// Counts the outcomes of `rows`, first telling a duplicate of a row
+    /// that was there before from one of this run's.
+    fn record(&self, plan: &Plan, rows: &[Row], outcomes: &mut [Insert]) {
         let mut state = self.lock();
+        if let Some(ours) = &mut state.ours {
+            ours.classify(rows, outcomes);
+        }
         state.in_flight = state.in_flight.saturating_sub(outcomes.len() as u64);
         for outcome in outcomes {
             state.live.attempted += 1;
@@ -377,6 +499,7 @@ fn add(
     }
     // Without a transaction each row committed on its own: those with an
     // outcome are in the table (or not) even if a later one failed.
+    shared.record(plan, rows, outcomes);
     for outcome in outcomes.iter() {
         batch.counts.attempted += 1;
         match outcome {
@@ -384,7 +507,6 @@ fn add(
             Insert::Skipped { reason, .. } => batch.counts.skip(*reason),
         }
     }
-    shared.record(plan, outcomes);
     result
 }
 
@@ -516,9 +638,33 @@ mod tests {
         Err(anyhow!("one connection only"))
     }
 
+    /// Row i's identity is its first value; a duplicate is `duplicate_email`.
+    const PRESENT: Option<Present> = Some(Present {
+        identity: 0,
+        duplicate: SkipReason::DuplicateEmail,
+    });
+
     fn seed(plan: Plan, memory: &mut Memory, modulo: u64) -> Outcome {
+        seed_over(plan, memory, modulo, None)
+    }
+
+    fn seed_over(
+        plan: Plan,
+        memory: &mut Memory,
+        modulo: u64,
+        present: Option<Present>,
+    ) -> Outcome {
         let mut source = Numbers { next: 0, modulo };
-        run(&plan, 1, memory, &no_more, &mut source, &|| false, &mut ())
+        run(
+            &plan,
+            present,
+            1,
+            memory,
+            &no_more,
+            &mut source,
+            &|| false,
+            &mut (),
+        )
     }
 
     #[test]
@@ -606,9 +752,197 @@ mod tests {
         };
         let calls = std::sync::atomic::AtomicU64::new(0);
         let stop = || calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 3;
-        let outcome = run(&plan, 1, &mut memory, &no_more, &mut source, &stop, &mut ());
+        let outcome = run(
+            &plan,
+            None,
+            1,
+            &mut memory,
+            &no_more,
+            &mut source,
+            &stop,
+            &mut (),
+        );
         assert!(outcome.error.is_none());
         assert_eq!(outcome.counts.inserted, 3 * CHUNK);
         assert_eq!(memory.committed.len() as u64, outcome.counts.inserted);
+    }
+
+    #[test]
+    fn a_duplicate_of_a_row_there_before_is_already_present_and_of_this_runs_a_duplicate() {
+        for batch_size in [1, 2, 7, 256, 1000] {
+            // 0..100 were there; rows are 0..300 then 0..200 again.
+            let mut memory = Memory {
+                committed: (0..100).collect(),
+                ..Memory::default()
+            };
+            let plan = Plan {
+                count: 500,
+                exact: false,
+                batch_size,
+            };
+            let outcome = seed_over(plan, &mut memory, 300, PRESENT);
+            assert!(outcome.error.is_none());
+            let counts = outcome.counts;
+            assert_eq!(counts.inserted, 200, "--batch-size {batch_size}");
+            // Rows 0..100 and 300..400 (whose first time was there before
+            // too), and not the repeats 400..500 of this run's 100..200.
+            assert_eq!(counts.skipped_for(SkipReason::AlreadyPresent), 200);
+            assert_eq!(counts.skipped_for(SkipReason::DuplicateEmail), 100);
+            assert_eq!(counts.skipped(), 300);
+            assert_eq!(memory.committed.len(), 300);
+        }
+    }
+
+    #[test]
+    fn without_rows_there_before_every_duplicate_is_the_writers() {
+        let mut memory = Memory {
+            committed: (0..100).collect(),
+            ..Memory::default()
+        };
+        let plan = Plan {
+            count: 500,
+            exact: false,
+            batch_size: 10,
+        };
+        let outcome = seed_over(plan, &mut memory, 300, None);
+        assert_eq!(outcome.counts.skipped_for(SkipReason::AlreadyPresent), 0);
+        assert_eq!(outcome.counts.skipped_for(SkipReason::DuplicateEmail), 300);
+    }
+
+    #[test]
+    fn a_duplicate_told_before_the_row_of_this_run_it_repeats_is_still_this_runs() {
+        let mut ours = Ours {
+            present: Present {
+                identity: 0,
+                duplicate: SkipReason::DuplicateUsername,
+            },
+            inserted: HashSet::default(),
+        };
+        let rows = [
+            vec![Value::Int(5)],
+            vec![Value::Int(5)],
+            vec![Value::Int(6)],
+        ];
+        let skipped = |reason| Insert::Skipped {
+            reason,
+            detail: String::new(),
+        };
+        let mut outcomes = [
+            skipped(SkipReason::DuplicateUsername),
+            Insert::Inserted,
+            skipped(SkipReason::DuplicateUsername),
+        ];
+        ours.classify(&rows, &mut outcomes);
+        assert_eq!(
+            outcomes,
+            [
+                skipped(SkipReason::DuplicateUsername),
+                Insert::Inserted,
+                skipped(SkipReason::AlreadyPresent),
+            ]
+        );
+        // Only the identity's duplicates are told apart.
+        let mut outcomes = [skipped(SkipReason::UniqueViolation)];
+        ours.classify(&rows[2..], &mut outcomes);
+        assert_eq!(outcomes, [skipped(SkipReason::UniqueViolation)]);
+    }
+
+    /// One table for several connections, each row committed on its own.
+    #[derive(Clone, Default)]
+    struct SharedTable(std::sync::Arc<Mutex<HashSet<i64>>>);
+
+    impl Writer for SharedTable {
+        fn begin(&mut self) -> Result<()> {
+            Err(anyhow!("one commit per row only"))
+        }
+
+        fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
+            for row in rows {
+                let key = row[0].as_int().ok_or_else(|| anyhow!("no key"))?;
+                let fresh = self.0.lock().map_err(|_| anyhow!("poisoned"))?.insert(key);
+                out.push(if fresh {
+                    Insert::Inserted
+                } else {
+                    Insert::Skipped {
+                        reason: SkipReason::DuplicateEmail,
+                        detail: "duplicate".into(),
+                    }
+                });
+            }
+            Ok(())
+        }
+
+        fn commit(&mut self) -> Result<()> {
+            Ok(())
+        }
+
+        fn finish(&mut self) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn rows_another_connection_of_the_run_inserted_are_this_runs() {
+        for jobs in [1, 2, 4] {
+            let table = SharedTable::default();
+            table.0.lock().expect("not poisoned").extend(0..100);
+            let plan = Plan {
+                count: 5000,
+                exact: false,
+                batch_size: 1,
+            };
+            let mut source = Numbers {
+                next: 0,
+                modulo: 300,
+            };
+            let open = || -> Result<Box<dyn Writer>> { Ok(Box::new(table.clone())) };
+            let mut first = table.clone();
+            let outcome = run(
+                &plan,
+                PRESENT,
+                jobs,
+                &mut first,
+                &open,
+                &mut source,
+                &|| false,
+                &mut (),
+            );
+            assert!(outcome.error.is_none());
+            let counts = outcome.counts;
+            assert_eq!(counts.inserted, 200, "--jobs {jobs}");
+            // Every row whose identity is below 100 (a third), and the rest
+            // of the 4800 rows that repeat one of this run's.
+            assert_eq!(
+                counts.skipped_for(SkipReason::AlreadyPresent),
+                1700,
+                "--jobs {jobs}"
+            );
+            assert_eq!(
+                counts.skipped_for(SkipReason::DuplicateEmail),
+                3100,
+                "--jobs {jobs}"
+            );
+        }
+    }
+
+    #[test]
+    fn exact_does_not_blame_the_generator_for_rows_already_there() {
+        let mut memory = Memory {
+            committed: (0..15).collect(),
+            ..Memory::default()
+        };
+        let plan = Plan {
+            count: 50,
+            exact: true,
+            batch_size: 10,
+        };
+        let outcome = seed_over(plan, &mut memory, 20, PRESENT);
+        assert_eq!(outcome.counts.inserted, 5);
+        let error = outcome.error.map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            error,
+            "gave up after 10050 attempts with 5 of 50 users inserted: \
+             the email space is exhausted (7540 already in the table, 2505 duplicates)"
+        );
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use crate::app::Literal;
 
 /// One value to write or read back.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub enum Value {
     Null,
     Bool(bool),

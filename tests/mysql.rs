@@ -152,7 +152,7 @@ fn a_rerun_with_the_same_seed_inserts_nothing() {
     let second = users(&db.url, &["-n", "300", "--seed", "11"]);
     assert_eq!(second.inserted, 0);
     assert_eq!(second.skipped, 300);
-    assert_eq!(second.skipped_by_reason.get("duplicate_email"), Some(&300));
+    assert_eq!(second.skipped_by_reason.get("already_present"), Some(&300));
     assert_eq!(
         db.count("SELECT count(*) FROM users"),
         first.inserted as i64
@@ -161,7 +161,7 @@ fn a_rerun_with_the_same_seed_inserts_nothing() {
         &db.url,
         &["-n", "350", "--seed", "11", "--batch-size", "40"],
     );
-    assert_eq!(third.skipped_by_reason.get("duplicate_email"), Some(&300));
+    assert_eq!(third.skipped_by_reason.get("already_present"), Some(&300));
     assert_eq!(
         db.count("SELECT count(*) FROM users"),
         (first.inserted + third.inserted) as i64

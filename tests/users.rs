@@ -112,7 +112,7 @@ fn a_random_seed_is_reported_and_repeats_the_run() {
 }
 
 #[test]
-fn rerunning_a_seed_skips_every_row_as_a_duplicate() {
+fn rerunning_a_seed_skips_every_row_as_already_present() {
     let db = TempDb::new();
     let first = db.users(&["--count", "100", "--seed", "5"]);
     let before = db.dump_users();
@@ -120,7 +120,7 @@ fn rerunning_a_seed_skips_every_row_as_a_duplicate() {
     assert_eq!(second.inserted, 0);
     assert_eq!(second.skipped, 100);
     assert_eq!(second.attempted, 100);
-    assert_eq!(second.skipped_by_reason.get("duplicate_email"), Some(&100));
+    assert_eq!(second.skipped_by_reason.get("already_present"), Some(&100));
     assert_eq!(second.skipped_by_reason.len(), 1);
     assert_eq!(db.dump_users(), before);
     assert_eq!(db.count("users"), first.inserted);
@@ -128,39 +128,77 @@ fn rerunning_a_seed_skips_every_row_as_a_duplicate() {
 }
 
 /// The summary agrees in number: "1 user", "1 duplicate email", "2 duplicate
-/// emails", and names skipped rows even when there are none.
+/// emails", names skipped rows even when there are none, and says plainly
+/// which rows were there before the run.
 #[test]
 fn the_summary_says_one_user_and_many_users() {
     let db = TempDb::new();
-    let summary = |count: &str| {
-        let output = seed()
-            .args(["users", "--count", count, "--seed", "42", "--db", &db.arg()])
-            .output()
-            .expect("run seed");
-        assert!(output.status.success());
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        stderr.split(" in ").next().unwrap_or_default().to_owned()
-    };
     let into = db.arg();
+    let seed_42 = |count| summary(&db, &["--seed", "42", "--count", count]);
     assert_eq!(
-        summary("1"),
+        seed_42("1"),
         format!("Inserted 1 user into {into}, skipped 0")
     );
     assert_eq!(db.count("users"), 1);
     assert_eq!(
-        summary("1"),
-        format!("Inserted 0 users into {into}, skipped 1 (1 duplicate email)")
+        seed_42("1"),
+        format!("Inserted 0 users into {into}, skipped 1 (1 already present)")
     );
     assert_eq!(db.count("users"), 1);
     assert_eq!(
-        summary("3"),
-        format!("Inserted 2 users into {into}, skipped 1 (1 duplicate email)")
+        seed_42("3"),
+        format!("Inserted 2 users into {into}, skipped 1 (1 already present)")
     );
     assert_eq!(
-        summary("4"),
-        format!("Inserted 1 user into {into}, skipped 3 (3 duplicate emails)")
+        seed_42("4"),
+        format!("Inserted 1 user into {into}, skipped 3 (3 already present)")
     );
     assert_eq!(db.count("users"), 4);
+
+    // tr_TR has few names: its emails collide within a run.
+    let db = TempDb::new();
+    let into = db.arg();
+    let tr = |seed, count| {
+        summary(
+            &db,
+            &["--locale", "tr_TR", "--seed", seed, "--count", count],
+        )
+    };
+    assert_eq!(
+        tr("25", "100"),
+        format!("Inserted 99 users into {into}, skipped 1 (1 duplicate email)")
+    );
+    assert_eq!(
+        tr("25", "200"),
+        format!(
+            "Inserted 98 users into {into}, skipped 102 (101 already present, 1 duplicate email)"
+        )
+    );
+    assert_eq!(db.count("users"), 99 + 98);
+    let db = TempDb::new();
+    assert_eq!(
+        summary(
+            &db,
+            &["--locale", "tr_TR", "--seed", "1", "--count", "1000"]
+        ),
+        format!(
+            "Inserted 972 users into {}, skipped 28 (28 duplicate emails)",
+            db.arg()
+        )
+    );
+}
+
+/// The summary line of a run, up to its time.
+#[track_caller]
+fn summary(db: &TempDb, args: &[&str]) -> String {
+    let output = seed()
+        .args(["users", "--db", &db.arg()])
+        .args(args)
+        .output()
+        .expect("run seed");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    stderr.split(" in ").next().unwrap_or_default().to_owned()
 }
 
 #[test]

@@ -26,6 +26,7 @@ use serde::Serialize;
 
 use crate::app::TableDef;
 pub use crate::value::{Row, Value};
+use crate::words;
 
 /// The most parameters one statement may have (PostgreSQL and MySQL
 /// count them in 16 bits).
@@ -36,9 +37,15 @@ pub const MAX_PARAMETERS: usize = 65_535;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
-    /// The email is already in the table (SQLite 2067, SQLSTATE 23505, MySQL 1062).
+    /// The identity (email or username) was in the table before the run
+    /// started: the run did not make that row, so its duplicate is no
+    /// collision of the generator. Told apart from the two below by the
+    /// seeding loop, not by the database.
+    AlreadyPresent,
+    /// The email is already in the table, put there by this run (SQLite 2067, SQLSTATE 23505, MySQL 1062).
     DuplicateEmail,
-    /// The username is already in the table (Django's identity).
+    /// The username is already in the table, put there by this run
+    /// (Django's identity).
     DuplicateUsername,
     /// Another UNIQUE or PRIMARY KEY constraint.
     UniqueViolation,
@@ -50,7 +57,8 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 7] = [
+    pub const ALL: [SkipReason; 8] = [
+        SkipReason::AlreadyPresent,
         SkipReason::DuplicateEmail,
         SkipReason::DuplicateUsername,
         SkipReason::UniqueViolation,
@@ -62,6 +70,7 @@ impl SkipReason {
 
     pub fn describe(self) -> &'static str {
         match self {
+            SkipReason::AlreadyPresent => "already present",
             SkipReason::DuplicateEmail => "duplicate email",
             SkipReason::DuplicateUsername => "duplicate username",
             SkipReason::UniqueViolation => "other unique constraint",
@@ -72,10 +81,21 @@ impl SkipReason {
         }
     }
 
+    /// `n` rows skipped for this reason, in words: "3 duplicate emails",
+    /// "100 already present".
+    pub fn counted(self, n: u64) -> String {
+        match self {
+            // An adjective: no plural.
+            SkipReason::AlreadyPresent => format!("{n} {}", self.describe()),
+            _ => words::count(n, self.describe()),
+        }
+    }
+
+    /// The identity was taken, by a row already there or one of this run's.
     pub fn is_duplicate(self) -> bool {
         matches!(
             self,
-            SkipReason::DuplicateEmail | SkipReason::DuplicateUsername
+            SkipReason::AlreadyPresent | SkipReason::DuplicateEmail | SkipReason::DuplicateUsername
         )
     }
 }

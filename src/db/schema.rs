@@ -225,6 +225,13 @@ pub fn apply(conn: &mut dyn Conn, checked: &Checked) -> Result<Applied> {
     })
 }
 
+/// Whether `table` holds a row. When it holds none, no duplicate during a
+/// run can be of a row that was there before it.
+pub fn has_rows(conn: &mut dyn Conn, table: &str) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {} LIMIT 1", conn.quote(table));
+    Ok(!conn.query(&sql, &[])?.is_empty())
+}
+
 /// The insert for `spec`'s table, once the table exists.
 pub fn insert_target(conn: &mut dyn Conn, spec: &AppSpec) -> Result<InsertTarget> {
     let identity = spec.identity_column();

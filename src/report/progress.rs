@@ -433,6 +433,14 @@ mod tests {
             plain_line(&counts, Duration::from_secs(10)),
             "inserted 52000, skipped 3 (3 duplicate emails), 5200 rows/s, 00:00:10 elapsed"
         );
+        for _ in 0..100 {
+            counts.attempted += 1;
+            counts.skip(crate::db::SkipReason::AlreadyPresent);
+        }
+        assert_eq!(
+            plain_line(&counts, Duration::from_secs(10)),
+            "inserted 52000, skipped 103 (100 already present, 3 duplicate emails), 5210 rows/s, 00:00:10 elapsed"
+        );
         assert_eq!(
             plain_line(&Counts::default(), Duration::from_secs(3725)),
             "inserted 0, skipped 0, 0 rows/s, 01:02:05 elapsed"

@@ -39,14 +39,15 @@ pub fn human(stats: &Stats) -> String {
     out
 }
 
-/// "skipped 0", or "skipped 3 (2 duplicate emails, 1 NOT NULL constraint)".
+/// "skipped 0", or "skipped 3 (2 duplicate emails, 1 NOT NULL constraint)",
+/// or "skipped 103 (100 already present, 3 duplicate emails)".
 pub fn skipped(total: u64, by_reason: &BTreeMap<SkipReason, u64>) -> String {
     if total == 0 {
         return "skipped 0".into();
     }
     let reasons: Vec<String> = by_reason
         .iter()
-        .map(|(reason, n)| words::count(*n, reason.describe()))
+        .map(|(reason, n)| reason.counted(*n))
         .collect();
     format!("skipped {total} ({})", reasons.join(", "))
 }
@@ -78,4 +79,58 @@ pub fn write_error_json(error: &str) -> io::Result<()> {
 /// not worth a panic: the run's outcome is in the exit code and the database.
 pub fn eprint_line(line: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasons(pairs: &[(SkipReason, u64)]) -> BTreeMap<SkipReason, u64> {
+        pairs.iter().copied().collect()
+    }
+
+    #[test]
+    fn rows_already_there_are_said_plainly_and_first() {
+        assert_eq!(
+            skipped(100, &reasons(&[(SkipReason::AlreadyPresent, 100)])),
+            "skipped 100 (100 already present)"
+        );
+        assert_eq!(
+            skipped(1, &reasons(&[(SkipReason::AlreadyPresent, 1)])),
+            "skipped 1 (1 already present)"
+        );
+        assert_eq!(
+            skipped(
+                103,
+                &reasons(&[
+                    (SkipReason::DuplicateEmail, 3),
+                    (SkipReason::AlreadyPresent, 100)
+                ])
+            ),
+            "skipped 103 (100 already present, 3 duplicate emails)"
+        );
+        assert_eq!(
+            skipped(
+                5,
+                &reasons(&[(SkipReason::DuplicateUsername, 1), (SkipReason::NotNull, 4)])
+            ),
+            "skipped 5 (1 duplicate username, 4 NOT NULL constraints)"
+        );
+        assert_eq!(skipped(0, &BTreeMap::new()), "skipped 0");
+    }
+
+    #[test]
+    fn the_human_summary_of_a_rerun_blames_no_generator() {
+        let mut counts = crate::stats::Counts::default();
+        for _ in 0..100 {
+            counts.attempted += 1;
+            counts.skip(SkipReason::AlreadyPresent);
+        }
+        let mut stats = Stats::new(&counts, 100, 42, 1, 0.5);
+        stats.database = "seed.db".into();
+        assert_eq!(
+            human(&stats),
+            "Inserted 0 users into seed.db, skipped 100 (100 already present) in 0.50s (200 rows/s); seed 42 (repeat with --seed 42)"
+        );
+    }
 }
