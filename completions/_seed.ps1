@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')
             [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, but to read which app the database is for when --app is not given. Keeps about 16 bytes a row in memory: 160 MB for 10 million')
             [CompletionResult]::new('--durable', '--durable', [CompletionResultType]::ParameterName, 'Commit with a full sync, so rows survive a power cut (not only a crash); slower')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)')

@@ -175,7 +175,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__users)
-            opts="-n -s -j -d -q -h --app --count --seed --locale --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --expect-digest --db --busy-timeout --durable --json --quiet --help"
+            opts="-n -s -j -d -q -h --app --count --seed --locale --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --dry-run --expect-digest --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -10,10 +10,10 @@ use rand::TryRng;
 use rand::rngs::SysRng;
 use serde::Serialize;
 
-use crate::app::{App, Roles};
-use crate::config::{AdminConfig, Command, Config, RolesConfig, UsersConfig};
+use crate::app::{App, AppSpec, Roles};
+use crate::config::{AdminConfig, Command, Config, DbConfig, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
-use crate::db::{self, Conn, Insert, Row, Writer};
+use crate::db::{self, Conn, Insert, Row, SqliteMode, Target, Writer};
 use crate::exit_code::ExitStatus;
 use crate::generate::{
     self, NameOrder, Names, Person, RolePicker, UserGenerator, hash_password, hash_password_unless,
@@ -75,13 +75,18 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     let mut detected = config.app;
     let mut database = config.db.target.redacted();
     let started = Instant::now();
-    let ran = seed_users(&config, seed, started, &mut detected, &mut database);
+    let ran = if config.dry_run {
+        dry_run(&config, seed, started, &mut detected, &mut database)
+    } else {
+        seed_users(&config, seed, started, &mut detected, &mut database)
+    };
     let elapsed = started.elapsed().as_secs_f64();
 
     let mut stats = Stats::new(&ran.counts, plan.count, seed, plan.batch_size, elapsed);
     stats.locale = config.locale.code();
     stats.app = detected.map(App::name);
     stats.interrupted = ran.signal.is_some();
+    stats.dry_run = config.dry_run;
     stats.database = database;
     stats.digest = ran.digest;
     let mut error = ran.error;
@@ -171,25 +176,95 @@ fn seed_users(
                 return Ran::refused(err);
             }
         };
-    let plan = config.plan;
-    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet, started);
     let open = || -> Result<Box<dyn Writer>> {
         let mut more = db::open(&config.db.target, &config.db.options)?;
         more.prepare_insert(&target)?;
         Ok(more)
     };
-    let outcome = run::run(
-        &plan,
-        present,
+    insert_all(
+        config,
         config.jobs,
+        started,
+        &stop,
         conn.as_mut(),
         &open,
         &mut generator,
+        present,
+    )
+}
+
+/// `--dry-run`: the run's rows, into memory. Nothing is created or written;
+/// a database is only read, to tell its app when `--app` does not name it.
+fn dry_run(
+    config: &UsersConfig,
+    seed: u64,
+    started: Instant,
+    detected: &mut Option<App>,
+    database: &mut String,
+) -> Ran {
+    let stop = match StopSignal::install() {
+        Ok(stop) => stop,
+        Err(err) => return Ran::refused(err),
+    };
+    let stopped = || stop.received().is_some();
+    let (mut generator, mut writer) =
+        match prepare_dry_run(config, seed, &stopped, detected, database) {
+            Ok(Some(ready)) => ready,
+            Ok(None) => {
+                return Ran {
+                    counts: Counts::default(),
+                    error: None,
+                    signal: stop.received(),
+                    started: true,
+                    digest: None,
+                };
+            }
+            Err(err) => return Ran::refused(err),
+        };
+    let one_writer = || -> Result<Box<dyn Writer>> { bail!("a dry run has one writer") };
+    // --jobs makes the same rows: one writer counts them.
+    insert_all(
+        config,
+        1,
+        started,
+        &stop,
+        &mut writer,
+        &one_writer,
+        &mut generator,
+        None,
+    )
+}
+
+/// The seeding loop and what follows it, once every check has passed.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what differs between a run and a dry run, and the run's own options"
+)]
+fn insert_all(
+    config: &UsersConfig,
+    jobs: usize,
+    started: Instant,
+    stop: &StopSignal,
+    first: &mut dyn Writer,
+    open: &run::Open<'_>,
+    generator: &mut UserGenerator,
+    present: Option<run::Present>,
+) -> Ran {
+    let stopped = || stop.received().is_some();
+    let plan = config.plan;
+    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet, started);
+    let outcome = run::run(
+        &plan,
+        present,
+        jobs,
+        first,
+        open,
+        generator,
         &stopped,
         &mut progress,
     );
     progress.finish();
-    let finished = conn.finish();
+    let finished = first.finish();
     let error = outcome.error.or(finished.err());
     let signal = stop.received();
     // A stopped or failed run did not try every row it would have.
@@ -225,6 +300,107 @@ fn prepare_users(
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
+    let Some(hash) = hash_for(config, seed, spec, stop)? else {
+        return Ok(None);
+    };
+    let names = Names::new(config.locale);
+    let lengths = generate::longest_values(spec, hash.chars().count(), &names);
+    let checked = schema::check(conn, app, &lengths)?;
+    if let Some(weights) = &config.role_weights {
+        weights.check(&checked.role_names)?;
+    }
+    let applied = schema::apply(conn, &checked)?;
+    let generator = generator_for(config, seed, spec, names, &applied.roles, hash)?;
+    let target = applied.target;
+    // Only a table with rows at the start can hold a row a duplicate is of;
+    // an empty one spares the run the set of identities it inserted.
+    let present = schema::has_rows(conn, target.table)?.then_some(run::Present {
+        identity: target.identity_position,
+        duplicate: target.duplicate,
+    });
+    Ok(Some((generator, target, present)))
+}
+
+/// Everything a dry run needs before its first row: the app (read from
+/// the database when `--app` does not name it, and only then), the roles
+/// and the generator. None if `stop()` said so.
+fn prepare_dry_run(
+    config: &UsersConfig,
+    seed: u64,
+    stop: &dyn Fn() -> bool,
+    detected: &mut Option<App>,
+    database: &mut String,
+) -> Result<Option<(UserGenerator, db::MemoryWriter)>> {
+    let mut conn = match config.app {
+        Some(_) => None,
+        None => open_to_read(&config.db)?,
+    };
+    if let Some(conn) = &conn {
+        *database = db::describe(&config.db.target, conn.as_ref());
+    }
+    let app = match (config.app, &mut conn) {
+        (Some(app), _) => app,
+        (None, Some(conn)) => schema::detect(conn.as_mut())?,
+        // A new SQLite file gets flask-base's tables.
+        (None, None) => App::FlaskBase,
+    };
+    *detected = Some(app);
+    let spec = app.spec();
+    let Some(hash) = hash_for(config, seed, spec, stop)? else {
+        return Ok(None);
+    };
+    let names = Names::new(config.locale);
+    let role_names = match &mut conn {
+        // What a real run would check and draw from.
+        Some(conn) => {
+            let lengths = generate::longest_values(spec, hash.chars().count(), &names);
+            let checked = schema::check(conn.as_mut(), app, &lengths);
+            let finished = conn.finish();
+            let role_names = checked?.role_names;
+            finished?;
+            role_names
+        }
+        None => schema::default_role_names(spec),
+    };
+    if let Some(weights) = &config.role_weights {
+        weights.check(&role_names)?;
+    }
+    // Ids as a new roles table numbers them; the rows' digest names roles.
+    let roles: Vec<(i64, String)> = (1..).zip(role_names).collect();
+    let generator = generator_for(config, seed, spec, names, &roles, hash)?;
+    let (identity, duplicate) = schema::identity(spec)?;
+    let rows = config.plan.max_attempts();
+    Ok(Some((
+        generator,
+        db::MemoryWriter::new(identity, duplicate, rows),
+    )))
+}
+
+/// A database opened only to read: a SQLite file read-only (None if there
+/// is no file: a real run would make one), a server session whose writes
+/// fail.
+fn open_to_read(db: &DbConfig) -> Result<Option<Box<dyn Conn>>> {
+    let target = match &db.target {
+        Target::Sqlite { path, .. } if !path.exists() => return Ok(None),
+        Target::Sqlite { path, .. } => Target::Sqlite {
+            path: path.clone(),
+            mode: SqliteMode::ReadOnly,
+        },
+        server => server.clone(),
+    };
+    let mut conn = db::open(&target, &db.options)?;
+    conn.read_only()?;
+    Ok(Some(conn))
+}
+
+/// Refuses options the app does not take, then hashes the password for
+/// its users. None if `stop()` said so while it hashed.
+fn hash_for(
+    config: &UsersConfig,
+    seed: u64,
+    spec: &'static AppSpec,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<String>> {
     spec.check_options(
         config.role_weights.is_some(),
         config.hash_iterations.is_some(),
@@ -243,41 +419,34 @@ fn prepare_users(
         generate::rng(seed, stream::SALT),
         stop,
     )?;
-    let Some(hash) = hash.filter(|_| !stop()) else {
-        return Ok(None);
-    };
-    let names = Names::new(config.locale);
-    let lengths = generate::longest_values(spec, hash.chars().count(), &names);
-    let checked = schema::check(conn, app, &lengths)?;
-    if let Some(weights) = &config.role_weights {
-        weights.check(&checked.role_names)?;
-    }
-    let applied = schema::apply(conn, &checked)?;
+    Ok(hash.filter(|_| !stop()))
+}
+
+/// The generator of `spec`'s users, drawing from `roles` ((id, name), as
+/// the database holds them).
+fn generator_for(
+    config: &UsersConfig,
+    seed: u64,
+    spec: &'static AppSpec,
+    names: Names,
+    roles: &[(i64, String)],
+    hash: String,
+) -> Result<UserGenerator> {
     let picker = match &spec.roles {
         Roles::None => None,
-        Roles::Table(_) => Some(RolePicker::new(
-            &applied.roles,
-            config.role_weights.as_ref(),
-            None,
-        )?),
+        Roles::Table(_) => Some(RolePicker::new(roles, config.role_weights.as_ref(), None)?),
         Roles::Fixed(fixed) => {
             let defaults: Vec<u32> = fixed.iter().map(|role| role.weight).collect();
             Some(RolePicker::new(
-                &applied.roles,
+                roles,
                 config.role_weights.as_ref(),
                 Some(&defaults),
             )?)
         }
     };
-    let generator = UserGenerator::new(seed, spec, names, picker, &applied.roles, hash, config.now);
-    let target = applied.target;
-    // Only a table with rows at the start can hold a row a duplicate is of;
-    // an empty one spares the run the set of identities it inserted.
-    let present = schema::has_rows(conn, target.table)?.then_some(run::Present {
-        identity: target.identity_position,
-        duplicate: target.duplicate,
-    });
-    Ok(Some((generator, target, present)))
+    Ok(UserGenerator::new(
+        seed, spec, names, picker, roles, hash, config.now,
+    ))
 }
 
 #[derive(Serialize)]

@@ -58,6 +58,8 @@ pub struct UsersConfig {
     pub jobs: usize,
     /// `--expect-digest`: a finished run with other rows fails.
     pub expect_digest: Option<String>,
+    /// Generate and count without the database.
+    pub dry_run: bool,
     pub db: DbConfig,
     pub output: Output,
 }

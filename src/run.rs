@@ -3,14 +3,12 @@
 //! connection and counts what happened. The same seed gives the same set of
 //! rows whatever `--jobs` is (in another order, so with other ids).
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Error, Result, anyhow};
 
-use crate::db::{Deadlock, Insert, Row, SkipReason, Value, Writer};
+use crate::db::{Deadlock, Identities, Insert, Row, SkipReason, Writer};
 use crate::generate::RowSource;
 use crate::stats::Counts;
 use crate::words;
@@ -116,7 +114,7 @@ pub fn run(
             error: None,
             ours: present.map(|present| Ours {
                 present,
-                inserted: HashSet::default(),
+                inserted: Identities::default(),
             }),
         }),
         settled: Condvar::new(),
@@ -206,13 +204,9 @@ fn duplicate_noun(counts: &Counts, present: Option<Present>) -> &'static str {
 /// one commit per row and several connections, a duplicate that comes back
 /// in the moment between such a row's commit and its connection recording
 /// it is called `already_present`.)
-///
-/// A fingerprint is 64 bits of SipHash with fixed keys: with 1,000,000
-/// identities inserted, a duplicate of a row that was there is taken for
-/// one of the run's about once in 18,000,000,000,000 duplicates.
 struct Ours {
     present: Present,
-    inserted: HashSet<u64, BuildHasherDefault<PassThrough>>,
+    inserted: Identities,
 }
 
 impl Ours {
@@ -224,45 +218,17 @@ impl Ours {
         // its duplicate in either order.
         for (row, outcome) in rows.iter().zip(outcomes.iter()) {
             if *outcome == Insert::Inserted {
-                self.inserted.insert(fingerprint(row.get(identity)));
+                self.inserted.insert(row.get(identity));
             }
         }
         for (row, outcome) in rows.iter().zip(outcomes.iter_mut()) {
             if let Insert::Skipped { reason, .. } = outcome
                 && *reason == self.present.duplicate
-                && !self.inserted.contains(&fingerprint(row.get(identity)))
+                && !self.inserted.contains(row.get(identity))
             {
                 *reason = SkipReason::AlreadyPresent;
             }
         }
-    }
-}
-
-fn fingerprint(value: Option<&Value>) -> u64 {
-    // `new` has fixed keys: the same value, the same fingerprint.
-    let mut hasher = std::hash::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// A hasher for keys that are hashes already: the set uses them as they are.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used by a set of u64; this is for completeness.
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 
@@ -816,7 +782,7 @@ mod tests {
                 identity: 0,
                 duplicate: SkipReason::DuplicateUsername,
             },
-            inserted: HashSet::default(),
+            inserted: Identities::default(),
         };
         let rows = [
             vec![Value::Int(5)],

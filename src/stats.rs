@@ -88,6 +88,8 @@ pub struct Stats {
     pub rows_per_second: f64,
     /// Stopped by Ctrl-C or SIGTERM.
     pub interrupted: bool,
+    /// `--dry-run`: counted in memory, nothing written.
+    pub dry_run: bool,
     /// The database, without credentials.
     pub database: String,
     /// Why the run stopped early, if it did; rows counted above stay.
@@ -121,6 +123,7 @@ impl Stats {
             elapsed_seconds,
             rows_per_second,
             interrupted: false,
+            dry_run: false,
             database: String::new(),
             error: None,
         }

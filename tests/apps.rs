@@ -788,6 +788,33 @@ macro_rules! every_app {
             }
 
             #[test]
+            fn a_dry_run_reads_the_app_and_writes_nothing() {
+                let Some(db) = $new else { return };
+                let dry = |db: &dyn Backend| {
+                    let output = seed()
+                        .args(["users", "--dry-run", "--json", "--db", &db.url()])
+                        .args(["--count", "300", "--seed", "42", "--hash-iterations", "1000"])
+                        .output()
+                        .expect("run seed");
+                    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+                    common::parse_stats(&output.stdout)
+                };
+                // Nothing there: a real run would create flask-base's tables.
+                let empty = dry(&db);
+                assert!(empty.dry_run && empty.app.as_deref() == Some("flask-base"), "{empty:?}");
+                assert_eq!(db.tables(), Vec::<String>::new());
+                assert_eq!(empty.digest.as_deref(), Some(FLASK_BASE_300_CHEAP));
+                // Rows there: read, not touched.
+                run_users(&db, "flask-base", &["--count", "20"]);
+                let rows = "SELECT id, email, role_id FROM users ORDER BY id";
+                let (tables, before) = (db.tables(), dump(&db, rows));
+                let there = dry(&db);
+                assert_eq!(there.counts(), empty.counts());
+                assert_eq!(there.digest, empty.digest);
+                assert_eq!((db.tables(), dump(&db, rows)), (tables, before));
+            }
+
+            #[test]
             fn rows_there_before_the_run_are_already_present_and_its_own_repeats_duplicates() {
                 if let Some(db) = $new {
                     rows_there_before(&db);

@@ -4,6 +4,7 @@
 
 mod columns;
 mod ddl;
+mod memory;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]
@@ -17,6 +18,7 @@ mod target;
 mod tls;
 
 pub use columns::Column;
+pub use memory::{Identities, MemoryWriter};
 pub use target::{SqliteMode, Target};
 
 use std::time::Duration;
@@ -223,6 +225,13 @@ pub trait Conn: Writer {
     /// Readies the connection for many writes (SQLite: WAL mode). Called
     /// after every check has passed, before the first write.
     fn start_writing(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Makes every later write of this session fail (a dry run reads the
+    /// database to tell its app, never more). SQLite is opened read-only
+    /// instead.
+    fn read_only(&mut self) -> Result<()> {
         Ok(())
     }
 

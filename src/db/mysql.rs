@@ -559,6 +559,11 @@ impl Conn for MysqlConn {
         Ok(())
     }
 
+    fn read_only(&mut self) -> Result<()> {
+        self.execute("SET SESSION TRANSACTION READ ONLY", &[])
+            .map(|_| ())
+    }
+
     fn rollback(&mut self) {
         if self.in_transaction {
             self.in_transaction = false;

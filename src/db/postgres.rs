@@ -776,6 +776,11 @@ impl Conn for PostgresConn {
         Ok(())
     }
 
+    fn read_only(&mut self) -> Result<()> {
+        self.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", &[])
+            .map(|_| ())
+    }
+
     fn rollback(&mut self) {
         if self.in_transaction {
             self.in_transaction = false;

@@ -234,22 +234,41 @@ pub fn has_rows(conn: &mut dyn Conn, table: &str) -> Result<bool> {
 
 /// The insert for `spec`'s table, once the table exists.
 pub fn insert_target(conn: &mut dyn Conn, spec: &AppSpec) -> Result<InsertTarget> {
+    let (identity_position, duplicate) = identity(spec)?;
     let identity = spec.identity_column();
-    let columns: Vec<&'static str> = spec.column_names().collect();
-    let Some(identity_position) = columns.iter().position(|c| *c == identity) else {
-        bail!("{} does not fill its identity column {identity}", spec.name);
-    };
     Ok(InsertTarget {
         table: spec.table,
         identity_indexes: conn.unique_indexes(spec.table, identity)?,
-        columns,
+        columns: spec.column_names().collect(),
         identity,
         identity_position,
-        duplicate: match spec.identity {
-            Identity::Email => SkipReason::DuplicateEmail,
-            Identity::Username => SkipReason::DuplicateUsername,
-        },
+        duplicate,
     })
+}
+
+/// Where the identity is in `spec`'s rows, and what a duplicate of it is
+/// counted as.
+pub fn identity(spec: &AppSpec) -> Result<(usize, SkipReason)> {
+    let identity = spec.identity_column();
+    let Some(position) = spec.column_names().position(|c| c == identity) else {
+        bail!("{} does not fill its identity column {identity}", spec.name);
+    };
+    let duplicate = match spec.identity {
+        Identity::Email => SkipReason::DuplicateEmail,
+        Identity::Username => SkipReason::DuplicateUsername,
+    };
+    Ok((position, duplicate))
+}
+
+/// The roles a run draws from in a database that has none of its own yet:
+/// those `seed roles` makes, or the app's built-in ones; as [`check`]
+/// finds them in a new database.
+pub fn default_role_names(spec: &AppSpec) -> Vec<String> {
+    match &spec.roles {
+        Roles::None => Vec::new(),
+        Roles::Table(roles) => roles.rows.iter().map(|row| row.name.to_owned()).collect(),
+        Roles::Fixed(roles) => roles.iter().map(|role| role.name.to_owned()).collect(),
+    }
 }
 
 /// Makes the roles table hold the app's roles: inserts missing ones and

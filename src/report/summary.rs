@@ -10,13 +10,14 @@ use crate::stats::Stats;
 use crate::words;
 
 pub fn human(stats: &Stats) -> String {
+    let lead = match (stats.dry_run, stats.interrupted) {
+        (false, false) => "Inserted",
+        (false, true) => "Interrupted after inserting",
+        (true, false) => "Dry run, nothing written: would insert",
+        (true, true) => "Dry run interrupted, nothing written: would insert",
+    };
     let mut out = format!(
-        "{} {} into {}",
-        if stats.interrupted {
-            "Interrupted after inserting"
-        } else {
-            "Inserted"
-        },
+        "{lead} {} into {}",
         words::count(stats.inserted, "user"),
         stats.database
     );

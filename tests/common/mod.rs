@@ -26,6 +26,7 @@ pub struct Stats {
     pub elapsed_seconds: f64,
     pub rows_per_second: f64,
     pub interrupted: bool,
+    pub dry_run: bool,
     pub database: String,
     pub error: Option<String>,
 }

@@ -1,0 +1,103 @@
+//! `seed users --dry-run`: the run's rows and counts, nothing written.
+
+mod common;
+
+use common::{TempDb, parse_stats, seed};
+
+fn dry_run(dir: &std::path::Path, args: &[&str]) -> common::Stats {
+    let output = seed()
+        .current_dir(dir)
+        .args(["users", "--dry-run", "--json"])
+        .args(args)
+        .output()
+        .expect("run seed");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    parse_stats(&output.stdout)
+}
+
+#[test]
+fn a_dry_run_counts_what_a_run_into_a_new_file_inserts_and_creates_nothing() {
+    let db = TempDb::new();
+    let args = ["--count", "10000", "--seed", "7"];
+    // The default database (seed.db in the current folder) and a named one.
+    let default = dry_run(db.dir.path(), &args);
+    let named = dry_run(db.dir.path(), &[&args[..], &["--db", &db.arg()]].concat());
+    assert!(default.dry_run && named.dry_run);
+    assert_eq!(common::file_names(db.dir.path()), Vec::<String>::new());
+
+    let real = db.users(&args);
+    assert!(!real.dry_run);
+    assert_eq!(real.skipped_by_reason.get("duplicate_email"), Some(&1));
+    for dry in [&default, &named] {
+        assert_eq!(dry.counts(), real.counts());
+        assert_eq!(dry.digest, real.digest);
+        assert_eq!(dry.app.as_deref(), Some("flask-base"));
+    }
+    assert_eq!(db.count("users"), real.inserted);
+}
+
+#[test]
+fn a_dry_run_reads_the_app_of_an_existing_file_and_leaves_it_byte_identical() {
+    let db = TempDb::new();
+    db.users(&["--app", "ctfd", "--count", "5", "--bcrypt-cost", "4"]);
+    let before = db.bytes();
+    let args = ["--count", "300", "--seed", "2", "--bcrypt-cost", "4"];
+    let dry = dry_run(db.dir.path(), &[&args[..], &["--db", &db.arg()]].concat());
+    assert_eq!(dry.app.as_deref(), Some("ctfd"));
+    assert!(db.bytes() == before, "the file is unchanged");
+    assert_eq!(
+        common::file_names(db.dir.path()),
+        ["test.db"],
+        "no journal or WAL file left"
+    );
+    // The digest is that of the rows a real run of CTFd makes.
+    let real = db.users(&args);
+    assert_eq!(dry.digest, real.digest);
+    // The dry run counted into an empty table; the real one found 5 rows.
+    assert_eq!(dry.attempted, real.attempted);
+}
+
+#[test]
+fn a_dry_run_refuses_what_a_run_would() {
+    let db = TempDb::new();
+    db.users(&["--count", "1"]);
+    let before = db.bytes();
+    let output = seed()
+        .args([
+            "users",
+            "--dry-run",
+            "--db",
+            &db.arg(),
+            "--role-weights",
+            "Nobody=1",
+        ])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Nobody"), "{stderr}");
+    assert!(db.bytes() == before);
+}
+
+#[test]
+fn the_summary_says_nothing_was_written() {
+    let db = TempDb::new();
+    let output = seed()
+        .current_dir(db.dir.path())
+        .args(["users", "--dry-run", "--count", "3", "--seed", "1"])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "Dry run, nothing written: would insert 3 users into seed.db, skipped 0 in "
+        ),
+        "{stderr}"
+    );
+    assert!(!db.dir.path().join("seed.db").exists());
+}
