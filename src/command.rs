@@ -128,6 +128,17 @@ struct Ran {
 }
 
 impl Ran {
+    /// Stopped by `signal` before the first row: nothing inserted.
+    fn stopped(signal: Option<ExitStatus>, error: Option<anyhow::Error>) -> Ran {
+        Ran {
+            counts: Counts::default(),
+            error,
+            signal,
+            started: true,
+            digest: None,
+        }
+    }
+
     fn refused(err: anyhow::Error) -> Ran {
         Ran {
             counts: Counts::default(),
@@ -162,13 +173,7 @@ fn seed_users(
             Ok(Some(ready)) => ready,
             Ok(None) => {
                 // Stopped before the first write: nothing to undo, nothing inserted.
-                return Ran {
-                    counts: Counts::default(),
-                    error: conn.finish().err(),
-                    signal: stop.received(),
-                    started: true,
-                    digest: None,
-                };
+                return Ran::stopped(stop.received(), conn.finish().err());
             }
             Err(err) => {
                 // A refused run leaves the database as it found it.
@@ -210,15 +215,7 @@ fn dry_run(
     let (mut generator, mut writer) =
         match prepare_dry_run(config, seed, &stopped, detected, database) {
             Ok(Some(ready)) => ready,
-            Ok(None) => {
-                return Ran {
-                    counts: Counts::default(),
-                    error: None,
-                    signal: stop.received(),
-                    started: true,
-                    digest: None,
-                };
-            }
+            Ok(None) => return Ran::stopped(stop.received(), None),
             Err(err) => return Ran::refused(err),
         };
     let one_writer = || -> Result<Box<dyn Writer>> { bail!("a dry run has one writer") };
