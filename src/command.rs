@@ -378,10 +378,15 @@ fn prepare_dry_run(
 /// fail.
 fn open_to_read(db: &DbConfig) -> Result<Option<Box<dyn Conn>>> {
     let target = match &db.target {
-        Target::Sqlite { path, .. } if !path.exists() => return Ok(None),
+        Target::Sqlite { path, mode } if !path.exists() => {
+            // Refused as the run would refuse it (a folder that is not
+            // there, ?mode=rw); otherwise the run would create it.
+            db::check_sqlite_path(path, *mode)?;
+            return Ok(None);
+        }
         Target::Sqlite { path, .. } => Target::Sqlite {
             path: path.clone(),
-            mode: SqliteMode::ReadOnly,
+            mode: SqliteMode::Inspect,
         },
         server => server.clone(),
     };

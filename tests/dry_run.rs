@@ -101,3 +101,43 @@ fn the_summary_says_nothing_was_written() {
     );
     assert!(!db.dir.path().join("seed.db").exists());
 }
+
+#[test]
+fn a_dry_run_leaves_no_log_beside_a_file_in_wal_mode() {
+    // Rails 8 makes its SQLite databases in WAL mode.
+    let db = TempDb::new();
+    db.users(&["--count", "10"]);
+    let mode: String = db
+        .conn()
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .expect("switch to WAL");
+    assert_eq!(mode, "wal");
+    let before = db.bytes();
+    let dry = dry_run(db.dir.path(), &["--count", "100", "--db", &db.arg()]);
+    assert_eq!(dry.app.as_deref(), Some("flask-base"));
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+    assert!(db.bytes() == before);
+}
+
+#[test]
+fn a_path_a_run_could_not_open_is_refused_as_the_run_refuses_it() {
+    let db = TempDb::new();
+    for (target, message) in [
+        ("nodir/x.db".to_owned(), "folder nodir does not exist"),
+        (
+            "sqlite:y.db?mode=rw".to_owned(),
+            "database y.db does not exist",
+        ),
+        (db.dir.path().display().to_string(), "is a directory"),
+    ] {
+        let output = seed()
+            .current_dir(db.dir.path())
+            .args(["users", "--dry-run", "--db", &target])
+            .output()
+            .expect("run seed");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{target}: {stderr}");
+        assert!(stderr.contains(message), "{target}: {stderr}");
+    }
+    assert_eq!(common::file_names(db.dir.path()), Vec::<String>::new());
+}

@@ -457,6 +457,67 @@ fn sessions_are_named_seed_in_pg_stat_activity() {
     assert_eq!(names, vec!["seed".to_owned()]);
 }
 
+/// Ctrl-C asks the run to stop after the statement in flight; a second one,
+/// later, ends the process at once even while that statement waits on the
+/// server (the server rolls it back).
+#[test]
+fn a_second_ctrl_c_exits_at_once_while_a_statement_waits() {
+    let Some(schema) = Schema::new() else { return };
+    users(&schema.url, &["-n", "1"]);
+    let mut holder = schema.client();
+    let mut lock = holder.transaction().expect("begin");
+    lock.batch_execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        .expect("lock users");
+    let mut child = common::spawn(&[
+        "users",
+        "--json",
+        "-n",
+        "1000",
+        "--hash-iterations",
+        "1",
+        "--busy-timeout",
+        "120",
+        "--db",
+        &schema.url,
+    ]);
+    let waiting = format!(
+        "SELECT count(*) FROM pg_locks WHERE relation = '{}.users'::regclass AND NOT granted",
+        schema.name
+    );
+    let mut observer = schema.client();
+    for _ in 0..200 {
+        let n: i64 = observer
+            .query_one(&waiting, &[])
+            .expect("query pg_locks")
+            .get(0);
+        if n > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    common::send_signal(&child, "INT");
+    // The first stop waits for the statement, which waits for the lock.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert!(
+        child.try_wait().expect("poll seed").is_none(),
+        "one Ctrl-C waits for the statement"
+    );
+    common::send_signal(&child, "INT");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("poll seed").is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a second Ctrl-C ends seed at once"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("seed ends");
+    assert_eq!(output.status.code(), Some(130));
+    assert!(output.stdout.is_empty(), "no summary after a second Ctrl-C");
+    lock.rollback().expect("release the lock");
+    assert_eq!(schema.count("SELECT count(*) FROM users"), 1);
+}
+
 /// A server on a free port that answers the TLS request with "no", then
 /// refuses the plain login with `message`. Needs no real server.
 fn server_without_tls(message: &'static str) -> (u16, std::thread::JoinHandle<()>) {

@@ -265,6 +265,12 @@ pub fn check_url(target: &Target) -> Result<(), String> {
     }
 }
 
+/// What opening a SQLite file at `path` in `mode` would refuse (a folder
+/// that is not there, a directory, a device), without opening it.
+pub fn check_sqlite_path(path: &std::path::Path, mode: SqliteMode) -> Result<()> {
+    sqlite::check_path(path, mode)
+}
+
 pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Conn>> {
     match target {
         Target::Sqlite { path, mode } => {

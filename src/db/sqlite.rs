@@ -48,14 +48,17 @@ impl SqliteConn {
         let new_file = !path.exists();
         let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
             | match mode {
-                SqliteMode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+                SqliteMode::ReadOnly | SqliteMode::Inspect => OpenFlags::SQLITE_OPEN_READ_ONLY,
                 SqliteMode::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
                 SqliteMode::ReadWriteCreate => {
                     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
                 }
             };
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|err| explain(err, path, options.busy_timeout))?;
+        let opened = match immutable_uri(path, mode) {
+            Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI),
+            None => Connection::open_with_flags(path, flags),
+        };
+        let conn = opened.map_err(|err| explain(err, path, options.busy_timeout))?;
         let sink = SqliteConn {
             conn,
             path: path.to_owned(),
@@ -567,7 +570,36 @@ fn io_failure(err: &rusqlite::Error) -> &'static str {
 
 /// Errors SQLite would report vaguely ("unable to open database file",
 /// "disk I/O error").
-fn check_path(path: &Path, mode: SqliteMode) -> Result<()> {
+/// For [`SqliteMode::Inspect`], the URI that opens `path` immutable, when
+/// nothing but the file holds its data: no write-ahead log and no rollback
+/// journal next to it (a connection writing in WAL mode keeps a log, so
+/// none is at work). None to open it as usual.
+fn immutable_uri(path: &Path, mode: SqliteMode) -> Option<String> {
+    if mode != SqliteMode::Inspect {
+        return None;
+    }
+    let text = path.to_str()?;
+    let beside = |suffix: &str| Path::new(&format!("{text}{suffix}")).exists();
+    if beside("-wal") || beside("-journal") {
+        return None;
+    }
+    // The characters a URI's path cannot hold as they are.
+    let mut uri = String::from("file:");
+    for c in text.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Some(uri)
+}
+
+/// Refuses what cannot be a SQLite file at `path`, and a missing file that
+/// `mode` would not create, as opening it would.
+pub fn check_path(path: &Path, mode: SqliteMode) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             bail!("{} is a directory, not a database file", path.display())

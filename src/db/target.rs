@@ -33,6 +33,10 @@ pub enum SqliteMode {
     ReadWrite,
     /// Read only: every write fails.
     ReadOnly,
+    /// Read only, leaving no file behind (`--dry-run`): a database whose
+    /// log is not there is opened immutable, so that SQLite makes no
+    /// shared-memory file for a file in WAL mode.
+    Inspect,
 }
 
 impl Target {

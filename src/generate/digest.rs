@@ -106,7 +106,12 @@ fn write_instant(time: &NaiveDateTime, out: &mut String) {
 /// Whether `text` is a digest as seed prints it; an upper-case one is read
 /// as its lower-case self.
 pub fn parse(text: &str) -> Result<String, String> {
-    let hex = text.strip_prefix(PREFIX).unwrap_or_default();
+    // `$(cat file)` keeps no newline, a file read otherwise may.
+    let text = text.trim();
+    let hex = match text.get(..PREFIX.len()) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(PREFIX) => &text[PREFIX.len()..],
+        _ => "",
+    };
     if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(format!("{PREFIX}{}", hex.to_ascii_lowercase()))
     } else {
@@ -182,7 +187,7 @@ mod tests {
         let hex = "ab".repeat(32);
         assert_eq!(parse(&format!("sha256:{hex}")), Ok(format!("sha256:{hex}")));
         assert_eq!(
-            parse(&format!("sha256:{}", hex.to_uppercase())),
+            parse(&format!("SHA256:{}\n", hex.to_uppercase())),
             Ok(format!("sha256:{hex}"))
         );
         for bad in [
