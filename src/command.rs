@@ -89,6 +89,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     stats.dry_run = config.dry_run;
     stats.database = database;
     stats.digest = ran.digest;
+    stats.failed = ran.error.is_some();
     let mut error = ran.error;
     if let (None, Some(expected), Some(digest)) = (&error, &config.expect_digest, &stats.digest)
         && digest != expected

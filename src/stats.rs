@@ -94,6 +94,10 @@ pub struct Stats {
     pub database: String,
     /// Why the run stopped early, if it did; rows counted above stay.
     pub error: Option<String>,
+    /// The run itself failed (not only a digest that was not the one
+    /// expected): the summary says it stopped.
+    #[serde(skip)]
+    pub failed: bool,
 }
 
 impl Stats {
@@ -126,6 +130,7 @@ impl Stats {
             dry_run: false,
             database: String::new(),
             error: None,
+            failed: false,
         }
     }
 }

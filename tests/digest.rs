@@ -168,4 +168,19 @@ fn a_failed_run_has_no_digest() {
     assert!(stats.error.is_some() && stats.digest.is_none(), "{stats:?}");
     // The run's own failure is what is told, not a digest mismatch.
     assert!(!String::from_utf8_lossy(&output.stderr).contains("--expect-digest"));
+    // A person reads that the run stopped, not that it inserted.
+    let output = seed()
+        .args(["users", "--count", "500", "--db", &db.arg()])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("Stopped by an error after inserting 0 users into ")
+            && stderr
+                .lines()
+                .nth(1)
+                .is_some_and(|line| line.starts_with("error: ")),
+        "{stderr}"
+    );
 }

@@ -10,11 +10,13 @@ use crate::stats::Stats;
 use crate::words;
 
 pub fn human(stats: &Stats) -> String {
-    let lead = match (stats.dry_run, stats.interrupted) {
-        (false, false) => "Inserted",
-        (false, true) => "Interrupted after inserting",
-        (true, false) => "Dry run, nothing written: would insert",
-        (true, true) => "Dry run interrupted, nothing written: would insert",
+    let lead = match (stats.dry_run, stats.interrupted, stats.failed) {
+        (false, _, true) => "Stopped by an error after inserting",
+        (false, true, false) => "Interrupted after inserting",
+        (false, false, false) => "Inserted",
+        (true, _, true) => "Dry run stopped by an error, nothing written: would insert",
+        (true, true, false) => "Dry run interrupted, nothing written: would insert",
+        (true, false, false) => "Dry run, nothing written: would insert",
     };
     let mut out = format!(
         "{lead} {} into {}",
@@ -132,6 +134,37 @@ mod tests {
         assert_eq!(
             human(&stats),
             "Inserted 0 users into seed.db, skipped 100 (100 already present) in 0.50s (200 rows/s); seed 42 (repeat with --seed 42)"
+        );
+    }
+
+    #[test]
+    fn the_first_words_say_how_the_run_ended() {
+        let mut counts = crate::stats::Counts::default();
+        counts.attempted = 3;
+        counts.inserted = 3;
+        let mut stats = Stats::new(&counts, 10, 1, 1, 1.0);
+        stats.database = "seed.db".into();
+        let mut leads = Vec::new();
+        for (dry_run, interrupted, failed) in [
+            (false, false, false),
+            (false, true, false),
+            (false, false, true),
+            (true, false, false),
+            (true, true, false),
+        ] {
+            (stats.dry_run, stats.interrupted, stats.failed) = (dry_run, interrupted, failed);
+            let line = human(&stats);
+            leads.push(line[..line.find(" 3 users").unwrap_or(0)].to_owned());
+        }
+        assert_eq!(
+            leads,
+            [
+                "Inserted",
+                "Interrupted after inserting",
+                "Stopped by an error after inserting",
+                "Dry run, nothing written: would insert",
+                "Dry run interrupted, nothing written: would insert",
+            ]
         );
     }
 }
