@@ -2,7 +2,7 @@
 # Rows per second of two seed binaries on the same run, alternating so that
 # the machine's noise falls on both: the cost of a change, measured as a
 # user waits for it (whole-process wall time, median of RUNS runs each).
-# Each run gets a fresh SQLite file unless the arguments name a --db.
+# Each run gets a fresh SQLite file (so give no --db).
 #
 #   bench/compare.sh OLD_BINARY NEW_BINARY users --count 1000000 --batch-size 100000
 #   RUNS=5 bench/compare.sh /tmp/seed-old target/release/seed users --count 300000

@@ -307,12 +307,17 @@ fn prepare_users(
     if let Some(weights) = &config.role_weights {
         weights.check(&checked.role_names)?;
     }
+    // Only a table with rows at the start can hold a row a duplicate is of;
+    // an empty one spares the run the set of identities it inserted. Asked
+    // before the first write, like every other question.
+    let had_rows = match conn.columns(spec.table)? {
+        Some(_) => schema::has_rows(conn, spec.table)?,
+        None => false,
+    };
     let applied = schema::apply(conn, &checked)?;
     let generator = generator_for(config, seed, spec, names, &applied.roles, hash)?;
     let target = applied.target;
-    // Only a table with rows at the start can hold a row a duplicate is of;
-    // an empty one spares the run the set of identities it inserted.
-    let present = schema::has_rows(conn, target.table)?.then_some(run::Present {
+    let present = had_rows.then_some(run::Present {
         identity: target.identity_position,
         duplicate: target.duplicate,
     });
@@ -367,7 +372,8 @@ fn prepare_dry_run(
     let roles: Vec<(i64, String)> = (1..).zip(role_names).collect();
     let generator = generator_for(config, seed, spec, names, &roles, hash)?;
     let (identity, duplicate) = schema::identity(spec)?;
-    let rows = config.plan.max_attempts();
+    // It keeps only the rows that go in: with --exact, the count.
+    let rows = config.plan.count;
     Ok(Some((
         generator,
         db::MemoryWriter::new(identity, duplicate, rows),

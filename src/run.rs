@@ -115,6 +115,8 @@ pub fn run(
             ours: present.map(|present| Ours {
                 present,
                 inserted: Identities::default(),
+                // One commit per row over several connections: see `Ours`.
+                unsure: (jobs > 1 && plan.batch_size == 1).then(Vec::new),
             }),
         }),
         settled: Condvar::new(),
@@ -152,6 +154,9 @@ pub fn run(
         .state
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
+    if let Some(ours) = &state.ours {
+        ours.settle(&mut counts);
+    }
     let error = state.error.or_else(|| {
         (plan.exact && counts.inserted < plan.count && !stop()).then(|| {
             // Rows that were there before took part of the space: the
@@ -200,13 +205,20 @@ fn duplicate_noun(counts: &Counts, present: Option<Present>) -> &'static str {
 /// run did not insert: one that was there before. Only outcomes are read,
 /// not the order rows were generated in, so every batch path and `--jobs`
 /// count alike: a duplicate of a row another connection inserted waits for
-/// that row's transaction, and the row is recorded before its commit. (With
-/// one commit per row and several connections, a duplicate that comes back
-/// in the moment between such a row's commit and its connection recording
-/// it is called `already_present`.)
+/// that row's transaction, and the row is recorded before its commit.
+///
+/// With one commit per row and several connections, a row commits before
+/// its connection records it: another connection's duplicate of it may be
+/// recorded first and called `already_present`. Those are noted, and
+/// [`Ours::settle`] counts them again once every row is recorded. (A row
+/// that was there before cannot be inserted by this run, so an identity in
+/// the set was not there before.)
 struct Ours {
     present: Present,
     inserted: Identities,
+    /// Fingerprints of the rows called `already_present`, when the call may
+    /// have come too early.
+    unsure: Option<Vec<u64>>,
 }
 
 impl Ours {
@@ -224,11 +236,28 @@ impl Ours {
         for (row, outcome) in rows.iter().zip(outcomes.iter_mut()) {
             if let Insert::Skipped { reason, .. } = outcome
                 && *reason == self.present.duplicate
-                && !self.inserted.contains(row.get(identity))
             {
-                *reason = SkipReason::AlreadyPresent;
+                let fingerprint = Identities::fingerprint(row.get(identity));
+                if !self.inserted.contains_fingerprint(fingerprint) {
+                    *reason = SkipReason::AlreadyPresent;
+                    if let Some(unsure) = &mut self.unsure {
+                        unsure.push(fingerprint);
+                    }
+                }
             }
         }
+    }
+
+    /// Counts as this run's duplicates the rows called `already_present`
+    /// before the row of this run they repeat was recorded. Only with one
+    /// commit per row, where every recorded row is committed.
+    fn settle(&self, counts: &mut Counts) {
+        let Some(unsure) = &self.unsure else { return };
+        let ours = unsure
+            .iter()
+            .filter(|fingerprint| self.inserted.contains_fingerprint(**fingerprint))
+            .count() as u64;
+        counts.recount(SkipReason::AlreadyPresent, self.present.duplicate, ours);
     }
 }
 
@@ -783,6 +812,7 @@ mod tests {
                 duplicate: SkipReason::DuplicateUsername,
             },
             inserted: Identities::default(),
+            unsure: None,
         };
         let rows = [
             vec![Value::Int(5)],

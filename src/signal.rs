@@ -10,9 +10,8 @@ use signal_hook::iterator::Signals;
 
 use crate::exit_code::ExitStatus;
 
-/// Signals this close to the first are the same request: `timeout`, and a
-/// terminal's Ctrl-C to a pipeline, send one to the process and one to its
-/// group, microseconds apart.
+/// Signals this close to the first are the same request: `timeout` sends
+/// one to the process and one to its group, microseconds apart.
 const SAME_REQUEST: Duration = Duration::from_millis(250);
 
 /// The number of the first stop signal received, or 0.

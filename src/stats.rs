@@ -20,6 +20,13 @@ impl Counts {
         self.skipped[reason as usize] += 1;
     }
 
+    /// Moves `n` skipped rows from `from` to `to` (at most those of `from`).
+    pub fn recount(&mut self, from: SkipReason, to: SkipReason, n: u64) {
+        let n = n.min(self.skipped[from as usize]);
+        self.skipped[from as usize] -= n;
+        self.skipped[to as usize] += n;
+    }
+
     pub fn skipped(&self) -> u64 {
         self.skipped.iter().sum()
     }

@@ -48,6 +48,13 @@ fn a_dry_run_reads_the_app_of_an_existing_file_and_leaves_it_byte_identical() {
     let args = ["--count", "300", "--seed", "2", "--bcrypt-cost", "4"];
     let dry = dry_run(db.dir.path(), &[&args[..], &["--db", &db.arg()]].concat());
     assert_eq!(dry.app.as_deref(), Some("ctfd"));
+    // `//tmp/…` is the same file to a run, and to a dry run.
+    let slashes = format!("/{}", db.arg());
+    let again = dry_run(db.dir.path(), &[&args[..], &["--db", &slashes]].concat());
+    assert_eq!(
+        (again.app, again.digest),
+        (dry.app.clone(), dry.digest.clone())
+    );
     assert!(db.bytes() == before, "the file is unchanged");
     assert_eq!(
         common::file_names(db.dir.path()),

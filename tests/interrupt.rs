@@ -135,8 +135,6 @@ fn ctrl_c_prints_the_human_summary_with_the_rows_in_the_file() {
     assert_eq!(integrity(&db.path), "ok");
 }
 
-/// A second Ctrl-C ends the process at once: no summary, but the file is
-/// sound and every row it holds is whole.
 /// SIGKILL cannot be caught: the rows committed before it stay, the file
 /// passes integrity_check, and the next run carries on in it.
 fn check_killed(batch_size: &str) {

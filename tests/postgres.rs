@@ -485,16 +485,19 @@ fn a_second_ctrl_c_exits_at_once_while_a_statement_waits() {
         schema.name
     );
     let mut observer = schema.client();
-    for _ in 0..200 {
+    let mut seen = false;
+    for _ in 0..400 {
         let n: i64 = observer
             .query_one(&waiting, &[])
             .expect("query pg_locks")
             .get(0);
         if n > 0 {
+            seen = true;
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    assert!(seen, "seed never waited for the lock");
     common::send_signal(&child, "INT");
     // The first stop waits for the statement, which waits for the lock.
     std::thread::sleep(std::time::Duration::from_millis(600));

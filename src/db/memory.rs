@@ -36,8 +36,13 @@ impl Identities {
         self.0.insert(fingerprint(value))
     }
 
-    pub fn contains(&self, value: Option<&Value>) -> bool {
-        self.0.contains(&fingerprint(value))
+    pub fn contains_fingerprint(&self, fingerprint: u64) -> bool {
+        self.0.contains(&fingerprint)
+    }
+
+    /// What the set keeps of `value`.
+    pub fn fingerprint(value: Option<&Value>) -> u64 {
+        fingerprint(value)
     }
 }
 

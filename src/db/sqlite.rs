@@ -568,8 +568,6 @@ fn io_failure(err: &rusqlite::Error) -> &'static str {
     }
 }
 
-/// Errors SQLite would report vaguely ("unable to open database file",
-/// "disk I/O error").
 /// For [`SqliteMode::Inspect`], the URI that opens `path` immutable, when
 /// nothing but the file holds its data: no write-ahead log and no rollback
 /// journal next to it (a connection writing in WAL mode keeps a log, so
@@ -583,8 +581,14 @@ fn immutable_uri(path: &Path, mode: SqliteMode) -> Option<String> {
     if beside("-wal") || beside("-journal") {
         return None;
     }
-    // The characters a URI's path cannot hold as they are.
-    let mut uri = String::from("file:");
+    // The characters a URI's path cannot hold as they are. An absolute
+    // path gets an empty authority: `file:` and `//tmp/a.db` would read
+    // `tmp` as a host.
+    let mut uri = String::from(if text.starts_with('/') {
+        "file://"
+    } else {
+        "file:"
+    });
     for c in text.chars() {
         match c {
             '%' => uri.push_str("%25"),
@@ -598,7 +602,8 @@ fn immutable_uri(path: &Path, mode: SqliteMode) -> Option<String> {
 }
 
 /// Refuses what cannot be a SQLite file at `path`, and a missing file that
-/// `mode` would not create, as opening it would.
+/// `mode` would not create, as opening it would: errors SQLite would report
+/// vaguely ("unable to open database file", "disk I/O error").
 pub fn check_path(path: &Path, mode: SqliteMode) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
