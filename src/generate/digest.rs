@@ -43,49 +43,46 @@ impl RowDigest {
             scratch: String::new(),
         };
         for text in [VERSION, app].into_iter().chain(columns.iter().copied()) {
-            digest.field(b'T', text.as_bytes());
+            digest.text(text);
         }
         digest
     }
 
     pub fn value(&mut self, value: &Value) {
+        let hasher = &mut self.hasher;
+        let scratch = &mut self.scratch;
+        scratch.clear();
         match value {
-            Value::Null => self.field(b'N', b""),
-            Value::Bool(b) => self.field(b'B', if *b { b"1" } else { b"0" }),
+            Value::Null => field(hasher, b'N', b""),
+            Value::Bool(b) => field(hasher, b'B', if *b { b"1" } else { b"0" }),
             Value::Int(i) => {
-                let mut scratch = std::mem::take(&mut self.scratch);
-                scratch.clear();
                 let _ = write!(scratch, "{i}");
-                self.field(b'I', scratch.as_bytes());
-                self.scratch = scratch;
+                field(hasher, b'I', scratch.as_bytes());
             }
-            Value::Text(text) => self.text(text),
+            Value::Text(text) => field(hasher, b'T', text.as_bytes()),
             Value::Time(time) => {
-                let mut scratch = std::mem::take(&mut self.scratch);
-                scratch.clear();
-                write_instant(time, &mut scratch);
-                self.field(b'D', scratch.as_bytes());
-                self.scratch = scratch;
+                write_instant(time, scratch);
+                field(hasher, b'D', scratch.as_bytes());
             }
         }
     }
 
     pub fn text(&mut self, text: &str) {
-        self.field(b'T', text.as_bytes());
-    }
-
-    fn field(&mut self, tag: u8, bytes: &[u8]) {
-        // A value longer than 4 GiB cannot come out of the generator.
-        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-        self.hasher.update([tag]);
-        self.hasher.update(len.to_be_bytes());
-        self.hasher.update(bytes);
+        field(&mut self.hasher, b'T', text.as_bytes());
     }
 
     /// `sha256:<hex>` of everything so far.
     pub fn finish(&self) -> String {
         format!("{PREFIX}{:x}", self.hasher.clone().finalize())
     }
+}
+
+/// One field: its tag, its length and its bytes.
+fn field(hasher: &mut Sha256, tag: u8, bytes: &[u8]) {
+    // A value longer than 4 GiB cannot come out of the generator.
+    let [a, b, c, d] = u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_be_bytes();
+    hasher.update([tag, a, b, c, d]);
+    hasher.update(bytes);
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.ffffff`, without chrono's slower format strings.
