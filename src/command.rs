@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::app::{App, AppSpec, Roles};
 use crate::config::{AdminConfig, Command, Config, DbConfig, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
-use crate::db::{self, Conn, Insert, Row, SqliteMode, Target, Writer};
+use crate::db::{self, Conn, IdentityKey, Insert, Row, SqliteMode, Target, Writer};
 use crate::exit_code::ExitStatus;
 use crate::generate::{
     self, NameOrder, Names, Person, RolePicker, UserGenerator, hash_password, hash_password_unless,
@@ -75,10 +75,12 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     let mut detected = config.app;
     let mut database = config.db.target.redacted();
     let started = Instant::now();
-    let ran = if config.dry_run {
-        dry_run(&config, seed, started, &mut detected, &mut database)
-    } else {
-        seed_users(&config, seed, started, &mut detected, &mut database)
+    let ran = match StopSignal::install() {
+        Err(err) => Ran::refused(err),
+        Ok(stop) if config.dry_run => {
+            dry_run(&config, seed, started, &stop, &mut detected, &mut database)
+        }
+        Ok(stop) => seed_users(&config, seed, started, &stop, &mut detected, &mut database),
     };
     let elapsed = started.elapsed().as_secs_f64();
 
@@ -156,13 +158,10 @@ fn seed_users(
     config: &UsersConfig,
     seed: u64,
     started: Instant,
+    stop: &StopSignal,
     detected: &mut Option<App>,
     database: &mut String,
 ) -> Ran {
-    let stop = match StopSignal::install() {
-        Ok(stop) => stop,
-        Err(err) => return Ran::refused(err),
-    };
     let mut conn = match db::open(&config.db.target, &config.db.options) {
         Ok(conn) => conn,
         Err(err) => return Ran::refused(err),
@@ -191,7 +190,7 @@ fn seed_users(
         config,
         config.jobs,
         started,
-        &stop,
+        stop,
         conn.as_mut(),
         &open,
         &mut generator,
@@ -205,13 +204,10 @@ fn dry_run(
     config: &UsersConfig,
     seed: u64,
     started: Instant,
+    stop: &StopSignal,
     detected: &mut Option<App>,
     database: &mut String,
 ) -> Ran {
-    let stop = match StopSignal::install() {
-        Ok(stop) => stop,
-        Err(err) => return Ran::refused(err),
-    };
     let stopped = || stop.received().is_some();
     let (mut generator, mut writer) =
         match prepare_dry_run(config, seed, &stopped, detected, database) {
@@ -225,7 +221,7 @@ fn dry_run(
         config,
         1,
         started,
-        &stop,
+        stop,
         &mut writer,
         &one_writer,
         &mut generator,
@@ -246,7 +242,7 @@ fn insert_all(
     first: &mut dyn Writer,
     open: &run::Open<'_>,
     generator: &mut UserGenerator,
-    present: Option<run::Present>,
+    present: Option<IdentityKey>,
 ) -> Ran {
     let stopped = || stop.received().is_some();
     let plan = config.plan;
@@ -294,7 +290,7 @@ fn prepare_users(
     seed: u64,
     stop: &dyn Fn() -> bool,
     detected: &mut Option<App>,
-) -> Result<Option<(UserGenerator, db::InsertTarget, Option<run::Present>)>> {
+) -> Result<Option<(UserGenerator, db::InsertTarget, Option<IdentityKey>)>> {
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
@@ -307,20 +303,12 @@ fn prepare_users(
     if let Some(weights) = &config.role_weights {
         weights.check(&checked.role_names)?;
     }
-    // Only a table with rows at the start can hold a row a duplicate is of;
-    // an empty one spares the run the set of identities it inserted. Asked
-    // before the first write, like every other question.
-    let had_rows = match conn.columns(spec.table)? {
-        Some(_) => schema::has_rows(conn, spec.table)?,
-        None => false,
-    };
     let applied = schema::apply(conn, &checked)?;
     let generator = generator_for(config, seed, spec, names, &applied.roles, hash)?;
     let target = applied.target;
-    let present = had_rows.then_some(run::Present {
-        identity: target.identity_position,
-        duplicate: target.duplicate,
-    });
+    // Only a table with rows at the start can hold a row a duplicate is of;
+    // an empty one spares the run the set of identities it inserted.
+    let present = checked.had_rows.then_some(target.key);
     Ok(Some((generator, target, present)))
 }
 
@@ -371,13 +359,9 @@ fn prepare_dry_run(
     // Ids as a new roles table numbers them; the rows' digest names roles.
     let roles: Vec<(i64, String)> = (1..).zip(role_names).collect();
     let generator = generator_for(config, seed, spec, names, &roles, hash)?;
-    let (identity, duplicate) = schema::identity(spec)?;
     // It keeps only the rows that go in: with --exact, the count.
-    let rows = config.plan.count;
-    Ok(Some((
-        generator,
-        db::MemoryWriter::new(identity, duplicate, rows),
-    )))
+    let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count);
+    Ok(Some((generator, writer)))
 }
 
 /// A database opened only to read: a SQLite file read-only (None if there

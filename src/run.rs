@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Error, Result, anyhow};
 
-use crate::db::{Deadlock, Identities, Insert, Row, SkipReason, Writer};
+use crate::db::{Deadlock, Identities, IdentityKey, Insert, Row, SkipReason, Writer};
 use crate::generate::RowSource;
 use crate::stats::Counts;
 use crate::words;
@@ -50,20 +50,6 @@ impl Plan {
     }
 }
 
-/// How to tell a duplicate of a row that was in the table before the run
-/// started (`already_present`) from a duplicate of a row this run inserted
-/// (`duplicate_email`): given when the table held rows at the start. When
-/// it was empty, no duplicate can be of a row that was there before, and
-/// every duplicate is counted as the writer says (a row another process
-/// inserts during the run included).
-#[derive(Clone, Copy, Debug)]
-pub struct Present {
-    /// Position of the identity column in a row.
-    pub identity: usize,
-    /// What the writer calls a duplicate of the identity.
-    pub duplicate: SkipReason,
-}
-
 /// Sees the totals as rows go in: the progress bar, or nothing in tests.
 pub trait Observer: Send {
     /// Called after every chunk; `counts` includes rows of open batches.
@@ -87,15 +73,21 @@ pub type Open<'a> = dyn Fn() -> Result<Box<dyn Writer>> + Sync + 'a;
 /// Runs until the plan is met, `stop()` says so, or an error, with `first`
 /// and `jobs - 1` more connections from `open`. Whatever happens, `counts`
 /// are the rows that were committed; on a stop or an error, each worker
-/// commits its open batch. With `present`, a duplicate of a row that was
-/// there before the run is counted as `already_present`.
+/// commits its open batch.
+///
+/// `present` (the identity, given when the table held rows at the start)
+/// tells a duplicate of a row that was there before the run
+/// (`already_present`) from a duplicate of a row this run inserted. When
+/// the table was empty, no duplicate can be of a row that was there
+/// before, and every duplicate is counted as the writer says (a row another
+/// process inserts during the run included).
 #[expect(
     clippy::too_many_arguments,
     reason = "each is a different part of the run; a struct would only rename them"
 )]
 pub fn run(
     plan: &Plan,
-    present: Option<Present>,
+    present: Option<IdentityKey>,
     jobs: usize,
     first: &mut dyn Writer,
     open: &Open<'_>,
@@ -180,7 +172,7 @@ pub fn run(
     Outcome { counts, error }
 }
 
-fn duplicate_noun(counts: &Counts, present: Option<Present>) -> &'static str {
+fn duplicate_noun(counts: &Counts, present: Option<IdentityKey>) -> &'static str {
     let duplicate = present.map_or_else(
         || {
             if counts.skipped_for(SkipReason::DuplicateUsername) > 0 {
@@ -214,7 +206,7 @@ fn duplicate_noun(counts: &Counts, present: Option<Present>) -> &'static str {
 /// that was there before cannot be inserted by this run, so an identity in
 /// the set was not there before.)
 struct Ours {
-    present: Present,
+    present: IdentityKey,
     inserted: Identities,
     /// Fingerprints of the rows called `already_present`, when the call may
     /// have come too early.
@@ -225,7 +217,7 @@ impl Ours {
     /// Notes the identities of `rows` that went in, then calls each
     /// duplicate of an identity this run did not insert `already_present`.
     fn classify(&mut self, rows: &[Row], outcomes: &mut [Insert]) {
-        let identity = self.present.identity;
+        let identity = self.present.position;
         // Inserted rows first: a statement may give a row of the run and
         // its duplicate in either order.
         for (row, outcome) in rows.iter().zip(outcomes.iter()) {
@@ -634,8 +626,8 @@ mod tests {
     }
 
     /// Row i's identity is its first value; a duplicate is `duplicate_email`.
-    const PRESENT: Option<Present> = Some(Present {
-        identity: 0,
+    const PRESENT: Option<IdentityKey> = Some(IdentityKey {
+        position: 0,
         duplicate: SkipReason::DuplicateEmail,
     });
 
@@ -647,7 +639,7 @@ mod tests {
         plan: Plan,
         memory: &mut Memory,
         modulo: u64,
-        present: Option<Present>,
+        present: Option<IdentityKey>,
     ) -> Outcome {
         let mut source = Numbers { next: 0, modulo };
         run(
@@ -807,8 +799,8 @@ mod tests {
     #[test]
     fn a_duplicate_told_before_the_row_of_this_run_it_repeats_is_still_this_runs() {
         let mut ours = Ours {
-            present: Present {
-                identity: 0,
+            present: IdentityKey {
+                position: 0,
                 duplicate: SkipReason::DuplicateUsername,
             },
             inserted: Identities::default(),

@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use anyhow::Result;
 
-use super::{Insert, SkipReason, Writer};
+use super::{IdentityKey, Insert, Writer};
 use crate::value::{Row, Value};
 
 /// A set of identities (emails, usernames) as 64-bit fingerprints: 8 bytes
@@ -78,19 +78,15 @@ impl Hasher for PassThrough {
 /// goes in unless its identity did, as the database's unique index would
 /// have it. The apps' users tables have no other unique column seed fills.
 pub struct MemoryWriter {
-    /// Position of the identity in a row.
-    identity: usize,
-    /// What a duplicate of it is counted as.
-    duplicate: SkipReason,
+    key: IdentityKey,
     inserted: Identities,
 }
 
 impl MemoryWriter {
     /// `rows`: how many rows are expected, to make room for them at once.
-    pub fn new(identity: usize, duplicate: SkipReason, rows: u64) -> MemoryWriter {
+    pub fn new(key: IdentityKey, rows: u64) -> MemoryWriter {
         MemoryWriter {
-            identity,
-            duplicate,
+            key,
             inserted: Identities::with_room(rows),
         }
     }
@@ -103,11 +99,11 @@ impl Writer for MemoryWriter {
 
     fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
         out.extend(rows.iter().map(|row| {
-            if self.inserted.insert(row.get(self.identity)) {
+            if self.inserted.insert(row.get(self.key.position)) {
                 Insert::Inserted
             } else {
                 Insert::Skipped {
-                    reason: self.duplicate,
+                    reason: self.key.duplicate,
                     detail: String::new(),
                 }
             }
@@ -127,10 +123,15 @@ impl Writer for MemoryWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::SkipReason;
 
     #[test]
     fn a_repeated_identity_is_a_duplicate_and_other_columns_do_not_matter() {
-        let mut writer = MemoryWriter::new(1, SkipReason::DuplicateUsername, 3);
+        let key = IdentityKey {
+            position: 1,
+            duplicate: SkipReason::DuplicateUsername,
+        };
+        let mut writer = MemoryWriter::new(key, 3);
         let row =
             |name: &str, login: &str| vec![Value::Text(name.into()), Value::Text(login.into())];
         let mut out = Vec::new();

@@ -140,6 +140,16 @@ pub struct Options {
     pub durable: bool,
 }
 
+/// Where a row's identity is and what a duplicate of it counts as: all a
+/// writer, the run and a dry run need to know of the identity column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdentityKey {
+    /// Position of the identity column in a row.
+    pub position: usize,
+    /// The reason a duplicate identity is counted under.
+    pub duplicate: SkipReason,
+}
+
 /// Where inserted rows go, and how a duplicate of the identity is told
 /// apart from other failures.
 #[derive(Clone, Debug)]
@@ -147,24 +157,19 @@ pub struct InsertTarget {
     pub table: &'static str,
     pub columns: Vec<&'static str>,
     pub identity: &'static str,
-    /// Position of `identity` in `columns`.
-    pub identity_position: usize,
+    pub key: IdentityKey,
     /// Unique indexes (or constraints) on exactly the identity column.
     #[cfg_attr(
         not(any(feature = "postgres", feature = "mysql")),
         allow(dead_code, reason = "SQLite names the column, not the index")
     )]
     pub identity_indexes: Vec<String>,
-    /// The reason a duplicate identity is counted under.
-    pub duplicate: SkipReason,
 }
 
 impl InsertTarget {
     /// The value of the identity column in `row`.
     pub fn identity_of(&self, row: &Row) -> Value {
-        row.get(self.identity_position)
-            .cloned()
-            .unwrap_or(Value::Null)
+        row.get(self.key.position).cloned().unwrap_or(Value::Null)
     }
 }
 

@@ -231,7 +231,9 @@ impl MysqlConn {
                 self.insert
                     .as_ref()
                     .filter(|(target, _)| target.identity_indexes.iter().any(|name| name == key))
-                    .map_or(SkipReason::UniqueViolation, |(target, _)| target.duplicate)
+                    .map_or(SkipReason::UniqueViolation, |(target, _)| {
+                        target.key.duplicate
+                    })
             }
             ER_BAD_NULL_ERROR | ER_NO_DEFAULT_FOR_FIELD => SkipReason::NotNull,
             ER_NO_REFERENCED_ROW | ER_NO_REFERENCED_ROW_2 => SkipReason::ForeignKey,
@@ -395,7 +397,7 @@ impl MysqlConn {
                 out.push(Insert::Inserted);
             } else {
                 out.push(Insert::Skipped {
-                    reason: target.duplicate,
+                    reason: target.key.duplicate,
                     detail: format!("{} is already in the table", target.identity),
                 });
             }

@@ -228,7 +228,7 @@ impl PostgresConn {
             let identity = self.insert.as_ref().and_then(|(target, _)| {
                 db.constraint()
                     .filter(|name| target.identity_indexes.iter().any(|i| i == name))
-                    .map(|_| target.duplicate)
+                    .map(|_| target.key.duplicate)
             });
             identity.unwrap_or(SkipReason::UniqueViolation)
         } else if code == SqlState::NOT_NULL_VIOLATION {
@@ -533,7 +533,7 @@ impl PostgresConn {
                  ORDER BY seed_position {returning}"
             )
         };
-        let identity_position = target.identity_position;
+        let identity_position = target.key.position;
         let copy = format!("COPY {STAGING} ({columns}, seed_position) FROM STDIN (FORMAT binary)");
         let types = self.staging.types.clone();
         let sink = self.client.copy_in(&copy)?;
@@ -576,7 +576,7 @@ impl PostgresConn {
         let start = out.len();
         let mut last = None;
         for row in rows {
-            let id = match row.get(target.identity_position) {
+            let id = match row.get(target.key.position) {
                 Some(Value::Text(identity)) => inserted.remove(identity.as_str()),
                 _ => None,
             };
@@ -588,7 +588,7 @@ impl PostgresConn {
                     Insert::Inserted
                 }
                 None => Insert::Skipped {
-                    reason: target.duplicate,
+                    reason: target.key.duplicate,
                     detail: format!("{} is already in the table", target.identity),
                 },
             });

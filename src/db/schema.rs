@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use super::columns::{check_columns, check_lengths};
-use super::{Conn, InsertTarget, SkipReason, Value};
+use super::{Conn, IdentityKey, InsertTarget, SkipReason, Value};
 use crate::app::{App, AppSpec, Identity, Roles, TableDef, Tables};
 
 /// What `seed roles` did to one role.
@@ -84,6 +84,9 @@ pub struct Checked {
     /// Role names the run can draw from: those in the table and those seed
     /// will upsert.
     pub role_names: Vec<String>,
+    /// The users table held a row: a duplicate may be of a row that was
+    /// there before the run.
+    pub had_rows: bool,
 }
 
 /// Refuses a schema seed cannot fill or cannot detect duplicates in, before
@@ -118,15 +121,14 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
         } else {
             create.push(table);
         }
-        for row in roles.rows {
-            if !role_names.iter().any(|name| name == row.name) {
-                role_names.push(row.name.into());
-            }
+    }
+    // Then the app's own: those seed upserts, or its built-in ones.
+    for name in default_role_names(spec) {
+        if !role_names.contains(&name) {
+            role_names.push(name);
         }
     }
-    if let Roles::Fixed(roles) = &spec.roles {
-        role_names.extend(roles.iter().map(|role| role.name.to_owned()));
-    }
+    let mut had_rows = false;
     match conn.columns(spec.table)? {
         Some(columns) => {
             let mut required = vec![AppSpec::ID];
@@ -140,6 +142,7 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
                     spec.table
                 );
             }
+            had_rows = has_rows(conn, spec.table)?;
         }
         None => {
             if let Some(command) = migrations {
@@ -162,6 +165,7 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
         app,
         create,
         role_names,
+        had_rows,
     })
 }
 
@@ -225,30 +229,28 @@ pub fn apply(conn: &mut dyn Conn, checked: &Checked) -> Result<Applied> {
     })
 }
 
-/// Whether `table` holds a row. When it holds none, no duplicate during a
-/// run can be of a row that was there before it.
-pub fn has_rows(conn: &mut dyn Conn, table: &str) -> Result<bool> {
+/// Whether `table` holds a row.
+fn has_rows(conn: &mut dyn Conn, table: &str) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {} LIMIT 1", conn.quote(table));
     Ok(!conn.query(&sql, &[])?.is_empty())
 }
 
 /// The insert for `spec`'s table, once the table exists.
 pub fn insert_target(conn: &mut dyn Conn, spec: &AppSpec) -> Result<InsertTarget> {
-    let (identity_position, duplicate) = identity(spec)?;
+    let key = identity_key(spec)?;
     let identity = spec.identity_column();
     Ok(InsertTarget {
         table: spec.table,
         identity_indexes: conn.unique_indexes(spec.table, identity)?,
         columns: spec.column_names().collect(),
         identity,
-        identity_position,
-        duplicate,
+        key,
     })
 }
 
 /// Where the identity is in `spec`'s rows, and what a duplicate of it is
 /// counted as.
-pub fn identity(spec: &AppSpec) -> Result<(usize, SkipReason)> {
+pub fn identity_key(spec: &AppSpec) -> Result<IdentityKey> {
     let identity = spec.identity_column();
     let Some(position) = spec.column_names().position(|c| c == identity) else {
         bail!("{} does not fill its identity column {identity}", spec.name);
@@ -257,12 +259,14 @@ pub fn identity(spec: &AppSpec) -> Result<(usize, SkipReason)> {
         Identity::Email => SkipReason::DuplicateEmail,
         Identity::Username => SkipReason::DuplicateUsername,
     };
-    Ok((position, duplicate))
+    Ok(IdentityKey {
+        position,
+        duplicate,
+    })
 }
 
 /// The roles a run draws from in a database that has none of its own yet:
-/// those `seed roles` makes, or the app's built-in ones; as [`check`]
-/// finds them in a new database.
+/// those `seed roles` makes, or the app's built-in ones.
 pub fn default_role_names(spec: &AppSpec) -> Vec<String> {
     match &spec.roles {
         Roles::None => Vec::new(),

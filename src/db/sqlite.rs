@@ -175,7 +175,7 @@ impl SqliteConn {
             .prepare_cached(lookup)
             .and_then(|mut stmt| stmt.query_row([value], |r| r.get(0)))
             .map_err(|err| self.explain(err))?;
-        Ok(exists.then_some(target.duplicate))
+        Ok(exists.then_some(target.key.duplicate))
     }
 
     fn insert_one(&mut self, row: &Row) -> Result<Insert> {
