@@ -168,7 +168,7 @@ fn seed_users(
     };
     *database = db::describe(&config.db.target, conn.as_ref());
     let stopped = || stop.received().is_some();
-    let (mut generator, target, present) =
+    let (mut generator, target, present, names) =
         match prepare_users(conn.as_mut(), config, seed, &stopped, detected) {
             Ok(Some(ready)) => ready,
             Ok(None) => {
@@ -195,6 +195,7 @@ fn seed_users(
         &open,
         &mut generator,
         present,
+        names,
     )
 }
 
@@ -209,7 +210,7 @@ fn dry_run(
     database: &mut String,
 ) -> Ran {
     let stopped = || stop.received().is_some();
-    let (mut generator, mut writer) =
+    let (mut generator, mut writer, names) =
         match prepare_dry_run(config, seed, &stopped, detected, database) {
             Ok(Some(ready)) => ready,
             Ok(None) => return Ran::stopped(stop.received(), None),
@@ -226,6 +227,7 @@ fn dry_run(
         &one_writer,
         &mut generator,
         None,
+        names,
     )
 }
 
@@ -243,6 +245,7 @@ fn insert_all(
     open: &run::Open<'_>,
     generator: &mut UserGenerator,
     present: Option<IdentityKey>,
+    names: Vec<run::LoginName>,
 ) -> Ran {
     let stopped = || stop.received().is_some();
     let plan = config.plan;
@@ -250,6 +253,7 @@ fn insert_all(
     let outcome = run::run(
         &plan,
         present,
+        names,
         jobs,
         first,
         open,
@@ -280,6 +284,16 @@ fn app_of(conn: &mut dyn Conn, given: Option<App>) -> Result<App> {
     }
 }
 
+/// A run ready for its first row: the generator, where rows go, the
+/// identity when the table held rows, and the login names the run keeps
+/// unique itself.
+type Prepared = (
+    UserGenerator,
+    db::InsertTarget,
+    Option<IdentityKey>,
+    Vec<run::LoginName>,
+);
+
 /// Everything before the first row: checks the schema (refusing before any
 /// write), hashes the password, creates what is missing, and readies the
 /// generator, and how to tell rows that were there before. None if `stop()`
@@ -290,7 +304,7 @@ fn prepare_users(
     seed: u64,
     stop: &dyn Fn() -> bool,
     detected: &mut Option<App>,
-) -> Result<Option<(UserGenerator, db::InsertTarget, Option<IdentityKey>)>> {
+) -> Result<Option<Prepared>> {
     let app = app_of(conn, config.app)?;
     *detected = Some(app);
     let spec = app.spec();
@@ -303,13 +317,16 @@ fn prepare_users(
     if let Some(weights) = &config.role_weights {
         weights.check(&checked.role_names)?;
     }
+    // Read before the first write, so that a failure cannot refuse a run
+    // that wrote.
+    let logins = schema::login_names(checked.had_rows.then_some(&mut *conn), spec)?;
     let applied = schema::apply(conn, &checked)?;
     let generator = generator_for(config, seed, spec, names, &applied.roles, hash)?;
     let target = applied.target;
     // Only a table with rows at the start can hold a row a duplicate is of;
     // an empty one spares the run the set of identities it inserted.
     let present = checked.had_rows.then_some(target.key);
-    Ok(Some((generator, target, present)))
+    Ok(Some((generator, target, present, logins)))
 }
 
 /// Everything a dry run needs before its first row: the app (read from
@@ -321,7 +338,7 @@ fn prepare_dry_run(
     stop: &dyn Fn() -> bool,
     detected: &mut Option<App>,
     database: &mut String,
-) -> Result<Option<(UserGenerator, db::MemoryWriter)>> {
+) -> Result<Option<(UserGenerator, db::MemoryWriter, Vec<run::LoginName>)>> {
     let mut conn = match config.app {
         Some(_) => None,
         None => open_to_read(&config.db)?,
@@ -361,7 +378,9 @@ fn prepare_dry_run(
     let generator = generator_for(config, seed, spec, names, &roles, hash)?;
     // It keeps only the rows that go in: with --exact, the count.
     let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count);
-    Ok(Some((generator, writer)))
+    // A dry run counts into an empty table: only the run's own repeats.
+    let logins = schema::login_names(None, spec)?;
+    Ok(Some((generator, writer, logins)))
 }
 
 /// A database opened only to read: a SQLite file read-only (None if there

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Error, Result, anyhow};
 
-use crate::db::{Deadlock, Identities, IdentityKey, Insert, Row, SkipReason, Writer};
+use crate::db::{Deadlock, Identities, IdentityKey, Insert, Row, SkipReason, Value, Writer};
 use crate::generate::RowSource;
 use crate::stats::Counts;
 use crate::words;
@@ -50,6 +50,54 @@ impl Plan {
     }
 }
 
+/// A column the app logs users in by and keeps unique in its own code,
+/// with no constraint in the database (CTFd's `users.name`): nothing would
+/// refuse a repeat, so the run does, before the row is sent. A name belongs
+/// to the first generated row that has it (even if that row is then skipped
+/// for its email), so the rows skipped are the same with any `--batch-size`
+/// and `--jobs`. Case is folded: MySQL's collations would match `Ann` to
+/// `ann`.
+pub struct LoginName {
+    /// The column's position in a row.
+    pub position: usize,
+    /// Its values in the table when the run started.
+    pub before: Identities,
+    /// The values of the rows generated so far.
+    claimed: Identities,
+}
+
+impl LoginName {
+    pub fn new(position: usize, before: Identities) -> LoginName {
+        LoginName {
+            position,
+            before,
+            claimed: Identities::default(),
+        }
+    }
+}
+
+/// Why `row` is skipped before it is sent, if it is: a login name that was
+/// in the table (`already_present`) or that an earlier row had
+/// (`duplicate_name`). A row that passes claims its names.
+fn taken_name(names: &mut [LoginName], row: &Row) -> Option<SkipReason> {
+    let text = |name: &LoginName| row.get(name.position).and_then(Value::as_text);
+    for name in names.iter() {
+        let Some(text) = text(name) else { continue };
+        if name.before.contains_folded(text) {
+            return Some(SkipReason::AlreadyPresent);
+        }
+        if name.claimed.contains_folded(text) {
+            return Some(SkipReason::DuplicateName);
+        }
+    }
+    for name in names.iter_mut() {
+        if let Some(text) = row.get(name.position).and_then(Value::as_text) {
+            name.claimed.insert_folded(text);
+        }
+    }
+    None
+}
+
 /// Sees the totals as rows go in: the progress bar, or nothing in tests.
 pub trait Observer: Send {
     /// Called after every chunk; `counts` includes rows of open batches.
@@ -80,7 +128,8 @@ pub type Open<'a> = dyn Fn() -> Result<Box<dyn Writer>> + Sync + 'a;
 /// (`already_present`) from a duplicate of a row this run inserted. When
 /// the table was empty, no duplicate can be of a row that was there
 /// before, and every duplicate is counted as the writer says (a row another
-/// process inserts during the run included).
+/// process inserts during the run included). `names` are the login names
+/// the run keeps unique itself.
 #[expect(
     clippy::too_many_arguments,
     reason = "each is a different part of the run; a struct would only rename them"
@@ -88,6 +137,7 @@ pub type Open<'a> = dyn Fn() -> Result<Box<dyn Writer>> + Sync + 'a;
 pub fn run(
     plan: &Plan,
     present: Option<IdentityKey>,
+    names: Vec<LoginName>,
     jobs: usize,
     first: &mut dyn Writer,
     open: &Open<'_>,
@@ -99,6 +149,8 @@ pub fn run(
         state: Mutex::new(State {
             source,
             observer,
+            names,
+            early: Counts::default(),
             issued: 0,
             in_flight: 0,
             live: Counts::default(),
@@ -146,6 +198,7 @@ pub fn run(
         .state
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
+    counts.add(&state.early);
     if let Some(ours) = &state.ours {
         ours.settle(&mut counts);
     }
@@ -172,21 +225,20 @@ pub fn run(
     Outcome { counts, error }
 }
 
+/// What ran out: the login whose repeats the run skipped most.
 fn duplicate_noun(counts: &Counts, present: Option<IdentityKey>) -> &'static str {
-    let duplicate = present.map_or_else(
-        || {
-            if counts.skipped_for(SkipReason::DuplicateUsername) > 0 {
-                SkipReason::DuplicateUsername
-            } else {
-                SkipReason::DuplicateEmail
-            }
-        },
-        |present| present.duplicate,
-    );
-    if duplicate == SkipReason::DuplicateUsername {
-        "username"
-    } else {
-        "email"
+    let repeated = [
+        SkipReason::DuplicateEmail,
+        SkipReason::DuplicateUsername,
+        SkipReason::DuplicateName,
+    ]
+    .into_iter()
+    .filter(|reason| counts.skipped_for(*reason) > 0)
+    .max_by_key(|reason| counts.skipped_for(*reason));
+    match repeated.or(present.map(|present| present.duplicate)) {
+        Some(SkipReason::DuplicateUsername) => "username",
+        Some(SkipReason::DuplicateName) => "name",
+        _ => "email",
     }
 }
 
@@ -266,7 +318,10 @@ struct Shared<'a> {
 struct State<'a> {
     source: &'a mut dyn RowSource,
     observer: &'a mut dyn Observer,
-    /// Rows handed out so far.
+    names: Vec<LoginName>,
+    /// Rows skipped for a login name before they were sent: final at once.
+    early: Counts,
+    /// Rows generated so far.
     issued: u64,
     /// Rows handed out whose insert has not returned.
     in_flight: u64,
@@ -320,12 +375,31 @@ impl<'a> Shared<'a> {
                 .0;
         };
         let n = usize::try_from(n).unwrap_or(usize::MAX);
+        // A row skipped for its login name still counts as generated.
+        let cap = if plan.exact {
+            plan.max_attempts()
+        } else {
+            plan.count
+        };
+        let state = &mut *state;
         rows.resize_with(n, Row::new);
-        for row in rows.iter_mut() {
+        let mut handed = 0;
+        while handed < n && state.issued < cap {
+            let row = &mut rows[handed];
             state.source.next_into(row);
+            state.issued += 1;
+            match taken_name(&mut state.names, row) {
+                Some(reason) => {
+                    for counts in [&mut state.early, &mut state.live] {
+                        counts.attempted += 1;
+                        counts.skip(reason);
+                    }
+                }
+                None => handed += 1,
+            }
         }
-        state.issued += n as u64;
-        state.in_flight += n as u64;
+        rows.truncate(handed);
+        state.in_flight += handed as u64;
     }
 
     /// Counts the outcomes of `rows`, first telling a duplicate of a row
@@ -645,6 +719,7 @@ mod tests {
         run(
             &plan,
             present,
+            Vec::new(),
             1,
             memory,
             &no_more,
@@ -742,6 +817,7 @@ mod tests {
         let outcome = run(
             &plan,
             None,
+            Vec::new(),
             1,
             &mut memory,
             &no_more,
@@ -888,6 +964,7 @@ mod tests {
             let outcome = run(
                 &plan,
                 PRESENT,
+                Vec::new(),
                 jobs,
                 &mut first,
                 &open,
@@ -932,5 +1009,118 @@ mod tests {
             "gave up after 10050 attempts with 5 of 50 users inserted: \
              the email space is exhausted (7540 already in the table, 2505 duplicates)"
         );
+    }
+
+    /// Rows `[i, "n{i % names}"]`: a unique identity and a login name that
+    /// repeats every `names` rows.
+    struct Named {
+        next: u64,
+        names: u64,
+    }
+
+    impl RowSource for Named {
+        fn next_into(&mut self, row: &mut Row) {
+            row.clear();
+            row.push(Value::Int(self.next as i64));
+            row.push(Value::Text(format!("N{}", self.next % self.names)));
+            self.next += 1;
+        }
+    }
+
+    #[test]
+    fn a_login_name_is_never_written_twice_nor_over_one_there_before() {
+        for (batch_size, jobs) in [(1, 1), (7, 1), (1000, 1), (1, 3), (100, 4)] {
+            let table = SharedTable::default();
+            let mut before = Identities::default();
+            // Names of the table, in another case.
+            for i in 0..10 {
+                before.insert_folded(&format!("n{i}"));
+            }
+            let plan = Plan {
+                count: 500,
+                exact: false,
+                batch_size,
+            };
+            let mut source = Named {
+                next: 0,
+                names: 100,
+            };
+            let open = || -> Result<Box<dyn Writer>> { Ok(Box::new(table.clone())) };
+            let mut first = table.clone();
+            let mut memory = Memory::default();
+            let first: &mut dyn Writer = if batch_size == 1 {
+                &mut first
+            } else {
+                &mut memory
+            };
+            let outcome = run(
+                &plan,
+                None,
+                vec![LoginName::new(1, before)],
+                if batch_size == 1 { jobs } else { 1 },
+                first,
+                &open,
+                &mut source,
+                &|| false,
+                &mut (),
+            );
+            assert!(outcome.error.is_none());
+            let counts = outcome.counts;
+            let what = format!("--batch-size {batch_size} --jobs {jobs}");
+            assert_eq!(counts.inserted, 90, "{what}");
+            assert_eq!(counts.attempted, 500, "{what}");
+            assert_eq!(counts.skipped_for(SkipReason::AlreadyPresent), 50, "{what}");
+            assert_eq!(counts.skipped_for(SkipReason::DuplicateName), 360, "{what}");
+        }
+    }
+
+    #[test]
+    fn exact_reaches_the_count_past_taken_login_names() {
+        let mut memory = Memory::default();
+        let plan = Plan {
+            count: 50,
+            exact: true,
+            batch_size: 10,
+        };
+        let mut source = Named {
+            next: 0,
+            names: 60,
+        };
+        let outcome = run(
+            &plan,
+            None,
+            vec![LoginName::new(1, Identities::default())],
+            1,
+            &mut memory,
+            &no_more,
+            &mut source,
+            &|| false,
+            &mut (),
+        );
+        assert!(outcome.error.is_none());
+        assert_eq!(outcome.counts.inserted, 50);
+        assert_eq!(memory.committed.len(), 50);
+
+        // 60 names for 100 rows: the name space is exhausted.
+        let mut memory = Memory::default();
+        let plan = Plan { count: 100, ..plan };
+        let mut source = Named {
+            next: 0,
+            names: 60,
+        };
+        let outcome = run(
+            &plan,
+            None,
+            vec![LoginName::new(1, Identities::default())],
+            1,
+            &mut memory,
+            &no_more,
+            &mut source,
+            &|| false,
+            &mut (),
+        );
+        assert_eq!(outcome.counts.inserted, 60);
+        let error = outcome.error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("name space is exhausted"), "{error}");
     }
 }

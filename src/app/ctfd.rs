@@ -77,6 +77,9 @@ pub const SPEC: AppSpec = AppSpec {
     name: "ctfd",
     table: "users",
     identity: Identity::Email,
+    // Its login takes the first user of a name (`filter_by(name=…).first()`),
+    // and /register refuses a name that is taken; the table has no UNIQUE.
+    also_unique: &["name"],
     // hidden, banned and verified have defaults in Python only: a row
     // without them holds NULL, which CTFd's filter_by(banned=False,
     // hidden=False) leaves out.

@@ -8,6 +8,7 @@ pub const SPEC: AppSpec = AppSpec {
     name: "devise",
     table: "users",
     identity: Identity::Email,
+    also_unique: &[],
     // reset_password_token is unique: it stays NULL. created_at and
     // updated_at are NOT NULL without a default.
     columns: &[

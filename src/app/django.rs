@@ -8,6 +8,7 @@ pub const SPEC: AppSpec = AppSpec {
     name: "django",
     table: "auth_user",
     identity: Identity::Username,
+    also_unique: &[],
     // No column has a database default: Django keeps them in Python.
     // last_login stays NULL: the user never logged in.
     columns: &[

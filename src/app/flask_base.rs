@@ -84,6 +84,7 @@ pub const SPEC: AppSpec = AppSpec {
     name: "flask-base",
     table: "users",
     identity: Identity::Email,
+    also_unique: &[],
     columns: &[
         ("confirmed", Fill::Bool(true)),
         ("first_name", Fill::FirstName),

@@ -8,6 +8,7 @@ pub const SPEC: AppSpec = AppSpec {
     name: "laravel",
     table: "users",
     identity: Identity::Email,
+    also_unique: &[],
     // As the skeleton's UserFactory: verified; remember_token stays NULL.
     columns: &[
         ("name", Fill::FullName),

@@ -79,6 +79,10 @@ pub struct AppSpec {
     pub table: &'static str,
     /// The unique column a user is known by; a duplicate of it is skipped.
     pub identity: Identity,
+    /// Columns the app logs users in by and keeps unique in its own code,
+    /// with no constraint in the database (CTFd's `users.name`): the run
+    /// never writes a value already in the table or the run.
+    pub also_unique: &'static [&'static str],
     /// The columns seed writes, in insert order, and what goes in each.
     pub columns: &'static [(&'static str, Fill)],
     /// Columns a table must have to be taken for this app's (detection).

@@ -44,6 +44,29 @@ impl Identities {
     pub fn fingerprint(value: Option<&Value>) -> u64 {
         fingerprint(value)
     }
+
+    /// Adds `text` with its case folded; false if it was there already.
+    pub fn insert_folded(&mut self, text: &str) -> bool {
+        self.0.insert(folded_fingerprint(text))
+    }
+
+    /// Whether `text`, its case folded, is in a set made by
+    /// [`Identities::insert_folded`].
+    pub fn contains_folded(&self, text: &str) -> bool {
+        self.0.contains(&folded_fingerprint(text))
+    }
+}
+
+/// The fingerprint of `text` in lower case, without allocating: a name
+/// that differs only in case is the same login under MySQL's default
+/// collations, and a different one elsewhere; taking it as the same is
+/// safe on every backend.
+fn folded_fingerprint(text: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        hasher.write_u32(u32::from(c));
+    }
+    hasher.finish()
 }
 
 fn fingerprint(value: Option<&Value>) -> u64 {

@@ -39,8 +39,8 @@ pub const MAX_PARAMETERS: usize = 65_535;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
-    /// The identity (email or username) was in the table before the run
-    /// started: the run did not make that row, so its duplicate is no
+    /// The identity (email or username), or a name the app keeps unique,
+    /// was in the table before the run started: the run did not make that row, so its duplicate is no
     /// collision of the generator. Told apart from the two below by the
     /// seeding loop, not by the database.
     AlreadyPresent,
@@ -49,6 +49,10 @@ pub enum SkipReason {
     /// The username is already in the table, put there by this run
     /// (Django's identity).
     DuplicateUsername,
+    /// A name the app logs users in by, kept unique by the app's code and
+    /// not by a constraint (CTFd's `users.name`): an earlier row of this run
+    /// had it. Told by the seeding loop before the row is sent.
+    DuplicateName,
     /// Another UNIQUE or PRIMARY KEY constraint.
     UniqueViolation,
     NotNull,
@@ -59,10 +63,11 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 8] = [
+    pub const ALL: [SkipReason; 9] = [
         SkipReason::AlreadyPresent,
         SkipReason::DuplicateEmail,
         SkipReason::DuplicateUsername,
+        SkipReason::DuplicateName,
         SkipReason::UniqueViolation,
         SkipReason::NotNull,
         SkipReason::Check,
@@ -75,6 +80,7 @@ impl SkipReason {
             SkipReason::AlreadyPresent => "already present",
             SkipReason::DuplicateEmail => "duplicate email",
             SkipReason::DuplicateUsername => "duplicate username",
+            SkipReason::DuplicateName => "duplicate name",
             SkipReason::UniqueViolation => "other unique constraint",
             SkipReason::NotNull => "NOT NULL constraint",
             SkipReason::Check => "CHECK constraint",
@@ -93,11 +99,15 @@ impl SkipReason {
         }
     }
 
-    /// The identity was taken, by a row already there or one of this run's.
+    /// The identity or a login name was taken, by a row already there or
+    /// one of this run's.
     pub fn is_duplicate(self) -> bool {
         matches!(
             self,
-            SkipReason::AlreadyPresent | SkipReason::DuplicateEmail | SkipReason::DuplicateUsername
+            SkipReason::AlreadyPresent
+                | SkipReason::DuplicateEmail
+                | SkipReason::DuplicateUsername
+                | SkipReason::DuplicateName
         )
     }
 }

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use super::columns::{check_columns, check_lengths};
-use super::{Conn, IdentityKey, InsertTarget, SkipReason, Value};
+use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
 use crate::app::{App, AppSpec, Identity, Roles, TableDef, Tables};
 
 /// What `seed roles` did to one role.
@@ -263,6 +263,36 @@ pub fn identity_key(spec: &AppSpec) -> Result<IdentityKey> {
         position,
         duplicate,
     })
+}
+
+/// The login names `spec` keeps unique without a constraint, each with the
+/// values already in its table, read over `conn` (None: a table that was
+/// empty when checked, or a dry run, which counts into an empty table).
+pub fn login_names(
+    mut conn: Option<&mut dyn Conn>,
+    spec: &AppSpec,
+) -> Result<Vec<crate::run::LoginName>> {
+    let mut names = Vec::with_capacity(spec.also_unique.len());
+    for column in spec.also_unique {
+        let Some(position) = spec.column_names().position(|c| c == *column) else {
+            bail!("{} does not fill its login column {column}", spec.name);
+        };
+        let mut before = Identities::default();
+        if let Some(conn) = conn.as_deref_mut() {
+            let sql = format!(
+                "SELECT {column} FROM {table} WHERE {column} IS NOT NULL",
+                column = conn.quote(column),
+                table = conn.quote(spec.table)
+            );
+            for row in conn.query(&sql, &[])? {
+                if let Some(text) = row.first().and_then(Value::as_text) {
+                    before.insert_folded(text);
+                }
+            }
+        }
+        names.push(crate::run::LoginName::new(position, before));
+    }
+    Ok(names)
 }
 
 /// The roles a run draws from in a database that has none of its own yet:
