@@ -122,7 +122,7 @@ struct UsersArgs {
         value_name = "P",
         env = PASSWORD_ENV,
         hide_env_values = true,
-        default_value = "password"
+        default_value = DEFAULT_PASSWORD
     )]
     password: String,
 
@@ -177,8 +177,8 @@ struct AdminArgs {
     #[arg(long, value_name = "E")]
     email: String,
 
-    /// django: the login [default: the email's local part]
-    #[arg(long, value_name = "U")]
+    /// The name the administrator logs in by besides the email: django's username, ctfd's name [default: the email's local part]
+    #[arg(long, visible_alias = "name", value_name = "U")]
     username: Option<String>,
 
     /// The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]
@@ -246,6 +246,9 @@ struct OutputArgs {
     #[arg(short, long)]
     quiet: bool,
 }
+
+/// What every seeded user logs in with unless told otherwise.
+pub const DEFAULT_PASSWORD: &str = "password";
 
 /// `YYYY-MM-DD`, or with a time, `T` or space between, and an optional `Z`.
 fn parse_now(text: &str) -> Result<NaiveDateTime, String> {

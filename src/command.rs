@@ -1,6 +1,7 @@
 //! Runs one command from a validated [`Config`].
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -10,7 +11,7 @@ use rand::TryRng;
 use rand::rngs::SysRng;
 use serde::Serialize;
 
-use crate::app::{App, AppSpec, Roles};
+use crate::app::{App, AppSpec, Fill, Roles};
 use crate::config::{AdminConfig, Command, Config, DbConfig, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, IdentityKey, Insert, Row, SqliteMode, Target, Writer};
@@ -92,6 +93,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     stats.database = database;
     stats.digest = ran.digest;
     stats.failed = ran.error.is_some();
+    stats.repeat = repeat_options(&config, seed);
     let mut error = ran.error;
     if let (None, Some(expected), Some(digest)) = (&error, &config.expect_digest, &stats.digest)
         && digest != expected
@@ -114,6 +116,55 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
         (Some(err), _) => Err(err),
         (None, Some(signal)) => Ok(signal),
         (None, None) => Ok(ExitStatus::Success),
+    }
+}
+
+/// The options that make this run's rows again, for the summary: pasted
+/// after `seed users` (with the database), they make the same rows.
+fn repeat_options(config: &UsersConfig, seed: u64) -> String {
+    let mut out = format!("--seed {seed} --count {}", config.plan.count);
+    if config.plan.exact {
+        out.push_str(" --exact");
+    }
+    if let Some(app) = config.app {
+        let _ = write!(out, " --app {app}");
+    }
+    if config.locale != generate::Locale::default() {
+        let _ = write!(out, " --locale {}", config.locale.code());
+    }
+    if let Some(weights) = &config.role_weights {
+        let list: Vec<String> = weights
+            .0
+            .iter()
+            .map(|(name, weight)| format!("{name}={weight}"))
+            .collect();
+        let _ = write!(out, " --role-weights {}", shell_word(&list.join(",")));
+    }
+    if config.now != generate::reference_now() {
+        let _ = write!(out, " --now {}", config.now.format("%Y-%m-%dT%H:%M:%S"));
+    }
+    if let Some(iterations) = config.hash_iterations {
+        let _ = write!(out, " --hash-iterations {iterations}");
+    }
+    if let Some(cost) = config.bcrypt_cost {
+        let _ = write!(out, " --bcrypt-cost {cost}");
+    }
+    // The hash is part of the rows; the password is not shown.
+    if config.password != cli::DEFAULT_PASSWORD {
+        out.push_str(" and the same password");
+    }
+    out
+}
+
+/// `text` as one shell word: quoted unless it is plain.
+fn shell_word(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "=,._-:/".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 
@@ -528,8 +579,12 @@ struct AdminReport {
     app: Option<App>,
     database: String,
     email: String,
+    /// Django's login.
     #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<String>,
+    /// CTFd's: users log in by name or email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
     created: bool,
     /// Only when seed chose it (no password given) and the account was
     /// created.
@@ -545,6 +600,7 @@ fn admin(config: AdminConfig) -> Result<ExitStatus> {
         database: config.db.target.redacted(),
         email: config.email.clone(),
         username: None,
+        name: None,
         created: false,
         password: None,
         error: None,
@@ -681,6 +737,19 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
     };
     let lengths = generate::value_lengths(spec, hash.chars().count(), &person);
     let checked = schema::check(conn, app, &lengths)?;
+    let login_column = spec.login_column();
+    match login_column {
+        Some("username") => report.username = Some(username.clone()),
+        Some(_) => report.name = Some(username.clone()),
+        None => {}
+    }
+    if config.username.is_some() && login_column.is_none() {
+        bail!("{app} has no login name besides the email, so --username/--name does not apply");
+    }
+    if checked.had_rows && !account_is_free(conn, spec, &person)? {
+        // An administrator already: a rerun leaves it as it is.
+        return Ok(());
+    }
     let applied = schema::apply(conn, &checked)?;
     let role = applied
         .roles
@@ -696,8 +765,6 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         &hash,
         &mut row,
     );
-    let has_username = spec.column_names().any(|c| c == "username");
-    report.username = has_username.then_some(username);
     let mut outcomes = Vec::with_capacity(1);
     if generated.is_some() {
         conn.begin()?;
@@ -715,6 +782,42 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         }
         None => bail!("cannot create administrator {}", config.email),
     }
+}
+
+/// Whether `person`'s account can be created: false if it exists and is an
+/// administrator. Refused, naming the account, if it exists and is not, or
+/// if another account holds a name `person` would log in by. Only reads.
+fn account_is_free(conn: &mut dyn Conn, spec: &AppSpec, person: &Person<'_>) -> Result<bool> {
+    let value_of = |column: &str| {
+        let how = spec.columns.iter().find(|(name, _)| *name == column);
+        match how.map(|(_, how)| *how) {
+            Some(Fill::Username) => person.username,
+            _ => person.email,
+        }
+    };
+    let identity = spec.identity_column();
+    let login = value_of(identity);
+    if let Some(account) = schema::account(conn, spec, identity, login, false)? {
+        if account.admin {
+            return Ok(false);
+        }
+        let role = account.role.as_deref().unwrap_or("a role seed does not know");
+        bail!(
+            "{login} already exists ({}) and is not an administrator (its role is {role}); left unchanged",
+            account.description
+        );
+    }
+    for column in spec.also_unique {
+        let name = value_of(column);
+        if let Some(account) = schema::account(conn, spec, column, name, true)? {
+            bail!(
+                "the {column} {name} is taken by another account ({}), which {} would log in instead; pick another with --name",
+                account.description,
+                spec.name
+            );
+        }
+    }
+    Ok(true)
 }
 
 /// The current time, naive UTC, to the microsecond.

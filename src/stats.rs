@@ -101,6 +101,10 @@ pub struct Stats {
     pub database: String,
     /// Why the run stopped early, if it did; rows counted above stay.
     pub error: Option<String>,
+    /// The options that make the same rows, `--seed` first, for the
+    /// summary's "repeat with".
+    #[serde(skip)]
+    pub repeat: String,
     /// The run itself failed (not only a digest that was not the one
     /// expected): the summary says it stopped.
     #[serde(skip)]
@@ -137,6 +141,7 @@ impl Stats {
             dry_run: false,
             database: String::new(),
             error: None,
+            repeat: format!("--seed {seed}"),
             failed: false,
         }
     }

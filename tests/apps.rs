@@ -578,7 +578,7 @@ fn check_rows(db: &dyn Backend, app: &str) {
                     !username.is_empty()
                         && username.bytes().all(|b| b.is_ascii_lowercase()
                             || b.is_ascii_digit()
-                            || b"._".contains(&b)),
+                            || b"._-".contains(&b)),
                     "{username}"
                 );
             }
@@ -641,6 +641,94 @@ fn admin(db: &dyn Backend, app: &str) {
         }
         _ => assert!(output.status.success(), "{text}"),
     }
+    if !matches!(app, "django" | "ctfd") || !output.status.success() {
+        return;
+    }
+    // Again: an administrator already, left as it is.
+    let again = seed()
+        .args(["admin", "--db", &url, "--email", "boss@example.com"])
+        .args(["--password", password])
+        .output()
+        .expect("run seed admin");
+    let text = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success(), "{text}");
+    assert!(text.contains("already exists; left unchanged"), "{text}");
+    // A seeded user is no administrator: said so, and nothing changes.
+    let (table, identity, _) = shape(app);
+    let user = db.texts(&format!(
+        "SELECT {identity}, email FROM {table} WHERE email <> 'boss@example.com' ORDER BY id"
+    ));
+    let (login, email) = (
+        user[0][0].clone().unwrap_or_default(),
+        user[0][1].clone().unwrap_or_default(),
+    );
+    let before = count(db, table);
+    let mut args = vec!["admin", "--db", &url, "--password", password];
+    if app == "django" {
+        args.extend(["--email", "new@example.com", "--username", &login]);
+    } else {
+        args.extend(["--email", &email]);
+    }
+    let text = servers::fails(&args);
+    assert!(
+        text.contains(&format!("{login} already exists (id "))
+            && text.contains("is not an administrator (its role is user); left unchanged"),
+        "{text}"
+    );
+    assert_eq!(count(db, table), before);
+}
+
+/// CTFd logs users in by name or email and keeps names unique in its own
+/// code only: no seeded row and no administrator takes a name that is
+/// there, whatever the batch size and connections.
+fn ctfd_names(db: &dyn Backend) {
+    if !migrate(db, "ctfd") {
+        return;
+    }
+    let url = db.url();
+    // An administrator called Admin, as CTFd's /setup makes one, and the
+    // first rows of the run below, there before it.
+    let admin = "INSERT INTO users (name, email, password, type, verified, hidden, banned) \
+                 VALUES ('Admin', 'admin@ctfd.io', 'x', 'admin', TRUE, TRUE, FALSE)";
+    if db.kind() == "sqlite" {
+        let made = seed().args(["roles", "--app", "ctfd", "--db", &url]).output();
+        assert!(made.is_ok_and(|output| output.status.success()));
+    }
+    db.exec(admin);
+    run_users(db, "ctfd", &["--count", "3000", "--seed", "1", "--batch-size", "500"]);
+    let mut args = vec!["--count", "100000", "--seed", "1", "--batch-size", "1000"];
+    if db.kind() != "sqlite" {
+        args.extend(["--jobs", "4"]);
+    }
+    let stats = run_users(db, "ctfd", &args);
+    assert_eq!(stats.inserted + 3001, count(db, "users"));
+    let reasons = &stats.skipped_by_reason;
+    // Rows 1 to 3000 were there: already present, by email or by name.
+    assert!(reasons.get("already_present").is_some_and(|n| *n >= 3000), "{reasons:?}");
+    assert!(reasons.get("duplicate_name").is_some_and(|n| *n > 0), "{reasons:?}");
+    let shared = "SELECT lower(name), count(*) FROM users GROUP BY lower(name) HAVING count(*) > 1";
+    assert_eq!(db.texts(shared), Vec::<Vec<Option<String>>>::new());
+
+    // The name admin@example.com would get is taken: refused, naming who has it.
+    let before = count(db, "users");
+    let text = servers::fails(&[
+        "admin", "--db", &url, "--email", "admin@example.com", "--password", "pw",
+    ]);
+    assert!(
+        text.contains("the name admin is taken by another account (id ")
+            && text.contains(", admin@ctfd.io)"),
+        "{text}"
+    );
+    assert_eq!(count(db, "users"), before);
+    let output = seed()
+        .args(["admin", "--db", &url, "--email", "admin@example.com"])
+        .args(["--name", "root", "--password", "pw"])
+        .output()
+        .expect("run seed admin");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let row = db.texts("SELECT name, type FROM users WHERE email = 'admin@example.com'");
+    assert_eq!(row, [[Some("root".to_owned()), Some("admin".to_owned())]]);
+    assert_eq!(db.texts(shared), Vec::<Vec<Option<String>>>::new());
 }
 
 macro_rules! every_app {
@@ -680,6 +768,13 @@ macro_rules! every_app {
             fn devise() {
                 if let Some(db) = $new {
                     round(&db, "devise");
+                }
+            }
+
+            #[test]
+            fn ctfd_names_are_never_shared_after_seed_users_and_seed_admin() {
+                if let Some(db) = $new {
+                    ctfd_names(&db);
                 }
             }
 
@@ -1219,16 +1314,16 @@ fn seed_42_gives_these_first_users_in_every_app() {
             "ctfd",
             "SELECT name, email, password, type, verified, hidden, banned, created FROM users ORDER BY id",
             [
-                "dan_parker|dan.parker@users.example.com|$bcrypt-sha256$v=2,t=2b,r=4$iMhHhUEmd5cbLUAjyoI4Ie$ivvksvwms.6ExY39ylHnbrk8MBpGcRi|user|1|0|0|2025-05-11 15:37:32.768805",
-                "haley.cameron|cameron.haley65@users.example.com|$bcrypt-sha256$v=2,t=2b,r=4$iMhHhUEmd5cbLUAjyoI4Ie$ivvksvwms.6ExY39ylHnbrk8MBpGcRi|user|1|0|0|2025-06-29 23:50:46.376956",
+                "dan_parker71|dan.parker@users.example.com|$bcrypt-sha256$v=2,t=2b,r=4$iMhHhUEmd5cbLUAjyoI4Ie$ivvksvwms.6ExY39ylHnbrk8MBpGcRi|user|1|0|0|2025-05-11 15:37:32.768805",
+                "cameronhaley96|cameron.haley65@users.example.com|$bcrypt-sha256$v=2,t=2b,r=4$iMhHhUEmd5cbLUAjyoI4Ie$ivvksvwms.6ExY39ylHnbrk8MBpGcRi|user|1|0|0|2025-06-29 23:50:46.376956",
             ],
         ),
         (
             "django",
             "SELECT password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined FROM auth_user ORDER BY id",
             [
-                "pbkdf2_sha256$1000$ISOkeDD0feuVWhtd5nKHsk$3zMOfCmOBpbVL9F9NhFHJUIsfBtAEObQDCeOWmk1pJM=|0|dan_parker|Dan|Parker|dan.parker@users.example.com|0|1|2025-05-11 15:37:32.768805",
-                "pbkdf2_sha256$1000$ISOkeDD0feuVWhtd5nKHsk$3zMOfCmOBpbVL9F9NhFHJUIsfBtAEObQDCeOWmk1pJM=|0|haley.cameron|Cameron|Haley|cameron.haley65@users.example.com|0|1|2025-06-29 23:50:46.376956",
+                "pbkdf2_sha256$1000$ISOkeDD0feuVWhtd5nKHsk$3zMOfCmOBpbVL9F9NhFHJUIsfBtAEObQDCeOWmk1pJM=|0|dan_parker71|Dan|Parker|dan.parker@users.example.com|0|1|2025-05-11 15:37:32.768805",
+                "pbkdf2_sha256$1000$ISOkeDD0feuVWhtd5nKHsk$3zMOfCmOBpbVL9F9NhFHJUIsfBtAEObQDCeOWmk1pJM=|0|cameronhaley96|Cameron|Haley|cameron.haley65@users.example.com|0|1|2025-06-29 23:50:46.376956",
             ],
         ),
         (
@@ -1284,11 +1379,11 @@ fn seed_42_gives_these_digests_of_a_thousand_users_with_the_default_options() {
         ),
         (
             "ctfd",
-            "sha256:5278699912f14fc628049fd19e521f6c13c4b05a07d51a49f828786d3141f5e3",
+            "sha256:582146714e69350570399938a768fa04539b005055c5a2969973ea746218a5b9",
         ),
         (
             "django",
-            "sha256:a6c03e10f59238ae913ccb6eb71636fb6d9163f0f49dbdba1278a8578e73d1f0",
+            "sha256:52c16881e700ea508833148f16573dc0314fff749f5f27ff66b989192c6dea19",
         ),
         (
             "laravel",

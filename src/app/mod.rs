@@ -137,6 +137,15 @@ impl AppSpec {
     pub fn identity_column(&self) -> &'static str {
         self.identity.column()
     }
+
+    /// The column of the name a user logs in by besides the email
+    /// (Django's `username`, CTFd's `name`), if the app has one.
+    pub fn login_column(&self) -> Option<&'static str> {
+        self.columns
+            .iter()
+            .find(|(_, how)| *how == Fill::Username)
+            .map(|(name, _)| *name)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::columns::{check_columns, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
-use crate::app::{App, AppSpec, Identity, Roles, TableDef, Tables};
+use crate::app::{App, AppSpec, Fill, Identity, Roles, TableDef, Tables};
 
 /// What `seed roles` did to one role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -263,6 +263,105 @@ pub fn identity_key(spec: &AppSpec) -> Result<IdentityKey> {
         position,
         duplicate,
     })
+}
+
+/// An account already in the users table, as `seed admin` reports it.
+pub struct Account {
+    /// "id 1, admin@ctfd.io": enough to find it.
+    pub description: String,
+    /// Its role's name, if its values are one of the app's roles.
+    pub role: Option<String>,
+    pub admin: bool,
+}
+
+/// The first account whose `column` is `value` (case folded: a login name
+/// the app keeps unique itself, matched as [`login_names`] matches it), if
+/// there is one. Only reads.
+pub fn account(
+    conn: &mut dyn Conn,
+    spec: &AppSpec,
+    column: &str,
+    value: &str,
+    fold: bool,
+) -> Result<Option<Account>> {
+    let role_columns: Vec<&str> = spec
+        .columns
+        .iter()
+        .filter(|(_, how)| *how == Fill::Role)
+        .map(|(name, _)| *name)
+        .collect();
+    let mut select = format!("SELECT {}, {}", conn.quote(AppSpec::ID), conn.quote("email"));
+    for column in &role_columns {
+        let _ = write!(select, ", {}", conn.quote(column));
+    }
+    let (left, right) = if fold {
+        (
+            format!("LOWER({})", conn.quote(column)),
+            format!("LOWER({})", conn.placeholder(1)),
+        )
+    } else {
+        (conn.quote(column), conn.placeholder(1))
+    };
+    let _ = write!(
+        select,
+        " FROM {} WHERE {left} = {right} ORDER BY {}",
+        conn.quote(spec.table),
+        conn.quote(AppSpec::ID)
+    );
+    let found = conn.query(&select, &[Value::Text(value.to_owned())])?;
+    let Some(row) = found.into_iter().next() else {
+        return Ok(None);
+    };
+    let shown = |value: Option<&Value>| match value {
+        Some(Value::Int(i)) => i.to_string(),
+        Some(Value::Text(text)) => text.clone(),
+        _ => "NULL".into(),
+    };
+    let description = format!("id {}, {}", shown(row.first()), shown(row.get(1)));
+    let values = row.get(2..).unwrap_or_default();
+    let (role, admin) = match &spec.roles {
+        Roles::None => (None, false),
+        Roles::Fixed(roles) => {
+            let role = roles.iter().find(|role| {
+                role_columns.iter().zip(values).all(|(column, have)| {
+                    role.values
+                        .iter()
+                        .find(|(c, _)| c == column)
+                        .is_some_and(|(_, want)| have.same_as(&Value::from(*want)))
+                })
+            });
+            (
+                role.map(|role| role.name.to_owned()),
+                role.is_some_and(|role| role.admin),
+            )
+        }
+        Roles::Table(table) => {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {} = {}",
+                conn.quote("name"),
+                conn.quote(table.table.name),
+                conn.quote(AppSpec::ID),
+                conn.placeholder(1)
+            );
+            let id = values.first().cloned().unwrap_or(Value::Null);
+            let name = match id {
+                Value::Null => None,
+                id => conn
+                    .query(&sql, &[id])?
+                    .into_iter()
+                    .next()
+                    .and_then(|row| row.into_iter().next())
+                    .and_then(|name| name.as_text().map(str::to_owned)),
+            };
+            let admin = name.as_deref() == Some(table.admin);
+            (name, admin)
+        }
+    };
+    Ok(Some(Account {
+        description,
+        role,
+        admin,
+    }))
 }
 
 /// The login names `spec` keeps unique without a constraint, each with the

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::db::SkipReason;
-use crate::generate::Locale;
 use crate::stats::Stats;
 use crate::words;
 
@@ -18,11 +17,11 @@ pub fn human(stats: &Stats) -> String {
         (true, true, false) => "Dry run interrupted, nothing written: would insert",
         (true, false, false) => "Dry run, nothing written: would insert",
     };
-    let mut out = format!(
-        "{lead} {} into {}",
-        words::count(stats.inserted, "user"),
-        stats.database
-    );
+    let users = match stats.app {
+        Some(app) => words::count(stats.inserted, &format!("{app} user")),
+        None => words::count(stats.inserted, "user"),
+    };
+    let mut out = format!("{lead} {users} into {}", stats.database);
     // "skipped 0" too: a log is then grepped the same way whatever happened.
     let _ = write!(
         out,
@@ -31,14 +30,9 @@ pub fn human(stats: &Stats) -> String {
     );
     let _ = write!(
         out,
-        " in {:.2}s ({:.0} rows/s); seed {} (repeat with --seed {}",
-        stats.elapsed_seconds, stats.rows_per_second, stats.seed, stats.seed
+        " in {:.2}s ({:.0} rows/s); seed {} (repeat with {})",
+        stats.elapsed_seconds, stats.rows_per_second, stats.seed, stats.repeat
     );
-    // The same seed gives other rows in another locale.
-    if stats.locale != Locale::default().code() {
-        let _ = write!(out, " --locale {}", stats.locale);
-    }
-    out.push(')');
     out
 }
 
