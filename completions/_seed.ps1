@@ -78,7 +78,8 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
         'seed;admin' {
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'The administrator''s email (the login, but for django)')
-            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'django: the login [default: the email''s local part]')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from FILE, or from stdin with -; one trailing newline is dropped')
             [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'The administrator''s first name')

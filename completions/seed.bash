@@ -52,7 +52,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__admin)
-            opts="-d -q -h --app --email --username --password --password-file --first-name --last-name --db --busy-timeout --durable --json --quiet --help"
+            opts="-d -q -h --app --email --name --username --password --password-file --first-name --last-name --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -67,6 +67,10 @@ _seed() {
                     return 0
                     ;;
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

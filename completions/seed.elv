@@ -72,7 +72,8 @@ set edit:completion:arg-completer[seed] = {|@words|
         &'seed;admin'= {
             cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
             cand --email 'The administrator''s email (the login, but for django)'
-            cand --username 'django: the login [default: the email''s local part]'
+            cand --username 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]'
+            cand --name 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]'
             cand --password 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]'
             cand --password-file 'Read the password from FILE, or from stdin with -; one trailing newline is dropped'
             cand --first-name 'The administrator''s first name'

@@ -86,7 +86,7 @@ django\t''
 laravel\t''
 devise\t''"
 complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (the login, but for django)' -r
-complete -c seed -n "__fish_seed_using_subcommand admin" -l username -d 'django: the login [default: the email\'s local part]' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l username -l name -d 'The name the administrator logs in by besides the email: django\'s username, ctfd\'s name [default: the email\'s local part]' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F
 complete -c seed -n "__fish_seed_using_subcommand admin" -l first-name -d 'The administrator\'s first name' -r

@@ -529,6 +529,14 @@ impl Cli {
                             .into(),
                     ));
                 }
+                if let Some(app) = args.app.app
+                    && args.username.is_some()
+                    && app.spec().login_column().is_none()
+                {
+                    return Err(UsageError(format!(
+                        "{app} has no login name besides the email, so --username/--name does not apply"
+                    )));
+                }
                 Command::Admin(AdminConfig {
                     app: args.app.app,
                     email: args.email,

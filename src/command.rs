@@ -801,18 +801,27 @@ fn account_is_free(conn: &mut dyn Conn, spec: &AppSpec, person: &Person<'_>) -> 
         if account.admin {
             return Ok(false);
         }
-        let role = account.role.as_deref().unwrap_or("a role seed does not know");
+        let role = account
+            .role
+            .as_deref()
+            .unwrap_or("a role seed does not know");
+        // The email is shown when it is not the login itself (Django).
+        let email = Some(&account.email)
+            .filter(|email| email.as_str() != login)
+            .map(|email| format!(", {email}"))
+            .unwrap_or_default();
         bail!(
-            "{login} already exists ({}) and is not an administrator (its role is {role}); left unchanged",
-            account.description
+            "{login} already exists (id {}{email}) and is not an administrator (its role is {role}); left unchanged",
+            account.id
         );
     }
     for column in spec.also_unique {
         let name = value_of(column);
         if let Some(account) = schema::account(conn, spec, column, name, true)? {
             bail!(
-                "the {column} {name} is taken by another account ({}), which {} would log in instead; pick another with --name",
-                account.description,
+                "the {column} {name} is taken by another account (id {}, {}), which {} would log in instead; pick another with --name",
+                account.id,
+                account.email,
                 spec.name
             );
         }

@@ -1082,10 +1082,7 @@ mod tests {
             exact: true,
             batch_size: 10,
         };
-        let mut source = Named {
-            next: 0,
-            names: 60,
-        };
+        let mut source = Named { next: 0, names: 60 };
         let outcome = run(
             &plan,
             None,
@@ -1104,10 +1101,7 @@ mod tests {
         // 60 names for 100 rows: the name space is exhausted.
         let mut memory = Memory::default();
         let plan = Plan { count: 100, ..plan };
-        let mut source = Named {
-            next: 0,
-            names: 60,
-        };
+        let mut source = Named { next: 0, names: 60 };
         let outcome = run(
             &plan,
             None,

@@ -691,11 +691,17 @@ fn ctfd_names(db: &dyn Backend) {
     let admin = "INSERT INTO users (name, email, password, type, verified, hidden, banned) \
                  VALUES ('Admin', 'admin@ctfd.io', 'x', 'admin', TRUE, TRUE, FALSE)";
     if db.kind() == "sqlite" {
-        let made = seed().args(["roles", "--app", "ctfd", "--db", &url]).output();
+        let made = seed()
+            .args(["roles", "--app", "ctfd", "--db", &url])
+            .output();
         assert!(made.is_ok_and(|output| output.status.success()));
     }
     db.exec(admin);
-    run_users(db, "ctfd", &["--count", "3000", "--seed", "1", "--batch-size", "500"]);
+    run_users(
+        db,
+        "ctfd",
+        &["--count", "3000", "--seed", "1", "--batch-size", "500"],
+    );
     let mut args = vec!["--count", "100000", "--seed", "1", "--batch-size", "1000"];
     if db.kind() != "sqlite" {
         args.extend(["--jobs", "4"]);
@@ -704,15 +710,27 @@ fn ctfd_names(db: &dyn Backend) {
     assert_eq!(stats.inserted + 3001, count(db, "users"));
     let reasons = &stats.skipped_by_reason;
     // Rows 1 to 3000 were there: already present, by email or by name.
-    assert!(reasons.get("already_present").is_some_and(|n| *n >= 3000), "{reasons:?}");
-    assert!(reasons.get("duplicate_name").is_some_and(|n| *n > 0), "{reasons:?}");
+    assert!(
+        reasons.get("already_present").is_some_and(|n| *n >= 3000),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.get("duplicate_name").is_some_and(|n| *n > 0),
+        "{reasons:?}"
+    );
     let shared = "SELECT lower(name), count(*) FROM users GROUP BY lower(name) HAVING count(*) > 1";
     assert_eq!(db.texts(shared), Vec::<Vec<Option<String>>>::new());
 
     // The name admin@example.com would get is taken: refused, naming who has it.
     let before = count(db, "users");
     let text = servers::fails(&[
-        "admin", "--db", &url, "--email", "admin@example.com", "--password", "pw",
+        "admin",
+        "--db",
+        &url,
+        "--email",
+        "admin@example.com",
+        "--password",
+        "pw",
     ]);
     assert!(
         text.contains("the name admin is taken by another account (id ")
@@ -725,7 +743,11 @@ fn ctfd_names(db: &dyn Backend) {
         .args(["--name", "root", "--password", "pw"])
         .output()
         .expect("run seed admin");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let row = db.texts("SELECT name, type FROM users WHERE email = 'admin@example.com'");
     assert_eq!(row, [[Some("root".to_owned()), Some("admin".to_owned())]]);
     assert_eq!(db.texts(shared), Vec::<Vec<Option<String>>>::new());

@@ -197,6 +197,15 @@ fn usage_errors_exit_with_2() {
         .code(2)
         .stderr("error: invalid value 'nope' for '--app <APP>' [possible values: flask-base, ctfd, django, laravel, devise]\n");
     seed().args(["users", "--batch-size", "0"]).assert().code(2);
+    for app in ["flask-base", "laravel", "devise"] {
+        seed()
+            .args(["admin", "--app", app, "--email", "a@example.com", "--name", "a"])
+            .assert()
+            .code(2)
+            .stderr(format!(
+                "error: {app} has no login name besides the email, so --username/--name does not apply\n"
+            ));
+    }
     seed().args(["completions", "tcsh"]).assert().code(2);
 }
 

@@ -176,11 +176,69 @@ fn a_failed_run_has_no_digest() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr.starts_with("Stopped by an error after inserting 0 users into ")
+        stderr.starts_with("Stopped by an error after inserting 0 flask-base users into ")
             && stderr
                 .lines()
                 .nth(1)
                 .is_some_and(|line| line.starts_with("error: ")),
         "{stderr}"
     );
+}
+
+/// The summary's "repeat with" names every option that changes the rows:
+/// pasted back, it makes the rows again, digest for digest.
+#[test]
+fn the_summary_s_repeat_hint_makes_the_same_rows() {
+    let db = TempDb::new();
+    let options = [
+        "--count",
+        "40",
+        "--seed",
+        "5",
+        "--exact",
+        "--app",
+        "django",
+        "--locale",
+        "fr_fr",
+        "--role-weights",
+        "user=1,staff=2,superuser=3",
+        "--now",
+        "2024-02-29 12:00:00",
+        "--hash-iterations",
+        "2",
+        "--password",
+        "s3cret",
+    ];
+    let run = |args: &[&str], json: bool| {
+        let output = seed()
+            .args(["users", "--dry-run", "--db", &db.arg()])
+            .args(json.then_some("--json"))
+            .args(args)
+            .output()
+            .expect("run seed");
+        assert!(output.status.success(), "{output:?}");
+        output
+    };
+    let stderr = String::from_utf8_lossy(&run(&options, false).stderr).into_owned();
+    let hint = stderr
+        .trim_end()
+        .split_once("(repeat with ")
+        .and_then(|(_, hint)| hint.strip_suffix(')'))
+        .expect("a repeat hint")
+        .to_owned();
+    assert_eq!(
+        hint,
+        "--seed 5 --count 40 --exact --app django --locale fr_FR --role-weights user=1,staff=2,superuser=3 \
+         --now 2024-02-29T12:00:00 --hash-iterations 2 and the same password"
+    );
+    let pasted: Vec<&str> = hint
+        .trim_end_matches(" and the same password")
+        .split_whitespace()
+        .chain(["--password", "s3cret"])
+        .collect();
+    let digest = |args: &[&str]| parse_stats(&run(args, true).stdout).digest;
+    assert!(digest(&pasted).is_some());
+    assert_eq!(digest(&pasted), digest(&options));
+    // Without the password, other rows: the hint had to say it.
+    assert_ne!(digest(&pasted[..pasted.len() - 2]), digest(&options));
 }

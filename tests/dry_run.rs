@@ -102,7 +102,7 @@ fn the_summary_says_nothing_was_written() {
     assert!(output.status.success(), "{stderr}");
     assert!(
         stderr.starts_with(
-            "Dry run, nothing written: would insert 3 users into seed.db, skipped 0 in "
+            "Dry run, nothing written: would insert 3 flask-base users into seed.db, skipped 0 in "
         ),
         "{stderr}"
     );

@@ -95,7 +95,7 @@ fn the_same_seed_and_locale_give_the_same_rows_and_the_summary_says_how_to_repea
     assert!(
         stderr
             .trim_end()
-            .ends_with("seed 9 (repeat with --seed 9 --locale zh_CN)"),
+            .ends_with("seed 9 (repeat with --seed 9 --count 50 --locale zh_CN)"),
         "{stderr}"
     );
     b.users(&["--count", "50", "--seed", "9", "--locale", "zh_CN"]);
@@ -112,7 +112,9 @@ fn the_same_seed_and_locale_give_the_same_rows_and_the_summary_says_how_to_repea
         .expect("run seed");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.trim_end().ends_with("seed 9 (repeat with --seed 9)"),
+        stderr
+            .trim_end()
+            .ends_with("seed 9 (repeat with --seed 9 --count 50)"),
         "en is the default, not named: {stderr}"
     );
 }

@@ -143,7 +143,10 @@ fn a_short_run_and_a_quiet_run_print_no_progress_line() {
         .expect("run seed");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("Inserted 10 users into "), "{stderr}");
+    assert!(
+        stderr.starts_with("Inserted 10 flask-base users into "),
+        "{stderr}"
+    );
 
     let quiet = run(
         &db,
@@ -163,7 +166,7 @@ fn the_summary_names_skipped_even_when_none_were() {
         .expect("run seed");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let shape = Regex::new(
-        r"^Inserted 50 users into \S+, skipped 0 in [0-9.]+s \([0-9]+ rows/s\); seed 42 \(repeat with --seed 42\)\n$",
+        r"^Inserted 50 flask-base users into \S+, skipped 0 in [0-9.]+s \([0-9]+ rows/s\); seed 42 \(repeat with --seed 42 --count 50\)\n$",
     )
     .expect("a valid pattern");
     assert!(shape.is_match(&stderr), "{stderr}");

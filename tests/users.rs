@@ -137,21 +137,21 @@ fn the_summary_says_one_user_and_many_users() {
     let seed_42 = |count| summary(&db, &["--seed", "42", "--count", count]);
     assert_eq!(
         seed_42("1"),
-        format!("Inserted 1 user into {into}, skipped 0")
+        format!("Inserted 1 flask-base user into {into}, skipped 0")
     );
     assert_eq!(db.count("users"), 1);
     assert_eq!(
         seed_42("1"),
-        format!("Inserted 0 users into {into}, skipped 1 (1 already present)")
+        format!("Inserted 0 flask-base users into {into}, skipped 1 (1 already present)")
     );
     assert_eq!(db.count("users"), 1);
     assert_eq!(
         seed_42("3"),
-        format!("Inserted 2 users into {into}, skipped 1 (1 already present)")
+        format!("Inserted 2 flask-base users into {into}, skipped 1 (1 already present)")
     );
     assert_eq!(
         seed_42("4"),
-        format!("Inserted 1 user into {into}, skipped 3 (3 already present)")
+        format!("Inserted 1 flask-base user into {into}, skipped 3 (3 already present)")
     );
     assert_eq!(db.count("users"), 4);
 
@@ -166,12 +166,12 @@ fn the_summary_says_one_user_and_many_users() {
     };
     assert_eq!(
         tr("25", "100"),
-        format!("Inserted 99 users into {into}, skipped 1 (1 duplicate email)")
+        format!("Inserted 99 flask-base users into {into}, skipped 1 (1 duplicate email)")
     );
     assert_eq!(
         tr("25", "200"),
         format!(
-            "Inserted 98 users into {into}, skipped 102 (101 already present, 1 duplicate email)"
+            "Inserted 98 flask-base users into {into}, skipped 102 (101 already present, 1 duplicate email)"
         )
     );
     assert_eq!(db.count("users"), 99 + 98);
@@ -182,7 +182,7 @@ fn the_summary_says_one_user_and_many_users() {
             &["--locale", "tr_TR", "--seed", "1", "--count", "1000"]
         ),
         format!(
-            "Inserted 972 users into {}, skipped 28 (28 duplicate emails)",
+            "Inserted 972 flask-base users into {}, skipped 28 (28 duplicate emails)",
             db.arg()
         )
     );
@@ -440,7 +440,8 @@ fn human_summary_goes_to_stderr_and_json_to_stdout() {
         .success()
         .stdout("")
         .stderr(
-            predicate::str::contains("Inserted 10 users").and(predicate::str::contains("--seed 4")),
+            predicate::str::contains("Inserted 10 flask-base users")
+                .and(predicate::str::contains("--seed 4")),
         );
     seed()
         .args([

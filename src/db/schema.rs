@@ -267,8 +267,9 @@ pub fn identity_key(spec: &AppSpec) -> Result<IdentityKey> {
 
 /// An account already in the users table, as `seed admin` reports it.
 pub struct Account {
-    /// "id 1, admin@ctfd.io": enough to find it.
-    pub description: String,
+    /// Its id, as text.
+    pub id: String,
+    pub email: String,
     /// Its role's name, if its values are one of the app's roles.
     pub role: Option<String>,
     pub admin: bool,
@@ -290,7 +291,11 @@ pub fn account(
         .filter(|(_, how)| *how == Fill::Role)
         .map(|(name, _)| *name)
         .collect();
-    let mut select = format!("SELECT {}, {}", conn.quote(AppSpec::ID), conn.quote("email"));
+    let mut select = format!(
+        "SELECT {}, {}",
+        conn.quote(AppSpec::ID),
+        conn.quote("email")
+    );
     for column in &role_columns {
         let _ = write!(select, ", {}", conn.quote(column));
     }
@@ -317,7 +322,6 @@ pub fn account(
         Some(Value::Text(text)) => text.clone(),
         _ => "NULL".into(),
     };
-    let description = format!("id {}, {}", shown(row.first()), shown(row.get(1)));
     let values = row.get(2..).unwrap_or_default();
     let (role, admin) = match &spec.roles {
         Roles::None => (None, false),
@@ -358,7 +362,8 @@ pub fn account(
         }
     };
     Ok(Some(Account {
-        description,
+        id: shown(row.first()),
+        email: shown(row.get(1)),
         role,
         admin,
     }))

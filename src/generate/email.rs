@@ -281,9 +281,9 @@ mod tests {
             // Django's UnicodeUsernameValidator: letters, digits and @.+-_
             assert!(
                 !out.is_empty()
-                    && out
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)),
+                    && out.bytes().all(|b| b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || b"._-".contains(&b)),
                 "{out}"
             );
         }
