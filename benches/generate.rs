@@ -6,6 +6,8 @@
 mod app;
 #[path = "../src/generate/mod.rs"]
 mod generate;
+#[path = "../src/plan/mod.rs"]
+mod plan;
 #[path = "../src/value.rs"]
 mod value;
 
@@ -26,10 +28,11 @@ fn main() {
     };
     let mut generator = UserGenerator::new(
         1,
-        app::App::FlaskBase.spec(),
+        &app::flask_base::PRESET.plan(),
         generate::Names::new(generate::Locale::En),
         Some(picker),
         &roles,
+        true,
         "hash".into(),
         generate::reference_now(),
     );

@@ -11,11 +11,13 @@ use clap_complete::Shell;
 
 use chrono::NaiveDateTime;
 
-use crate::app::App;
-use crate::config::{AdminConfig, Command, Config, DbConfig, Output, RolesConfig, UsersConfig};
+use crate::config::{
+    AdminConfig, Command, Config, DbConfig, Output, PlanConfig, RolesConfig, UsersConfig,
+};
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
 use crate::generate::{Locale, RoleWeights, digest, reference_now};
+use crate::plan::Chosen;
 use crate::report;
 use crate::run::Plan;
 
@@ -62,6 +64,16 @@ enum Commands {
     },
     /// Create one administrator who can log in, unless the email (or username) exists
     Admin(AdminArgs),
+    /// Print the plan seed would use (the table, and what fills each column) as TOML, to keep as seed.toml and edit
+    Plan {
+        #[command(flatten)]
+        app: AppArg,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print the plan as one JSON object instead
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
@@ -69,23 +81,59 @@ enum Commands {
     },
     /// Print a man page (roff): seed's, or one command's
     Man {
-        /// The command whose page to print (users, roles, admin, completions, man)
-        #[arg(value_name = "COMMAND", value_parser = ["users", "roles", "admin", "completions", "man"])]
+        /// The command whose page to print (users, roles, admin, plan, completions, man)
+        #[arg(value_name = "COMMAND", value_parser = ["users", "roles", "admin", "plan", "completions", "man"])]
         command: Option<String>,
     },
 }
 
 #[derive(Debug, Args)]
 struct AppArg {
-    /// The app whose users table to fill [default: read from the tables already there; flask-base if there are none]
-    #[arg(long, value_name = "APP", value_parser = app_parser())]
-    app: Option<App>,
+    /// The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]
+    #[arg(long, value_name = "APP", value_parser = crate::app::preset_names())]
+    app: Option<String>,
+
+    /// The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]
+    #[arg(long, value_name = "FILE", conflicts_with = "app", value_hint = clap::ValueHint::FilePath)]
+    plan: Option<PathBuf>,
 }
 
-fn app_parser() -> impl clap::builder::TypedValueParser<Value = App> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(App::ALL.map(App::name))
-        .map(|name| App::from_name(&name).unwrap_or(App::FlaskBase))
+/// The file a plan is read from when none is named.
+pub const PLAN_FILE: &str = "seed.toml";
+
+impl AppArg {
+    /// The plan named (`--app`, `--plan`) or found (`./seed.toml`), read
+    /// and checked before anything is opened; None: read from the tables.
+    fn resolve(self) -> Result<Option<Chosen>, UsageError> {
+        if let Some(name) = &self.app {
+            return Ok(crate::app::preset(name).map(Chosen::preset));
+        }
+        let (path, named) = match self.plan {
+            Some(path) => (path, true),
+            None => (PathBuf::from(PLAN_FILE), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if !named && err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => {
+                let what = match err.kind() {
+                    std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+                    _ => err.to_string(),
+                };
+                return Err(UsageError(format!(
+                    "cannot read the plan {}: {what}",
+                    path.display()
+                )));
+            }
+        };
+        let spec = crate::plan::file::parse(&text)
+            .map_err(|err| UsageError(format!("{}: {err}", path.display())))?;
+        Ok(Some(Chosen {
+            spec,
+            preset: None,
+            source: path.display().to_string(),
+        }))
+    }
 }
 
 /// The locales by their codes, in any case (`ja_jp` is `ja_JP`).
@@ -448,6 +496,7 @@ impl Cli {
             Commands::Users(args) => args.output.json,
             Commands::Admin(args) => args.output.json,
             Commands::Roles { output, .. } => output.json,
+            Commands::Plan { json, .. } => *json,
             Commands::Completions { .. } | Commands::Man { .. } => false,
         }
     }
@@ -462,19 +511,21 @@ impl Cli {
                             .into(),
                     ));
                 }
-                // Told now when the app is named; when it is detected,
+                let chosen = args.app.resolve()?;
+                // Told now when the plan is known; when it is detected,
                 // after the database says which it is.
-                if let Some(app) = args.app.app {
-                    app.spec()
-                        .check_options(
-                            args.role_weights.is_some(),
-                            args.hash_iterations.is_some(),
-                            args.bcrypt_cost.is_some(),
-                        )
-                        .map_err(UsageError)?;
+                if let Some(chosen) = &chosen {
+                    crate::plan::check_options(
+                        &chosen.spec,
+                        &chosen.source,
+                        args.role_weights.is_some(),
+                        args.hash_iterations.is_some(),
+                        args.bcrypt_cost.is_some(),
+                    )
+                    .map_err(UsageError)?;
                 }
                 Command::Users(UsersConfig {
-                    app: args.app.app,
+                    chosen,
                     plan: Plan {
                         count: args.count,
                         exact: args.exact,
@@ -497,8 +548,13 @@ impl Cli {
                     output: args.output.into(),
                 })
             }
+            Commands::Plan { app, db, json } => Command::Plan(PlanConfig {
+                chosen: app.resolve()?,
+                db: db.into_config()?,
+                json,
+            }),
             Commands::Roles { app, db, output } => Command::Roles(RolesConfig {
-                app: app.app,
+                chosen: app.resolve()?,
                 db: db.into_config()?,
                 output: output.into(),
             }),
@@ -529,16 +585,18 @@ impl Cli {
                             .into(),
                     ));
                 }
-                if let Some(app) = args.app.app
+                let chosen = args.app.resolve()?;
+                if let Some(chosen) = &chosen
                     && args.username.is_some()
-                    && app.spec().login_column().is_none()
+                    && chosen.spec.login_column().is_none()
                 {
                     return Err(UsageError(format!(
-                        "{app} has no login name besides the email, so --username/--name does not apply"
+                        "{} has no login name besides the email, so --username/--name does not apply",
+                        chosen.source
                     )));
                 }
                 Command::Admin(AdminConfig {
-                    app: args.app.app,
+                    chosen,
                     email: args.email,
                     username: args.username,
                     password: args.password_file.resolve(args.password)?,

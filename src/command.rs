@@ -7,11 +7,10 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{DateTime, NaiveDateTime};
-use rand::TryRng;
 use rand::rngs::SysRng;
+use rand::{SeedableRng, TryRng};
 use serde::Serialize;
 
-use crate::app::{App, AppSpec, Fill, Roles};
 use crate::config::{AdminConfig, Command, Config, DbConfig, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, IdentityKey, Insert, Row, SqliteMode, Target, Writer};
@@ -20,6 +19,7 @@ use crate::generate::{
     self, NameOrder, Names, Person, RolePicker, UserGenerator, hash_password, hash_password_unless,
     stream,
 };
+use crate::plan::{Chosen, Gen, Roles, Spec};
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
 use crate::stats::{Counts, Stats};
@@ -30,6 +30,7 @@ pub fn run(config: Config) -> Result<ExitStatus> {
         Command::Users(users_config) => users(users_config),
         Command::Roles(roles_config) => roles(&roles_config),
         Command::Admin(admin_config) => admin(admin_config),
+        Command::Plan(plan_config) => plan(&plan_config),
         Command::Completions(shell) => {
             let mut out = Vec::new();
             cli::write_completions(shell, &mut out);
@@ -73,7 +74,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
         None => random_seed()?,
     };
     let plan = config.plan;
-    let mut detected = config.app;
+    let mut detected = config.chosen.clone();
     let mut database = config.db.target.redacted();
     let started = Instant::now();
     let ran = match StopSignal::install() {
@@ -87,7 +88,11 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
 
     let mut stats = Stats::new(&ran.counts, plan.count, seed, plan.batch_size, elapsed);
     stats.locale = config.locale.code();
-    stats.app = detected.map(App::name);
+    stats.app = detected
+        .as_ref()
+        .and_then(|chosen| chosen.preset)
+        .map(|preset| preset.name);
+    stats.plan = detected.as_ref().map(|chosen| chosen.source.clone());
     stats.interrupted = ran.signal.is_some();
     stats.dry_run = config.dry_run;
     stats.database = database;
@@ -126,8 +131,17 @@ fn repeat_options(config: &UsersConfig, seed: u64) -> String {
     if config.plan.exact {
         out.push_str(" --exact");
     }
-    if let Some(app) = config.app {
-        let _ = write!(out, " --app {app}");
+    match config.chosen.as_ref() {
+        Some(Chosen {
+            preset: Some(preset),
+            ..
+        }) => {
+            let _ = write!(out, " --app {}", preset.name);
+        }
+        Some(chosen) => {
+            let _ = write!(out, " --plan {}", shell_word(&chosen.source));
+        }
+        None => {}
     }
     if config.locale != generate::Locale::default() {
         let _ = write!(out, " --locale {}", config.locale.code());
@@ -210,7 +224,7 @@ fn seed_users(
     seed: u64,
     started: Instant,
     stop: &StopSignal,
-    detected: &mut Option<App>,
+    detected: &mut Option<Chosen>,
     database: &mut String,
 ) -> Ran {
     let mut conn = match db::open(&config.db.target, &config.db.options) {
@@ -257,7 +271,7 @@ fn dry_run(
     seed: u64,
     started: Instant,
     stop: &StopSignal,
-    detected: &mut Option<App>,
+    detected: &mut Option<Chosen>,
     database: &mut String,
 ) -> Ran {
     let stopped = || stop.received().is_some();
@@ -327,11 +341,12 @@ fn insert_all(
     }
 }
 
-/// The app named with `--app`, or the one whose tables are there.
-fn app_of(conn: &mut dyn Conn, given: Option<App>) -> Result<App> {
+/// The plan named (`--app`, `--plan`, `./seed.toml`), or the preset whose
+/// tables are there.
+fn plan_of(conn: &mut dyn Conn, given: Option<&Chosen>) -> Result<Chosen> {
     match given {
-        Some(app) => Ok(app),
-        None => schema::detect(conn),
+        Some(chosen) => Ok(chosen.clone()),
+        None => Ok(Chosen::preset(schema::detect(conn)?)),
     }
 }
 
@@ -354,24 +369,24 @@ fn prepare_users(
     config: &UsersConfig,
     seed: u64,
     stop: &dyn Fn() -> bool,
-    detected: &mut Option<App>,
+    detected: &mut Option<Chosen>,
 ) -> Result<Option<Prepared>> {
-    let app = app_of(conn, config.app)?;
-    *detected = Some(app);
-    let spec = app.spec();
-    let Some(hash) = hash_for(config, seed, spec, stop)? else {
+    let chosen = plan_of(conn, config.chosen.as_ref())?;
+    *detected = Some(chosen.clone());
+    let spec = &chosen.spec;
+    let Some(hash) = hash_for(config, seed, &chosen, stop)? else {
         return Ok(None);
     };
     let names = Names::new(config.locale);
     let lengths = generate::longest_values(spec, hash.chars().count(), &names);
-    let checked = schema::check(conn, app, &lengths)?;
+    let checked = schema::check(conn, &chosen, &lengths)?;
     if let Some(weights) = &config.role_weights {
         weights.check(&checked.role_names)?;
     }
     // Read before the first write, so that a failure cannot refuse a run
     // that wrote.
     let logins = schema::login_names(checked.had_rows.then_some(&mut *conn), spec)?;
-    let applied = schema::apply(conn, &checked)?;
+    let applied = schema::apply(conn, spec, &checked)?;
     let generator = generator_for(config, seed, spec, names, &applied.roles, hash)?;
     let target = applied.target;
     // Only a table with rows at the start can hold a row a duplicate is of;
@@ -387,25 +402,25 @@ fn prepare_dry_run(
     config: &UsersConfig,
     seed: u64,
     stop: &dyn Fn() -> bool,
-    detected: &mut Option<App>,
+    detected: &mut Option<Chosen>,
     database: &mut String,
 ) -> Result<Option<(UserGenerator, db::MemoryWriter, Vec<run::LoginName>)>> {
-    let mut conn = match config.app {
+    let mut conn = match config.chosen {
         Some(_) => None,
         None => open_to_read(&config.db)?,
     };
     if let Some(conn) = &conn {
         *database = db::describe(&config.db.target, conn.as_ref());
     }
-    let app = match (config.app, &mut conn) {
-        (Some(app), _) => app,
-        (None, Some(conn)) => schema::detect(conn.as_mut())?,
+    let chosen = match (&config.chosen, &mut conn) {
+        (Some(chosen), _) => chosen.clone(),
+        (None, Some(conn)) => Chosen::preset(schema::detect(conn.as_mut())?),
         // A new SQLite file gets flask-base's tables.
-        (None, None) => App::FlaskBase,
+        (None, None) => Chosen::preset(&crate::app::flask_base::PRESET),
     };
-    *detected = Some(app);
-    let spec = app.spec();
-    let Some(hash) = hash_for(config, seed, spec, stop)? else {
+    *detected = Some(chosen.clone());
+    let spec = &chosen.spec;
+    let Some(hash) = hash_for(config, seed, &chosen, stop)? else {
         return Ok(None);
     };
     let names = Names::new(config.locale);
@@ -413,13 +428,13 @@ fn prepare_dry_run(
         // What a real run would check and draw from.
         Some(conn) => {
             let lengths = generate::longest_values(spec, hash.chars().count(), &names);
-            let checked = schema::check(conn.as_mut(), app, &lengths);
+            let checked = schema::check(conn.as_mut(), &chosen, &lengths);
             let finished = conn.finish();
             let role_names = checked?.role_names;
             finished?;
             role_names
         }
-        None => schema::default_role_names(spec),
+        None => spec.role_names(),
     };
     if let Some(weights) = &config.role_weights {
         weights.check(&role_names)?;
@@ -456,27 +471,34 @@ fn open_to_read(db: &DbConfig) -> Result<Option<Box<dyn Conn>>> {
     Ok(Some(conn))
 }
 
-/// Refuses options the app does not take, then hashes the password for
+/// Refuses options the plan does not take, then hashes the password for
 /// its users. None if `stop()` said so while it hashed.
 fn hash_for(
     config: &UsersConfig,
     seed: u64,
-    spec: &'static AppSpec,
+    chosen: &Chosen,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<String>> {
-    spec.check_options(
+    let spec = &chosen.spec;
+    crate::plan::check_options(
+        spec,
+        &chosen.source,
         config.role_weights.is_some(),
         config.hash_iterations.is_some(),
         config.bcrypt_cost.is_some(),
     )
     .map_err(|message| anyhow!(message))?;
-    // The check leaves at most the option of the app's own format.
+    let Some((format, work)) = spec.password() else {
+        return Ok(Some(String::new()).filter(|_| !stop()));
+    };
+    // The check leaves at most the option of the plan's own format.
     let work = config
         .hash_iterations
         .or(config.bcrypt_cost)
-        .unwrap_or(spec.work.users);
+        .or(work)
+        .unwrap_or_else(|| format.default_work());
     let hash = hash_password_unless(
-        spec.password,
+        format,
         &config.password,
         work,
         generate::rng(seed, stream::SALT),
@@ -485,12 +507,12 @@ fn hash_for(
     Ok(hash.filter(|_| !stop()))
 }
 
-/// The generator of `spec`'s users, drawing from `roles` ((id, name), as
+/// The generator of `spec`'s users, drawing from `roles` ((key, label), as
 /// the database holds them).
 fn generator_for(
     config: &UsersConfig,
     seed: u64,
-    spec: &'static AppSpec,
+    spec: &Spec,
     names: Names,
     roles: &[(i64, String)],
     hash: String,
@@ -507,15 +529,45 @@ fn generator_for(
             )?)
         }
     };
+    let labels = matches!(spec.roles, Roles::Table(_));
     Ok(UserGenerator::new(
-        seed, spec, names, picker, roles, hash, config.now,
+        seed, spec, names, picker, roles, labels, hash, config.now,
     ))
+}
+
+/// `seed plan`: the plan seed would use, as TOML or JSON on stdout.
+fn plan(config: &crate::config::PlanConfig) -> Result<ExitStatus> {
+    let chosen = match &config.chosen {
+        Some(chosen) => chosen.clone(),
+        None => {
+            let conn = open_to_read(&config.db)?;
+            match conn {
+                Some(mut conn) => {
+                    let found = schema::detect(conn.as_mut());
+                    let finished = conn.finish();
+                    let preset = found?;
+                    finished?;
+                    Chosen::preset(preset)
+                }
+                None => Chosen::preset(&crate::app::flask_base::PRESET),
+            }
+        }
+    };
+    let text = if config.json {
+        let mut json = serde_json::to_string(&crate::plan::file::to_json(&chosen))
+            .context("cannot write the plan as JSON")?;
+        json.push('\n');
+        json
+    } else {
+        crate::plan::file::print_with_header(&chosen)
+    };
+    print(text.as_bytes())
 }
 
 #[derive(Serialize)]
 struct RolesReport {
     /// None until the app is known.
-    app: Option<App>,
+    app: Option<String>,
     database: String,
     roles: BTreeMap<String, RoleChange>,
     /// Why the command failed, if it did.
@@ -524,21 +576,21 @@ struct RolesReport {
 
 fn roles(config: &RolesConfig) -> Result<ExitStatus> {
     let mut report = RolesReport {
-        app: config.app,
+        app: config.chosen.as_ref().map(|chosen| chosen.source.clone()),
         database: config.db.target.redacted(),
         roles: BTreeMap::new(),
         error: None,
     };
     let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
         report.database = db::describe(&config.db.target, conn.as_ref());
-        let applied = apply_roles(conn.as_mut(), config.app, &mut report);
+        let applied = apply_roles(conn.as_mut(), config.chosen.as_ref(), &mut report);
         let finished = conn.finish();
         applied.and(finished)
     });
     report.error = result.as_ref().err().map(|err| format!("{err:#}"));
     if config.output.json {
         report::write_json(&report).context("cannot write to stdout")?;
-    } else if let (Ok(()), false, Some(app)) = (&result, config.output.quiet, report.app) {
+    } else if let (Ok(()), false, Some(app)) = (&result, config.output.quiet, &report.app) {
         if report.roles.is_empty() {
             report::eprint_line(format_args!("{app} has no roles: nothing to do"));
         }
@@ -557,17 +609,21 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
 
 /// Creates or updates the app's roles, noting in `report` what is known as
 /// it goes.
-fn apply_roles(conn: &mut dyn Conn, app: Option<App>, report: &mut RolesReport) -> Result<()> {
-    let app = app_of(conn, app)?;
-    report.app = Some(app);
-    let checked = schema::check(conn, app, &[])?;
-    let applied = schema::apply(conn, &checked)?;
+fn apply_roles(
+    conn: &mut dyn Conn,
+    given: Option<&Chosen>,
+    report: &mut RolesReport,
+) -> Result<()> {
+    let chosen = plan_of(conn, given)?;
+    report.app = Some(chosen.source.clone());
+    let checked = schema::check(conn, &chosen, &[])?;
+    let applied = schema::apply(conn, &chosen.spec, &checked)?;
     report.roles.extend(applied.changes);
-    if let Roles::Fixed(fixed) = &app.spec().roles {
+    if let Roles::Fixed(fixed) = &chosen.spec.roles {
         report.roles.extend(
             fixed
                 .iter()
-                .map(|role| (role.name.to_owned(), RoleChange::BuiltIn)),
+                .map(|role| (role.name.clone(), RoleChange::BuiltIn)),
         );
     }
     Ok(())
@@ -576,7 +632,7 @@ fn apply_roles(conn: &mut dyn Conn, app: Option<App>, report: &mut RolesReport) 
 #[derive(Serialize)]
 struct AdminReport {
     /// None until the app is known.
-    app: Option<App>,
+    app: Option<String>,
     database: String,
     email: String,
     /// Django's login.
@@ -596,7 +652,7 @@ struct AdminReport {
 
 fn admin(config: AdminConfig) -> Result<ExitStatus> {
     let mut report = AdminReport {
-        app: config.app,
+        app: config.chosen.as_ref().map(|chosen| chosen.source.clone()),
         database: config.db.target.redacted(),
         email: config.email.clone(),
         username: None,
@@ -697,19 +753,20 @@ fn stdout_is_open() -> bool {
 /// as it goes: the app, whether the account was created, its username
 /// (django) and the password seed chose, if it did.
 fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminReport) -> Result<()> {
-    let app = app_of(conn, config.app)?;
-    report.app = Some(app);
-    let spec = app.spec();
-    let admin_role = match &spec.roles {
-        Roles::None => bail!(
-            "{app} has no admin role, so seed admin does not apply; create its users with seed users"
-        ),
-        Roles::Table(table) => table.admin,
-        Roles::Fixed(fixed) => fixed
-            .iter()
-            .find(|role| role.admin)
-            .map(|role| role.name)
-            .context("the app has no admin role")?,
+    let chosen = plan_of(conn, config.chosen.as_ref())?;
+    report.app = Some(chosen.source.clone());
+    let spec = &chosen.spec;
+    let name = &chosen.source;
+    let Some(admin) = &spec.admin else {
+        let hint = if chosen.preset.is_some() {
+            "create its users with seed users"
+        } else {
+            "add an [admin] section to the plan (role = \"…\", or the columns that make one)"
+        };
+        bail!("{name} has no admin role, so seed admin does not apply; {hint}");
+    };
+    let Some((format, _)) = spec.password() else {
+        bail!("{name} has no password column, so an administrator could not log in");
     };
     let mut rng = generate::rng(random_u64()?, stream::SALT);
     let generated = config.password.is_none().then(|| random_password(&mut rng));
@@ -718,7 +775,7 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         .as_deref()
         .or(generated.as_deref())
         .unwrap_or_default();
-    let hash = hash_password(spec.password, password, spec.work.admin, &mut rng)?;
+    let hash = hash_password(format, password, format.admin_work(), &mut rng)?;
     let username = config.username.clone().unwrap_or_else(|| {
         config
             .email
@@ -735,8 +792,34 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         username: &username,
         joined: utc_now(),
     };
-    let lengths = generate::value_lengths(spec, hash.chars().count(), &person);
-    let checked = schema::check(conn, app, &lengths)?;
+    let mut draws = rand_xoshiro::SplitMix64::seed_from_u64(random_u64()?);
+    let admin_row = |roles: &[(i64, String)], draws: &mut rand_xoshiro::SplitMix64| {
+        let values = generate::role_values(spec, roles);
+        let role = admin
+            .role
+            .as_ref()
+            .and_then(|role| roles.iter().position(|(_, name)| name == role));
+        let mut row = Row::new();
+        generate::fill(
+            spec,
+            &person,
+            role.and_then(|role| values.get(role)).map(Vec::as_slice),
+            &hash,
+            draws,
+            &mut row,
+        );
+        for (column, value) in &admin.values {
+            if let Some(slot) = spec.position(column).and_then(|i| row.get_mut(i)) {
+                slot.clone_from(value);
+            }
+        }
+        row
+    };
+    // The role's values as the plan has them, for the lengths: a roles
+    // table's keys are the database's.
+    let planned: Vec<(i64, String)> = (0..).zip(spec.role_names()).collect();
+    let lengths = generate::value_lengths(spec, &admin_row(&planned, &mut draws.clone()));
+    let checked = schema::check(conn, &chosen, &lengths)?;
     let login_column = spec.login_column();
     match login_column {
         Some("username") => report.username = Some(username.clone()),
@@ -744,27 +827,19 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         None => {}
     }
     if config.username.is_some() && login_column.is_none() {
-        bail!("{app} has no login name besides the email, so --username/--name does not apply");
+        bail!("{name} has no login name besides the email, so --username/--name does not apply");
     }
-    if checked.had_rows && !account_is_free(conn, spec, &person)? {
+    if checked.had_rows && !account_is_free(conn, &chosen, &person)? {
         // An administrator already: a rerun leaves it as it is.
         return Ok(());
     }
-    let applied = schema::apply(conn, &checked)?;
-    let role = applied
-        .roles
-        .iter()
-        .position(|(_, name)| name == admin_role)
-        .with_context(|| format!("the {admin_role} role is missing"))?;
-    let values = generate::role_values(spec, &applied.roles);
-    let mut row = Row::new();
-    generate::fill(
-        spec,
-        &person,
-        values.get(role).map(Vec::as_slice),
-        &hash,
-        &mut row,
-    );
+    let applied = schema::apply(conn, spec, &checked)?;
+    if let Some(role) = &admin.role
+        && !applied.roles.iter().any(|(_, name)| name == role)
+    {
+        bail!("the {role} role is missing");
+    }
+    let row = admin_row(&applied.roles, &mut draws);
     let mut outcomes = Vec::with_capacity(1);
     if generated.is_some() {
         conn.begin()?;
@@ -787,15 +862,13 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
 /// Whether `person`'s account can be created: false if it exists and is an
 /// administrator. Refused, naming the account, if it exists and is not, or
 /// if another account holds a name `person` would log in by. Only reads.
-fn account_is_free(conn: &mut dyn Conn, spec: &AppSpec, person: &Person<'_>) -> Result<bool> {
-    let value_of = |column: &str| {
-        let how = spec.columns.iter().find(|(name, _)| *name == column);
-        match how.map(|(_, how)| *how) {
-            Some(Fill::Username) => person.username,
-            _ => person.email,
-        }
+fn account_is_free(conn: &mut dyn Conn, chosen: &Chosen, person: &Person<'_>) -> Result<bool> {
+    let spec = &chosen.spec;
+    let value_of = |column: &str| match spec.column(column).map(|c| &c.r#gen) {
+        Some(Gen::Username) => person.username,
+        _ => person.email,
     };
-    let identity = spec.identity_column();
+    let identity = spec.identity.as_str();
     let login = value_of(identity);
     if let Some(account) = schema::account(conn, spec, identity, login, false)? {
         if account.admin {
@@ -815,14 +888,14 @@ fn account_is_free(conn: &mut dyn Conn, spec: &AppSpec, person: &Person<'_>) -> 
             account.id
         );
     }
-    for column in spec.also_unique {
+    for column in &spec.also_unique {
         let name = value_of(column);
         if let Some(account) = schema::account(conn, spec, column, name, true)? {
             bail!(
                 "the {column} {name} is taken by another account (id {}, {}), which {} would log in instead; pick another with --name",
                 account.id,
                 account.email,
-                spec.name
+                chosen.source
             );
         }
     }

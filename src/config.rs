@@ -4,9 +4,9 @@ use clap_complete::Shell;
 
 use chrono::NaiveDateTime;
 
-use crate::app::App;
 use crate::db::{Options, Target};
 use crate::generate::{Locale, RoleWeights};
+use crate::plan::Chosen;
 use crate::run::Plan;
 
 pub struct Config {
@@ -17,6 +17,7 @@ pub enum Command {
     Users(UsersConfig),
     Roles(RolesConfig),
     Admin(AdminConfig),
+    Plan(PlanConfig),
     Completions(Shell),
     /// A command whose page to print, or seed's.
     Man(Option<String>),
@@ -33,15 +34,25 @@ pub struct Output {
     pub quiet: bool,
 }
 
+/// `seed plan`.
+pub struct PlanConfig {
+    /// None: read from the tables.
+    pub chosen: Option<Chosen>,
+    pub db: DbConfig,
+    pub json: bool,
+}
+
 pub struct RolesConfig {
-    pub app: Option<App>,
+    /// None: read from the tables.
+    pub chosen: Option<Chosen>,
     pub db: DbConfig,
     pub output: Output,
 }
 
 pub struct UsersConfig {
-    /// None: read from the tables already there.
-    pub app: Option<App>,
+    /// The plan (`--app`, `--plan`, `./seed.toml`); None: read from the
+    /// tables already there.
+    pub chosen: Option<Chosen>,
     pub plan: Plan,
     pub seed: Option<u64>,
     /// Whose names the users get.
@@ -65,7 +76,8 @@ pub struct UsersConfig {
 }
 
 pub struct AdminConfig {
-    pub app: Option<App>,
+    /// None: read from the tables.
+    pub chosen: Option<Chosen>,
     pub email: String,
     /// Django's login; None: the email's local part.
     pub username: Option<String>,

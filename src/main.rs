@@ -5,6 +5,7 @@ mod config;
 mod db;
 mod exit_code;
 mod generate;
+mod plan;
 mod report;
 mod run;
 mod signal;

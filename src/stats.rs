@@ -73,8 +73,10 @@ impl Counts {
 /// `seed users --json` prints exactly this object (schema in the README).
 #[derive(Clone, Debug, Serialize)]
 pub struct Stats {
-    /// The app whose users table was seeded.
+    /// The app whose users table was seeded, when the plan is its preset.
     pub app: Option<&'static str>,
+    /// The plan: the app's name, the plan file's path, or `inferred`.
+    pub plan: Option<String>,
     /// `--count`.
     pub requested: u64,
     /// Rows tried: `inserted + skipped`.
@@ -126,6 +128,7 @@ impl Stats {
         };
         Stats {
             app: None,
+            plan: None,
             requested,
             attempted: counts.attempted,
             inserted: counts.inserted,

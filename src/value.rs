@@ -2,8 +2,6 @@
 
 use chrono::NaiveDateTime;
 
-use crate::app::Literal;
-
 /// One value to write or read back.
 #[derive(Clone, Debug, PartialEq, Hash)]
 pub enum Value {
@@ -48,16 +46,6 @@ impl Value {
             buffer.push_str(text);
         } else {
             *self = Value::Text(text.to_owned());
-        }
-    }
-}
-
-impl From<Literal> for Value {
-    fn from(literal: Literal) -> Value {
-        match literal {
-            Literal::Bool(b) => Value::Bool(b),
-            Literal::Int(i) => Value::Int(i),
-            Literal::Text(text) => Value::Text(text.to_owned()),
         }
     }
 }

@@ -2,10 +2,10 @@
 //! its tables with `db.create_all()`, so seed may too; on PostgreSQL and
 //! MySQL its migrations make them.
 
-use super::{
-    AppSpec, ColumnDef, Fill, FixedRole, Identity, Kind, Literal, Roles, TableDef, Tables, Work,
-};
+use super::{ColumnDef, ID, Kind, Preset, TableDef, Tables};
 use crate::generate::PasswordFormat;
+use crate::plan::{Admin, FixedRole, Gen, Roles, Spec, column};
+use crate::value::Value;
 
 const USERS: TableDef = TableDef {
     name: "users",
@@ -73,58 +73,63 @@ const BRACKETS: TableDef = TableDef {
     indexes: &[],
 };
 
-pub const SPEC: AppSpec = AppSpec {
+/// CTFd's users, as its `/register` makes them. hidden, banned and
+/// verified have defaults in Python only: a row without them holds NULL,
+/// which CTFd's filter_by(banned=False, hidden=False) leaves out.
+fn plan() -> Spec {
+    let role = |name: &str, weight, hidden| FixedRole {
+        name: name.into(),
+        weight,
+        values: vec![
+            ("type".into(), Value::Text(name.into())),
+            ("hidden".into(), Value::Bool(hidden)),
+        ],
+    };
+    Spec {
+        table: "users".into(),
+        identity: "email".into(),
+        // Its login takes the first user of a name (`filter_by(name=…).first()`),
+        // and /register refuses a name that is taken; the table has no UNIQUE.
+        also_unique: vec!["name".into()],
+        columns: vec![
+            column(ID, Gen::Default),
+            // Users log in by name or email: a handle, so names rarely collide.
+            column("name", Gen::Username),
+            column("email", Gen::Email),
+            // passlib's bcrypt_sha256 default, which CTFd uses.
+            column(
+                "password",
+                Gen::Password {
+                    format: PasswordFormat::BcryptSha256,
+                    work: Some(12),
+                },
+            ),
+            column("type", Gen::Role),
+            column("verified", Gen::Const(Value::Bool(true))),
+            column("hidden", Gen::Role),
+            column("banned", Gen::Const(Value::Bool(false))),
+            column(
+                "created",
+                Gen::Timestamp {
+                    whole_seconds: false,
+                },
+            ),
+        ],
+        // The setup wizard makes its admin hidden from the scoreboard.
+        roles: Roles::Fixed(vec![role("user", 9, false), role("admin", 1, true)]),
+        admin: Some(Admin {
+            role: Some("admin".into()),
+            values: Vec::new(),
+        }),
+    }
+}
+
+pub const PRESET: Preset = Preset {
     name: "ctfd",
-    table: "users",
-    identity: Identity::Email,
-    // Its login takes the first user of a name (`filter_by(name=…).first()`),
-    // and /register refuses a name that is taken; the table has no UNIQUE.
-    also_unique: &["name"],
-    // hidden, banned and verified have defaults in Python only: a row
-    // without them holds NULL, which CTFd's filter_by(banned=False,
-    // hidden=False) leaves out.
-    columns: &[
-        // Users log in by name or email: a handle, so names rarely collide.
-        ("name", Fill::Username),
-        ("email", Fill::Email),
-        ("password", Fill::PasswordHash),
-        ("type", Fill::Role),
-        ("verified", Fill::Bool(true)),
-        ("hidden", Fill::Role),
-        ("banned", Fill::Bool(false)),
-        ("created", Fill::Joined),
-    ],
+    spec: plan,
     signature: &["type", "verified", "hidden", "banned", "oauth_id"],
-    // The setup wizard makes its admin hidden from the scoreboard.
-    roles: Roles::Fixed(&[
-        FixedRole {
-            name: "user",
-            weight: 9,
-            admin: false,
-            values: &[
-                ("type", Literal::Text("user")),
-                ("hidden", Literal::Bool(false)),
-            ],
-        },
-        FixedRole {
-            name: "admin",
-            weight: 1,
-            admin: true,
-            values: &[
-                ("type", Literal::Text("admin")),
-                ("hidden", Literal::Bool(true)),
-            ],
-        },
-    ]),
-    // passlib's bcrypt_sha256 default, which CTFd uses.
-    password: PasswordFormat::BcryptSha256,
-    work: Work {
-        users: 12,
-        admin: 12,
-    },
     tables: Tables::CreateOnSqlite(
         &[&USERS, &TEAMS, &BRACKETS],
         "start CTFd once with this database: its create_app() runs the migrations",
     ),
-    microseconds: true,
 };

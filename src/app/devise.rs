@@ -1,30 +1,50 @@
 //! A Rails app's users table as Devise 5's generator migrates it
 //! (`lib/generators/active_record/templates/migration.rb`).
 
-use super::{AppSpec, Fill, Identity, Roles, Tables, Work};
+use super::{ID, Preset, Tables};
 use crate::generate::PasswordFormat;
+use crate::plan::{Case, Gen, Roles, Spec, column};
 
-pub const SPEC: AppSpec = AppSpec {
+/// reset_password_token is unique: it stays NULL. created_at and
+/// updated_at are NOT NULL without a default.
+fn plan() -> Spec {
+    Spec {
+        table: "users".into(),
+        identity: "email".into(),
+        also_unique: Vec::new(),
+        columns: vec![
+            column(ID, Gen::Default),
+            column("email", Gen::Email),
+            // bcrypt-ruby writes $2a$; Devise's stretches default to 12.
+            column(
+                "encrypted_password",
+                Gen::Password {
+                    format: PasswordFormat::Bcrypt2a,
+                    work: Some(12),
+                },
+            ),
+            column(
+                "created_at",
+                Gen::Timestamp {
+                    whole_seconds: false,
+                },
+            ),
+            column(
+                "updated_at",
+                Gen::SameAs {
+                    column: "created_at".into(),
+                    case: Case::Keep,
+                },
+            ),
+        ],
+        roles: Roles::None,
+        admin: None,
+    }
+}
+
+pub const PRESET: Preset = Preset {
     name: "devise",
-    table: "users",
-    identity: Identity::Email,
-    also_unique: &[],
-    // reset_password_token is unique: it stays NULL. created_at and
-    // updated_at are NOT NULL without a default.
-    columns: &[
-        ("email", Fill::Email),
-        ("encrypted_password", Fill::PasswordHash),
-        ("created_at", Fill::Joined),
-        ("updated_at", Fill::Joined),
-    ],
+    spec: plan,
     signature: &["encrypted_password"],
-    roles: Roles::None,
-    // bcrypt-ruby writes $2a$; Devise's stretches default to 12.
-    password: PasswordFormat::Bcrypt2a,
-    work: Work {
-        users: 12,
-        admin: 12,
-    },
     tables: Tables::Migrations("bin/rails db:migrate"),
-    microseconds: true,
 };

@@ -1,64 +1,66 @@
 //! Django's `django.contrib.auth` user (`auth_user`), made by its
 //! migrations (`django/contrib/auth/migrations/`).
 
-use super::{AppSpec, Fill, FixedRole, Identity, Literal, Roles, Tables, Work};
+use super::{ID, Preset, Tables};
 use crate::generate::PasswordFormat;
+use crate::plan::{Admin, FixedRole, Gen, Roles, Spec, column};
+use crate::value::Value;
 
-pub const SPEC: AppSpec = AppSpec {
-    name: "django",
-    table: "auth_user",
-    identity: Identity::Username,
-    also_unique: &[],
-    // No column has a database default: Django keeps them in Python.
-    // last_login stays NULL: the user never logged in.
-    columns: &[
-        ("password", Fill::PasswordHash),
-        ("is_superuser", Fill::Role),
-        ("username", Fill::Username),
-        ("first_name", Fill::FirstName),
-        ("last_name", Fill::LastName),
-        ("email", Fill::Email),
-        ("is_staff", Fill::Role),
-        ("is_active", Fill::Bool(true)),
-        ("date_joined", Fill::Joined),
-    ],
-    signature: &["username", "is_staff", "is_superuser", "date_joined"],
-    roles: Roles::Fixed(&[
-        FixedRole {
-            name: "user",
-            weight: 8,
-            admin: false,
-            values: &[
-                ("is_staff", Literal::Bool(false)),
-                ("is_superuser", Literal::Bool(false)),
-            ],
-        },
-        FixedRole {
-            name: "staff",
-            weight: 1,
-            admin: false,
-            values: &[
-                ("is_staff", Literal::Bool(true)),
-                ("is_superuser", Literal::Bool(false)),
-            ],
-        },
+/// No column has a database default: Django keeps them in Python.
+/// last_login stays NULL: the user never logged in.
+fn plan() -> Spec {
+    let role = |name: &str, weight, staff, superuser| FixedRole {
+        name: name.into(),
+        weight,
+        values: vec![
+            ("is_staff".into(), Value::Bool(staff)),
+            ("is_superuser".into(), Value::Bool(superuser)),
+        ],
+    };
+    Spec {
+        table: "auth_user".into(),
+        identity: "username".into(),
+        also_unique: Vec::new(),
+        columns: vec![
+            column(ID, Gen::Default),
+            // check_password accepts any iteration count (and rehashes at login).
+            column(
+                "password",
+                Gen::Password {
+                    format: PasswordFormat::Django,
+                    work: Some(10_000),
+                },
+            ),
+            column("is_superuser", Gen::Role),
+            column("username", Gen::Username),
+            column("first_name", Gen::FirstName),
+            column("last_name", Gen::LastName),
+            column("email", Gen::Email),
+            column("is_staff", Gen::Role),
+            column("is_active", Gen::Const(Value::Bool(true))),
+            column(
+                "date_joined",
+                Gen::Timestamp {
+                    whole_seconds: false,
+                },
+            ),
+        ],
         // createsuperuser makes a superuser staff too, so it can use the admin.
-        FixedRole {
-            name: "superuser",
-            weight: 1,
-            admin: true,
-            values: &[
-                ("is_staff", Literal::Bool(true)),
-                ("is_superuser", Literal::Bool(true)),
-            ],
-        },
-    ]),
-    // check_password accepts any iteration count (and rehashes at login).
-    password: PasswordFormat::Django,
-    work: Work {
-        users: 10_000,
-        admin: 1_000_000,
-    },
+        roles: Roles::Fixed(vec![
+            role("user", 8, false, false),
+            role("staff", 1, true, false),
+            role("superuser", 1, true, true),
+        ]),
+        admin: Some(Admin {
+            role: Some("superuser".into()),
+            values: Vec::new(),
+        }),
+    }
+}
+
+pub const PRESET: Preset = Preset {
+    name: "django",
+    spec: plan,
+    signature: &["username", "is_staff", "is_superuser", "date_joined"],
     tables: Tables::Migrations("python manage.py migrate"),
-    microseconds: true,
 };

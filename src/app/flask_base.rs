@@ -1,11 +1,10 @@
 //! flask-base (hack4impact/flask-base): `app/models/user.py`. Its models
 //! have no migrations, so seed creates the tables as SQLAlchemy does.
 
-use super::{
-    AppSpec, ColumnDef, Fill, Identity, IndexDef, Kind, Literal, RoleRow, RoleTable, Roles,
-    TableDef, Tables, Work,
-};
+use super::{ColumnDef, ID, IndexDef, Kind, Preset, TableDef, Tables};
 use crate::generate::PasswordFormat;
+use crate::plan::{Admin, Gen, RoleTable, Roles, Spec, column};
+use crate::value::Value;
 
 const ROLES_TABLE: TableDef = TableDef {
     name: "roles",
@@ -55,52 +54,63 @@ const USERS_TABLE: TableDef = TableDef {
     ],
 };
 
-/// `Role.insert_roles()`: permissions, index, default.
-const ROLES: RoleTable = RoleTable {
-    table: &ROLES_TABLE,
-    rows: &[
-        RoleRow {
-            name: "User",
-            values: &[
-                ("permissions", Literal::Int(0x01)),
-                ("index", Literal::Text("main")),
-                ("default", Literal::Bool(true)),
+/// flask-base's users, as `User.generate_fake` makes them; the roles as
+/// `Role.insert_roles()` makes them (permissions, index, default).
+fn plan() -> Spec {
+    Spec {
+        table: "users".into(),
+        identity: "email".into(),
+        also_unique: Vec::new(),
+        columns: vec![
+            column(ID, Gen::Default),
+            column("confirmed", Gen::Const(Value::Bool(true))),
+            column("first_name", Gen::FirstName),
+            column("last_name", Gen::LastName),
+            column("email", Gen::Email),
+            // werkzeug's default is 1,000,000; the seeded password is public.
+            column(
+                "password_hash",
+                Gen::Password {
+                    format: PasswordFormat::Werkzeug,
+                    work: Some(10_000),
+                },
+            ),
+            // `User.generate_fake` draws `choice(roles)`: uniform, as seed does.
+            column("role_id", Gen::Role),
+        ],
+        roles: Roles::Table(RoleTable {
+            table: "roles".into(),
+            key: ID.into(),
+            label: "name".into(),
+            rows: vec![
+                (
+                    "User".into(),
+                    vec![
+                        ("permissions".into(), Value::Int(0x01)),
+                        ("index".into(), Value::Text("main".into())),
+                        ("default".into(), Value::Bool(true)),
+                    ],
+                ),
+                (
+                    "Administrator".into(),
+                    vec![
+                        ("permissions".into(), Value::Int(0xff)),
+                        ("index".into(), Value::Text("admin".into())),
+                        ("default".into(), Value::Bool(false)),
+                    ],
+                ),
             ],
-        },
-        RoleRow {
-            name: "Administrator",
-            values: &[
-                ("permissions", Literal::Int(0xff)),
-                ("index", Literal::Text("admin")),
-                ("default", Literal::Bool(false)),
-            ],
-        },
-    ],
-    // `User.generate_fake` draws `choice(roles)`: uniform, as seed does.
-    admin: "Administrator",
-};
+        }),
+        admin: Some(Admin {
+            role: Some("Administrator".into()),
+            values: Vec::new(),
+        }),
+    }
+}
 
-pub const SPEC: AppSpec = AppSpec {
+pub const PRESET: Preset = Preset {
     name: "flask-base",
-    table: "users",
-    identity: Identity::Email,
-    also_unique: &[],
-    columns: &[
-        ("confirmed", Fill::Bool(true)),
-        ("first_name", Fill::FirstName),
-        ("last_name", Fill::LastName),
-        ("email", Fill::Email),
-        ("password_hash", Fill::PasswordHash),
-        ("role_id", Fill::Role),
-    ],
+    spec: plan,
     signature: &["role_id", "first_name"],
-    roles: Roles::Table(&ROLES),
-    password: PasswordFormat::Werkzeug,
-    // werkzeug's default is 1,000,000; the seeded password is public.
-    work: Work {
-        users: 10_000,
-        admin: 1_000_000,
-    },
     tables: Tables::Create(&[&ROLES_TABLE, &USERS_TABLE]),
-    microseconds: true,
 };

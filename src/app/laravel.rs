@@ -1,32 +1,50 @@
 //! The Laravel 11–13 skeleton's users table
 //! (`database/migrations/0001_01_01_000000_create_users_table.php`).
 
-use super::{AppSpec, Fill, Identity, Roles, Tables, Work};
+use super::{ID, Preset, Tables};
 use crate::generate::PasswordFormat;
+use crate::plan::{Case, Gen, Roles, Spec, column};
 
-pub const SPEC: AppSpec = AppSpec {
+/// As the skeleton's UserFactory: verified; remember_token stays NULL.
+/// Eloquent writes 'Y-m-d H:i:s': whole seconds.
+fn plan() -> Spec {
+    let same = || Gen::SameAs {
+        column: "created_at".into(),
+        case: Case::Keep,
+    };
+    Spec {
+        table: "users".into(),
+        identity: "email".into(),
+        also_unique: Vec::new(),
+        columns: vec![
+            column(ID, Gen::Default),
+            column("name", Gen::Name),
+            column("email", Gen::Email),
+            column("email_verified_at", same()),
+            // Hash::check refuses $2a$/$2b$ unless told otherwise; BCRYPT_ROUNDS=12.
+            column(
+                "password",
+                Gen::Password {
+                    format: PasswordFormat::Bcrypt2y,
+                    work: Some(12),
+                },
+            ),
+            column(
+                "created_at",
+                Gen::Timestamp {
+                    whole_seconds: true,
+                },
+            ),
+            column("updated_at", same()),
+        ],
+        roles: Roles::None,
+        admin: None,
+    }
+}
+
+pub const PRESET: Preset = Preset {
     name: "laravel",
-    table: "users",
-    identity: Identity::Email,
-    also_unique: &[],
-    // As the skeleton's UserFactory: verified; remember_token stays NULL.
-    columns: &[
-        ("name", Fill::FullName),
-        ("email", Fill::Email),
-        ("email_verified_at", Fill::Joined),
-        ("password", Fill::PasswordHash),
-        ("created_at", Fill::Joined),
-        ("updated_at", Fill::Joined),
-    ],
+    spec: plan,
     signature: &["remember_token", "email_verified_at"],
-    roles: Roles::None,
-    // Hash::check refuses $2a$/$2b$ unless told otherwise; BCRYPT_ROUNDS=12.
-    password: PasswordFormat::Bcrypt2y,
-    work: Work {
-        users: 12,
-        admin: 12,
-    },
     tables: Tables::Migrations("php artisan migrate"),
-    // Eloquent writes 'Y-m-d H:i:s'.
-    microseconds: false,
 };

@@ -16,7 +16,7 @@ pub struct Column {
 /// Refuses a table that lacks a column seed writes (`required`, with `id`,
 /// which the database must fill), or that has a NOT NULL column without a
 /// default, which seed would leave empty.
-pub fn check_columns(table: &str, required: &[&str], columns: &[Column]) -> Result<()> {
+pub fn check_columns(table: &str, required: &[&str], id: &str, columns: &[Column]) -> Result<()> {
     let missing: Vec<String> = required
         .iter()
         .filter(|name| !columns.iter().any(|column| column.name == **name))
@@ -34,12 +34,12 @@ pub fn check_columns(table: &str, required: &[&str], columns: &[Column]) -> Resu
         );
     }
     for column in columns {
-        if column.name == "id" && !column.has_default {
+        if column.name == id && !column.has_default {
             bail!(
-                "table {table} has an \"id\" column that the database does not fill (no default, identity or auto-increment), so every row would get a NULL or missing id; refusing to seed"
+                "table {table} has an \"{id}\" column that the database does not fill (no default, identity or auto-increment), so every row would get a NULL or missing id; refusing to seed"
             );
         }
-        let filled = required.contains(&column.name.as_str()) && column.name != "id";
+        let filled = required.contains(&column.name.as_str()) && column.name != id;
         if column.not_null && !column.has_default && !filled {
             bail!(
                 "table {table} has a NOT NULL column \"{}\" without a default, which seed does not fill",
@@ -52,7 +52,7 @@ pub fn check_columns(table: &str, required: &[&str], columns: &[Column]) -> Resu
 
 /// Refuses a text column too short for what seed writes into it:
 /// `needs` is (column, the longest value seed may write, in characters).
-pub fn check_lengths(table: &str, needs: &[(&str, usize)], columns: &[Column]) -> Result<()> {
+pub fn check_lengths(table: &str, needs: &[(String, usize)], columns: &[Column]) -> Result<()> {
     for (name, longest) in needs {
         let declared = columns
             .iter()
@@ -90,19 +90,19 @@ mod tests {
             .iter()
             .map(|name| column(name, *name == "id", *name == "id"))
             .collect();
-        assert!(check_columns("roles", ROLES_COLUMNS, &roles).is_ok());
+        assert!(check_columns("roles", ROLES_COLUMNS, "id", &roles).is_ok());
         roles.push(column("created_at", true, false));
-        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("\"created_at\"")));
         roles.pop();
         roles[0].has_default = false;
-        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("\"id\"")));
         roles.remove(1);
-        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("no column \"name\";")));
         roles.remove(1);
-        let err = check_columns("roles", ROLES_COLUMNS, &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("no columns \"name\", \"index\";")));
     }
 }

@@ -59,7 +59,7 @@ impl Dialect {
     /// `INSERT INTO table (columns) VALUES (…), (…)`: `rows` rows of
     /// parameters, numbered row by row.
     pub fn insert_rows(&self, target: &InsertTarget, rows: usize) -> String {
-        let mut sql = format!("INSERT INTO {} (", self.quote(target.table));
+        let mut sql = format!("INSERT INTO {} (", self.quote(&target.table));
         for (i, column) in target.columns.iter().enumerate() {
             let comma = if i == 0 { "" } else { ", " };
             let _ = write!(sql, "{comma}{}", self.quote(column));
@@ -86,10 +86,10 @@ impl Dialect {
         format!(
             "SELECT {} FROM {} WHERE {} = {} AND {} > {}",
             columns.join(", "),
-            self.quote(target.table),
-            self.quote(target.identity),
+            self.quote(&target.table),
+            self.quote(&target.identity),
             (self.placeholder)(1),
-            self.quote(crate::app::AppSpec::ID),
+            self.quote(crate::app::ID),
             (self.placeholder)(2)
         )
     }
@@ -101,10 +101,10 @@ impl Dialect {
     pub fn count_by_id(&self, target: &InsertTarget) -> String {
         format!(
             "SELECT count(*) FROM {} WHERE {} = {} AND {} = {}",
-            self.quote(target.table),
-            self.quote(crate::app::AppSpec::ID),
+            self.quote(&target.table),
+            self.quote(crate::app::ID),
             (self.placeholder)(1),
-            self.quote(target.identity),
+            self.quote(&target.identity),
             (self.placeholder)(2)
         )
     }

@@ -53,6 +53,9 @@ pub enum SkipReason {
     /// not by a constraint (CTFd's `users.name`): an earlier row of this run
     /// had it. Told by the seeding loop before the row is sent.
     DuplicateName,
+    /// The identity of a plan's own table (not an email, a username or a
+    /// name) is already in the table, put there by this run.
+    DuplicateIdentity,
     /// Another UNIQUE or PRIMARY KEY constraint.
     UniqueViolation,
     NotNull,
@@ -63,11 +66,12 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 9] = [
+    pub const ALL: [SkipReason; 10] = [
         SkipReason::AlreadyPresent,
         SkipReason::DuplicateEmail,
         SkipReason::DuplicateUsername,
         SkipReason::DuplicateName,
+        SkipReason::DuplicateIdentity,
         SkipReason::UniqueViolation,
         SkipReason::NotNull,
         SkipReason::Check,
@@ -81,6 +85,7 @@ impl SkipReason {
             SkipReason::DuplicateEmail => "duplicate email",
             SkipReason::DuplicateUsername => "duplicate username",
             SkipReason::DuplicateName => "duplicate name",
+            SkipReason::DuplicateIdentity => "duplicate identity",
             SkipReason::UniqueViolation => "other unique constraint",
             SkipReason::NotNull => "NOT NULL constraint",
             SkipReason::Check => "CHECK constraint",
@@ -108,6 +113,7 @@ impl SkipReason {
                 | SkipReason::DuplicateEmail
                 | SkipReason::DuplicateUsername
                 | SkipReason::DuplicateName
+                | SkipReason::DuplicateIdentity
         )
     }
 }
@@ -164,9 +170,9 @@ pub struct IdentityKey {
 /// apart from other failures.
 #[derive(Clone, Debug)]
 pub struct InsertTarget {
-    pub table: &'static str,
-    pub columns: Vec<&'static str>,
-    pub identity: &'static str,
+    pub table: String,
+    pub columns: Vec<String>,
+    pub identity: String,
     pub key: IdentityKey,
     /// Unique indexes (or constraints) on exactly the identity column.
     #[cfg_attr(

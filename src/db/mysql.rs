@@ -310,8 +310,8 @@ impl MysqlConn {
         let Some((target, _)) = &self.insert else {
             bail!("no insert was prepared");
         };
-        let id = DIALECT.quote(crate::app::AppSpec::ID);
-        let identity = DIALECT.quote(target.identity);
+        let id = DIALECT.quote(crate::app::ID);
+        let identity = DIALECT.quote(&target.identity);
         let sql = format!(
             "{} ON DUPLICATE KEY UPDATE {id} = IF({identity} <=> VALUES({identity}), {id}, \
              (SELECT 1 UNION SELECT 2)) RETURNING {id}",
@@ -539,8 +539,8 @@ impl Conn for MysqlConn {
             .conn
             .query_first(format!(
                 "SELECT CAST(COALESCE(MAX({}), 0) AS UNSIGNED) FROM {}",
-                DIALECT.quote(crate::app::AppSpec::ID),
-                DIALECT.quote(target.table)
+                DIALECT.quote(crate::app::ID),
+                DIALECT.quote(&target.table)
             ))
             .map_err(|err| self.explain(err))?;
         self.last_id = max_id.unwrap_or(0);
@@ -549,7 +549,7 @@ impl Conn for MysqlConn {
                 .exec_first(
                     "SELECT extra LIKE '%auto_increment%' FROM information_schema.columns \
                      WHERE table_schema = DATABASE() AND table_name = ? AND LOWER(column_name) = ?",
-                    (target.table, crate::app::AppSpec::ID),
+                    (target.table.as_str(), crate::app::ID),
                 )
                 .map_err(|err| self.explain(err))?
         } else {

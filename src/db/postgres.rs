@@ -278,9 +278,9 @@ impl PostgresConn {
     /// `RETURNING id, identity` of a multi-row insert (the id as 0 where
     /// the key is not an integer).
     fn returning(&self, target: &InsertTarget) -> String {
-        let identity = DIALECT.quote(target.identity);
+        let identity = DIALECT.quote(&target.identity);
         let id = if self.returns_id {
-            format!("{}::bigint", DIALECT.quote(crate::app::AppSpec::ID))
+            format!("{}::bigint", DIALECT.quote(crate::app::ID))
         } else {
             "0::bigint".to_owned()
         };
@@ -374,7 +374,7 @@ impl PostgresConn {
             Some((target, _)) => format!(
                 "{} ON CONFLICT ({}) DO NOTHING {}",
                 DIALECT.insert_rows(target, rows),
-                DIALECT.quote(target.identity),
+                DIALECT.quote(&target.identity),
                 self.returning(target)
             ),
             // Never reached: the caller checked; an empty statement fails.
@@ -478,7 +478,7 @@ impl PostgresConn {
             "CREATE TEMP TABLE IF NOT EXISTS {STAGING} AS \
              SELECT {columns}, 0::int4 AS seed_position FROM {} WITH NO DATA; \
              TRUNCATE {STAGING}",
-            DIALECT.quote(target.table)
+            DIALECT.quote(&target.table)
         );
         let made = self.client.batch_execute(&sql).and_then(|()| {
             if self.staging.types.is_empty() {
@@ -518,9 +518,9 @@ impl PostgresConn {
             return Ok(Vec::new());
         };
         let columns = quoted_columns(target);
-        let identity = DIALECT.quote(target.identity);
+        let identity = DIALECT.quote(&target.identity);
         let returning = self.returning(target);
-        let table = DIALECT.quote(target.table);
+        let table = DIALECT.quote(&target.table);
         let insert = if on_conflict {
             format!(
                 "INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} \
@@ -747,13 +747,13 @@ impl Conn for PostgresConn {
 
     fn prepare_insert(&mut self, target: &InsertTarget) -> Result<()> {
         let sql = DIALECT.insert(target);
-        let id = DIALECT.quote(crate::app::AppSpec::ID);
+        let id = DIALECT.quote(crate::app::ID);
         // An integer key comes back with each row; any other key (a uuid)
         // does not, and a lost reply is then not looked up.
         let with_id = format!("{sql} RETURNING {id}::bigint");
         let max_id = format!(
             "SELECT COALESCE(MAX({id}), 0)::bigint FROM {}",
-            DIALECT.quote(target.table)
+            DIALECT.quote(&target.table)
         );
         let returning = self.client.prepare(&with_id).and_then(|statement| {
             let row = self.client.query_one(&max_id, &[])?;

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use super::columns::{check_columns, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
-use crate::app::{App, AppSpec, Fill, Identity, Roles, TableDef, Tables};
+use crate::app::{DETECTION_ORDER, ID, Preset, TableDef, Tables};
+use crate::plan::{Chosen, Roles, Spec};
 
 /// What `seed roles` did to one role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -24,52 +25,59 @@ pub enum RoleChange {
 
 /// Tables an app's migrations make first, which tell its database apart
 /// before its users table is there.
-const MIGRATION_TABLES: [(&str, &str, App); 3] = [
-    ("django_migrations", "app", App::Django),
-    ("schema_migrations", "version", App::Devise),
-    ("migrations", "batch", App::Laravel),
+const MIGRATION_TABLES: [(&str, &str, &str); 3] = [
+    ("django_migrations", "app", "django"),
+    ("schema_migrations", "version", "devise"),
+    ("migrations", "batch", "laravel"),
 ];
 
-/// The app whose tables are in the database. Only reads.
-pub fn detect(conn: &mut dyn Conn) -> Result<App> {
+/// The preset whose tables are in the database. Only reads.
+pub fn detect(conn: &mut dyn Conn) -> Result<&'static Preset> {
     let mut missing = Vec::new();
     let mut any_table = false;
-    for app in App::DETECTION_ORDER {
-        let spec = app.spec();
-        let Some(columns) = conn.columns(spec.table)? else {
-            missing.push(format!("no {} table ({app})", spec.table));
+    for preset in DETECTION_ORDER {
+        let table = preset.plan().table;
+        let Some(columns) = conn.columns(&table)? else {
+            missing.push(format!("no {table} table ({})", preset.name));
             continue;
         };
-        any_table |= spec.table == "users";
-        let lacks: Vec<&str> = spec
+        any_table |= table == "users";
+        let lacks: Vec<&str> = preset
             .signature
             .iter()
             .copied()
             .filter(|name| !columns.iter().any(|column| column.name == *name))
             .collect();
         if lacks.is_empty() {
-            return Ok(app);
+            return Ok(preset);
         }
-        missing.push(format!("{} has no {} ({app})", spec.table, lacks.join("/")));
+        missing.push(format!(
+            "{table} has no {} ({})",
+            lacks.join("/"),
+            preset.name
+        ));
     }
     if !any_table {
         // An app whose migrations have not made its users table yet would
         // otherwise get flask-base's tables.
-        for (marker, column, app) in MIGRATION_TABLES {
+        for (marker, column, name) in MIGRATION_TABLES {
             let found = conn.columns(marker)?;
+            let Some(preset) = crate::app::preset(name) else {
+                continue;
+            };
             if found.is_some_and(|columns| columns.iter().any(|c| c.name == column)) {
                 let (Tables::Migrations(command) | Tables::CreateOnSqlite(_, command)) =
-                    app.spec().tables
+                    preset.tables
                 else {
                     continue;
                 };
                 bail!(
-                    "this looks like a {app} database ({marker}) without its {} table: run {app}'s migrations first ({command}), or name another app with --app",
-                    app.spec().table
+                    "this looks like a {name} database ({marker}) without its {} table: run {name}'s migrations first ({command}), or name another app with --app",
+                    preset.plan().table
                 );
             }
         }
-        return Ok(App::FlaskBase);
+        return Ok(&crate::app::flask_base::PRESET);
     }
     bail!(
         "cannot tell which app this users table belongs to: {}; pick one with --app",
@@ -79,7 +87,6 @@ pub fn detect(conn: &mut dyn Conn) -> Result<App> {
 
 /// What the checks found: the tables to create. Nothing written yet.
 pub struct Checked {
-    app: App,
     create: Vec<&'static TableDef>,
     /// Role names the run can draw from: those in the table and those seed
     /// will upsert.
@@ -92,67 +99,86 @@ pub struct Checked {
 /// Refuses a schema seed cannot fill or cannot detect duplicates in, before
 /// any write: a refused database is left exactly as it was. `lengths` are
 /// the longest values seed writes into the users table's text columns.
-pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result<Checked> {
-    let spec = app.spec();
-    let (defs, migrations): (&[&TableDef], Option<&str>) = match &spec.tables {
-        Tables::Create(defs) => (defs, None),
-        Tables::CreateOnSqlite(defs, _) if conn.is_sqlite() => (defs, None),
-        Tables::CreateOnSqlite(_, command) | Tables::Migrations(command) => (&[], Some(command)),
+pub fn check(conn: &mut dyn Conn, chosen: &Chosen, lengths: &[(String, usize)]) -> Result<Checked> {
+    let spec = &chosen.spec;
+    let (defs, migrations): (&[&TableDef], Option<&str>) = match chosen.preset.map(|p| &p.tables) {
+        None => (&[], None),
+        Some(Tables::Create(defs)) => (defs, None),
+        Some(Tables::CreateOnSqlite(defs, _)) if conn.is_sqlite() => (defs, None),
+        Some(Tables::CreateOnSqlite(_, command) | Tables::Migrations(command)) => {
+            (&[], Some(command))
+        }
     };
+    let def_of = |name: &str| defs.iter().copied().find(|def| def.name == name);
     let mut create = Vec::new();
     let mut role_names: Vec<String> = Vec::new();
     if let Roles::Table(roles) = &spec.roles {
-        let table = roles.table;
-        if let Some(columns) = conn.columns(table.name)? {
-            let required: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-            check_columns(table.name, &required, &columns)?;
+        if let Some(columns) = conn.columns(&roles.table)? {
+            let mut required = vec![roles.key.as_str(), roles.label.as_str()];
+            for (_, values) in &roles.rows {
+                for (column, _) in values {
+                    if !required.contains(&column.as_str()) {
+                        required.push(column);
+                    }
+                }
+            }
+            check_columns(&roles.table, &required, &roles.key, &columns)?;
             let sql = format!(
-                "SELECT {} FROM {} WHERE {} IS NOT NULL ORDER BY {}",
-                conn.quote("name"),
-                conn.quote(table.name),
-                conn.quote("name"),
-                conn.quote(AppSpec::ID)
+                "SELECT {label} FROM {} WHERE {label} IS NOT NULL ORDER BY {}",
+                conn.quote(&roles.table),
+                conn.quote(&roles.key),
+                label = conn.quote(&roles.label),
             );
             for row in conn.query(&sql, &[])? {
                 if let Some(name) = row.first().and_then(Value::as_text) {
                     role_names.push(name.to_owned());
                 }
             }
+        } else if let Some(def) = def_of(&roles.table) {
+            create.push(def);
         } else {
-            create.push(table);
+            bail!(
+                "there is no {} table on {}, which the plan's roles are rows of",
+                roles.table,
+                conn.backend()
+            );
         }
     }
-    // Then the app's own: those seed upserts, or its built-in ones.
-    for name in default_role_names(spec) {
+    // Then the plan's own: those seed upserts, or its built-in ones.
+    for name in spec.role_names() {
         if !role_names.contains(&name) {
             role_names.push(name);
         }
     }
     let mut had_rows = false;
-    match conn.columns(spec.table)? {
+    match conn.columns(&spec.table)? {
         Some(columns) => {
-            let mut required = vec![AppSpec::ID];
-            required.extend(spec.column_names());
-            check_columns(spec.table, &required, &columns)?;
-            check_lengths(spec.table, lengths, &columns)?;
-            let identity = spec.identity_column();
-            if conn.unique_indexes(spec.table, identity)?.is_empty() {
+            let required: Vec<&str> = spec.columns.iter().map(|c| c.name.as_str()).collect();
+            check_columns(&spec.table, &required, ID, &columns)?;
+            check_lengths(&spec.table, lengths, &columns)?;
+            let identity = &spec.identity;
+            if conn.unique_indexes(&spec.table, identity)?.is_empty() {
                 bail!(
                     "{}.{identity} has no UNIQUE constraint or unique index, so duplicate {identity}s could not be detected; refusing to seed",
                     spec.table
                 );
             }
-            had_rows = has_rows(conn, spec.table)?;
+            had_rows = has_rows(conn, &spec.table)?;
         }
-        None => {
-            if let Some(command) = migrations {
-                bail!(
-                    "there is no {} table on {}: {app} makes it with its migrations; run them first ({command}), then seed",
-                    spec.table,
-                    conn.backend()
-                );
-            }
-        }
+        None => match (chosen.preset, migrations) {
+            (Some(preset), Some(command)) => bail!(
+                "there is no {} table on {}: {} makes it with its migrations; run them first ({command}), then seed",
+                spec.table,
+                conn.backend(),
+                preset.name
+            ),
+            (None, _) => bail!(
+                "there is no {} table on {}: a plan fills a table that is there; create it first",
+                spec.table,
+                conn.backend()
+            ),
+            (Some(_), None) => {}
+        },
     }
     // Tables named by foreign keys and the users table, as the app's
     // models order them.
@@ -162,7 +188,6 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
         }
     }
     Ok(Checked {
-        app,
         create,
         role_names,
         had_rows,
@@ -172,15 +197,14 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
 /// The result of [`apply`]: the roles to draw from and the insert, ready.
 pub struct Applied {
     pub changes: Vec<(String, RoleChange)>,
-    /// (id, name) for a roles table, in id order; (position, name) for
+    /// (key, label) for a roles table, in key order; (position, name) for
     /// fixed roles.
     pub roles: Vec<(i64, String)>,
     pub target: InsertTarget,
 }
 
 /// Creates the missing tables, upserts the roles and prepares the insert.
-pub fn apply(conn: &mut dyn Conn, checked: &Checked) -> Result<Applied> {
-    let spec = checked.app.spec();
+pub fn apply(conn: &mut dyn Conn, spec: &Spec, checked: &Checked) -> Result<Applied> {
     conn.start_writing()?;
     conn.begin()?;
     let result = (|| {
@@ -201,10 +225,10 @@ pub fn apply(conn: &mut dyn Conn, checked: &Checked) -> Result<Applied> {
     let roles = match &spec.roles {
         Roles::Table(roles) => {
             let sql = format!(
-                "SELECT {id}, {name} FROM {table} WHERE {name} IS NOT NULL ORDER BY {id}",
-                id = conn.quote(AppSpec::ID),
-                name = conn.quote("name"),
-                table = conn.quote(roles.table.name)
+                "SELECT {key}, {label} FROM {table} WHERE {label} IS NOT NULL ORDER BY {key}",
+                key = conn.quote(&roles.key),
+                label = conn.quote(&roles.label),
+                table = conn.quote(&roles.table)
             );
             conn.query(&sql, &[])?
                 .into_iter()
@@ -216,7 +240,7 @@ pub fn apply(conn: &mut dyn Conn, checked: &Checked) -> Result<Applied> {
         }
         Roles::Fixed(roles) => (0..)
             .zip(roles.iter())
-            .map(|(i, role)| (i, role.name.to_owned()))
+            .map(|(i, role)| (i, role.name.clone()))
             .collect(),
         Roles::None => Vec::new(),
     };
@@ -236,28 +260,33 @@ fn has_rows(conn: &mut dyn Conn, table: &str) -> Result<bool> {
 }
 
 /// The insert for `spec`'s table, once the table exists.
-pub fn insert_target(conn: &mut dyn Conn, spec: &AppSpec) -> Result<InsertTarget> {
+pub fn insert_target(conn: &mut dyn Conn, spec: &Spec) -> Result<InsertTarget> {
     let key = identity_key(spec)?;
-    let identity = spec.identity_column();
     Ok(InsertTarget {
-        table: spec.table,
-        identity_indexes: conn.unique_indexes(spec.table, identity)?,
-        columns: spec.column_names().collect(),
-        identity,
+        table: spec.table.clone(),
+        identity_indexes: conn.unique_indexes(&spec.table, &spec.identity)?,
+        columns: spec
+            .written_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        identity: spec.identity.clone(),
         key,
     })
 }
 
 /// Where the identity is in `spec`'s rows, and what a duplicate of it is
 /// counted as.
-pub fn identity_key(spec: &AppSpec) -> Result<IdentityKey> {
-    let identity = spec.identity_column();
-    let Some(position) = spec.column_names().position(|c| c == identity) else {
-        bail!("{} does not fill its identity column {identity}", spec.name);
+pub fn identity_key(spec: &Spec) -> Result<IdentityKey> {
+    let identity = &spec.identity;
+    let Some(position) = spec.position(identity) else {
+        bail!("the plan does not fill its identity column {identity}");
     };
-    let duplicate = match spec.identity {
-        Identity::Email => SkipReason::DuplicateEmail,
-        Identity::Username => SkipReason::DuplicateUsername,
+    let duplicate = match identity.as_str() {
+        "email" => SkipReason::DuplicateEmail,
+        "username" => SkipReason::DuplicateUsername,
+        "name" => SkipReason::DuplicateName,
+        _ => SkipReason::DuplicateIdentity,
     };
     Ok(IdentityKey {
         position,
@@ -280,22 +309,18 @@ pub struct Account {
 /// there is one. Only reads.
 pub fn account(
     conn: &mut dyn Conn,
-    spec: &AppSpec,
+    spec: &Spec,
     column: &str,
     value: &str,
     fold: bool,
 ) -> Result<Option<Account>> {
-    let role_columns: Vec<&str> = spec
-        .columns
-        .iter()
-        .filter(|(_, how)| *how == Fill::Role)
-        .map(|(name, _)| *name)
-        .collect();
-    let mut select = format!(
-        "SELECT {}, {}",
-        conn.quote(AppSpec::ID),
-        conn.quote("email")
-    );
+    let role_columns = spec.role_columns();
+    let shown_column = if spec.column("email").is_some() {
+        "email"
+    } else {
+        spec.identity.as_str()
+    };
+    let mut select = format!("SELECT {}, {}", conn.quote(ID), conn.quote(shown_column));
     for column in &role_columns {
         let _ = write!(select, ", {}", conn.quote(column));
     }
@@ -310,8 +335,8 @@ pub fn account(
     let _ = write!(
         select,
         " FROM {} WHERE {left} = {right} ORDER BY {}",
-        conn.quote(spec.table),
-        conn.quote(AppSpec::ID)
+        conn.quote(&spec.table),
+        conn.quote(ID)
     );
     let found = conn.query(&select, &[Value::Text(value.to_owned())])?;
     let Some(row) = found.into_iter().next() else {
@@ -323,6 +348,7 @@ pub fn account(
         _ => "NULL".into(),
     };
     let values = row.get(2..).unwrap_or_default();
+    let admin_role = spec.admin.as_ref().and_then(|admin| admin.role.as_ref());
     let (role, admin) = match &spec.roles {
         Roles::None => (None, false),
         Roles::Fixed(roles) => {
@@ -331,20 +357,20 @@ pub fn account(
                     role.values
                         .iter()
                         .find(|(c, _)| c == column)
-                        .is_some_and(|(_, want)| have.same_as(&Value::from(*want)))
+                        .is_some_and(|(_, want)| have.same_as(want))
                 })
             });
             (
-                role.map(|role| role.name.to_owned()),
-                role.is_some_and(|role| role.admin),
+                role.map(|role| role.name.clone()),
+                role.is_some_and(|role| Some(&role.name) == admin_role),
             )
         }
         Roles::Table(table) => {
             let sql = format!(
                 "SELECT {} FROM {} WHERE {} = {}",
-                conn.quote("name"),
-                conn.quote(table.table.name),
-                conn.quote(AppSpec::ID),
+                conn.quote(&table.label),
+                conn.quote(&table.table),
+                conn.quote(&table.key),
                 conn.placeholder(1)
             );
             let id = values.first().cloned().unwrap_or(Value::Null);
@@ -357,7 +383,7 @@ pub fn account(
                     .and_then(|row| row.into_iter().next())
                     .and_then(|name| name.as_text().map(str::to_owned)),
             };
-            let admin = name.as_deref() == Some(table.admin);
+            let admin = name.is_some() && name.as_ref() == admin_role;
             (name, admin)
         }
     };
@@ -374,19 +400,19 @@ pub fn account(
 /// empty when checked, or a dry run, which counts into an empty table).
 pub fn login_names(
     mut conn: Option<&mut dyn Conn>,
-    spec: &AppSpec,
+    spec: &Spec,
 ) -> Result<Vec<crate::run::LoginName>> {
     let mut names = Vec::with_capacity(spec.also_unique.len());
-    for column in spec.also_unique {
-        let Some(position) = spec.column_names().position(|c| c == *column) else {
-            bail!("{} does not fill its login column {column}", spec.name);
+    for column in &spec.also_unique {
+        let Some(position) = spec.position(column) else {
+            bail!("the plan does not fill its login column {column}");
         };
         let mut before = Identities::default();
         if let Some(conn) = conn.as_deref_mut() {
             let sql = format!(
                 "SELECT {column} FROM {table} WHERE {column} IS NOT NULL",
                 column = conn.quote(column),
-                table = conn.quote(spec.table)
+                table = conn.quote(&spec.table)
             );
             for row in conn.query(&sql, &[])? {
                 if let Some(text) = row.first().and_then(Value::as_text) {
@@ -399,38 +425,29 @@ pub fn login_names(
     Ok(names)
 }
 
-/// The roles a run draws from in a database that has none of its own yet:
-/// those `seed roles` makes, or the app's built-in ones.
-pub fn default_role_names(spec: &AppSpec) -> Vec<String> {
-    match &spec.roles {
-        Roles::None => Vec::new(),
-        Roles::Table(roles) => roles.rows.iter().map(|row| row.name.to_owned()).collect(),
-        Roles::Fixed(roles) => roles.iter().map(|role| role.name.to_owned()).collect(),
-    }
-}
-
-/// Makes the roles table hold the app's roles: inserts missing ones and
-/// repairs changed ones, by name. Runs in the caller's transaction.
+/// Makes the roles table hold the plan's roles: inserts missing ones and
+/// repairs changed ones, by label. Runs in the caller's transaction.
 fn upsert_roles(conn: &mut dyn Conn, roles: &Roles) -> Result<Vec<(String, RoleChange)>> {
     let Roles::Table(roles) = roles else {
         return Ok(Vec::new());
     };
-    let table = conn.quote(roles.table.name);
+    let table = conn.quote(&roles.table);
+    let label = conn.quote(&roles.label);
+    let key = conn.quote(&roles.key);
     let mut changes = Vec::with_capacity(roles.rows.len());
-    for row in roles.rows {
-        let mut select = format!("SELECT {}", conn.quote(AppSpec::ID));
-        for (column, _) in row.values {
+    for (name, values) in &roles.rows {
+        let mut select = format!("SELECT {key}");
+        for (column, _) in values {
             let _ = write!(select, ", {}", conn.quote(column));
         }
         let _ = write!(
             select,
-            " FROM {table} WHERE {} = {}",
-            conn.quote("name"),
+            " FROM {table} WHERE {label} = {}",
             conn.placeholder(1)
         );
-        let name = Value::Text(row.name.to_owned());
-        let found = conn.query(&select, std::slice::from_ref(&name))?;
-        let wanted: Vec<Value> = row.values.iter().map(|(_, v)| Value::from(*v)).collect();
+        let name_value = Value::Text(name.clone());
+        let found = conn.query(&select, std::slice::from_ref(&name_value))?;
+        let wanted: Vec<Value> = values.iter().map(|(_, v)| v.clone()).collect();
         let change = match found.first() {
             Some(existing) => {
                 let same = existing
@@ -442,7 +459,7 @@ fn upsert_roles(conn: &mut dyn Conn, roles: &Roles) -> Result<Vec<(String, RoleC
                     RoleChange::Unchanged
                 } else {
                     let mut sql = format!("UPDATE {table} SET ");
-                    for (i, (column, _)) in row.values.iter().enumerate() {
+                    for (i, (column, _)) in values.iter().enumerate() {
                         let comma = if i == 0 { "" } else { ", " };
                         let _ = write!(
                             sql,
@@ -451,12 +468,7 @@ fn upsert_roles(conn: &mut dyn Conn, roles: &Roles) -> Result<Vec<(String, RoleC
                             conn.placeholder(i + 1)
                         );
                     }
-                    let _ = write!(
-                        sql,
-                        " WHERE {} = {}",
-                        conn.quote(AppSpec::ID),
-                        conn.placeholder(wanted.len() + 1)
-                    );
+                    let _ = write!(sql, " WHERE {key} = {}", conn.placeholder(wanted.len() + 1));
                     let mut params = wanted;
                     params.push(existing.first().cloned().unwrap_or(Value::Null));
                     conn.execute(&sql, &params)?;
@@ -464,13 +476,13 @@ fn upsert_roles(conn: &mut dyn Conn, roles: &Roles) -> Result<Vec<(String, RoleC
                 }
             }
             None => {
-                let mut columns = conn.quote("name");
+                let mut columns = label.clone();
                 let mut marks = conn.placeholder(1);
-                for (i, (column, _)) in row.values.iter().enumerate() {
+                for (i, (column, _)) in values.iter().enumerate() {
                     let _ = write!(columns, ", {}", conn.quote(column));
                     let _ = write!(marks, ", {}", conn.placeholder(i + 2));
                 }
-                let mut params = vec![name];
+                let mut params = vec![name_value];
                 params.extend(wanted);
                 conn.execute(
                     &format!("INSERT INTO {table} ({columns}) VALUES ({marks})"),
@@ -479,7 +491,7 @@ fn upsert_roles(conn: &mut dyn Conn, roles: &Roles) -> Result<Vec<(String, RoleC
                 RoleChange::Created
             }
         };
-        changes.push((row.name.to_owned(), change));
+        changes.push((name.clone(), change));
     }
     Ok(changes)
 }

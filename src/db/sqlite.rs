@@ -416,8 +416,8 @@ impl Conn for SqliteConn {
         let sql = DIALECT.insert(target);
         let lookup = format!(
             "SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)",
-            DIALECT.quote(target.table),
-            DIALECT.quote(target.identity)
+            DIALECT.quote(&target.table),
+            DIALECT.quote(&target.identity)
         );
         self.target = Some((target.clone(), sql, lookup));
         Ok(())

@@ -7,8 +7,9 @@
 //! of fields, each one tag byte, the length of its bytes as a 4-byte
 //! big-endian number, and the bytes.
 //!
-//! - first the header: `T` fields holding `seed-users-v1`, the app's name
-//!   and the name of each column seed fills, in the order of the rows;
+//! - first the header: `T` fields holding `seed-users-v2` and the plan's
+//!   canonical text (`seed plan` without its comments), which names the
+//!   table, each column and what fills it;
 //! - then, for each row, one field per column: `T` text (UTF-8), `I` an
 //!   integer in decimal, `B` a boolean as `1` or `0`, `D` a UTC instant as
 //!   `YYYY-MM-DDTHH:MM:SS.ffffff`, `N` NULL (no bytes). A role that is a row
@@ -23,7 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::value::Value;
 
 /// The first field: a change to the encoding changes it.
-const VERSION: &str = "seed-users-v1";
+const VERSION: &str = "seed-users-v2";
 
 /// `sha256:` and 64 lowercase hex digits.
 pub const PREFIX: &str = "sha256:";
@@ -36,13 +37,14 @@ pub struct RowDigest {
 }
 
 impl RowDigest {
-    /// Starts with the header: the app and the columns of its rows.
-    pub fn new(app: &str, columns: &[&str]) -> RowDigest {
+    /// Starts with the header: the plan's canonical text, which names the
+    /// table, its columns and what fills each.
+    pub fn new(plan: &str) -> RowDigest {
         let mut digest = RowDigest {
             hasher: Sha256::new(),
             scratch: String::new(),
         };
-        for text in [VERSION, app].into_iter().chain(columns.iter().copied()) {
+        for text in [VERSION, plan] {
             digest.text(text);
         }
         digest
@@ -123,7 +125,7 @@ mod tests {
     use super::*;
 
     fn digest_of(rows: &[Vec<Value>]) -> String {
-        let mut digest = RowDigest::new("app", &["a", "b"]);
+        let mut digest = RowDigest::new("table = \"t\"\n");
         for row in rows {
             for value in row {
                 digest.value(value);
@@ -147,10 +149,8 @@ mod tests {
         ]];
         let mut bytes = Vec::new();
         for (tag, text) in [
-            (b'T', "seed-users-v1"),
-            (b'T', "app"),
-            (b'T', "a"),
-            (b'T', "b"),
+            (b'T', "seed-users-v2"),
+            (b'T', "table = \"t\"\n"),
             (b'T', "Dan"),
             (b'I', "-12"),
             (b'B', "1"),

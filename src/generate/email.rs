@@ -6,8 +6,7 @@
 
 use std::fmt::Write;
 
-use rand::RngExt;
-use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt};
 
 /// Reserved for documentation (RFC 2606), so no seeded address reaches a
 /// real mailbox if the app sends mail.
@@ -41,7 +40,7 @@ pub fn longest_username(first: usize, last: usize) -> usize {
 
 /// Writes e.g. `ann.lee@…`, `alee42@…`, `lee.ann@…` into `out`, from the
 /// names' ASCII forms (see [`super::locale::ascii_name`]).
-pub fn write(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
+pub fn write(rng: &mut impl Rng, first: &str, last: &str, out: &mut String) {
     out.clear();
     let pattern = rng.random_range(0..100u32);
     let number = rng.random_range(1..1000u32);
@@ -57,7 +56,7 @@ pub fn write(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
 /// number, where two people of the same name meet, are spread over more
 /// separators and take a fifth of the draws instead of half: names then
 /// collide about as rarely as emails (README, "The data").
-pub fn write_username(rng: &mut ChaCha8Rng, first: &str, last: &str, out: &mut String) {
+pub fn write_username(rng: &mut impl Rng, first: &str, last: &str, out: &mut String) {
     out.clear();
     let pattern = rng.random_range(0..100u32);
     let number = rng.random_range(1..10_000u32);

@@ -10,16 +10,18 @@ pub use locale::{Locale, NameOrder, Names};
 pub use password::{PasswordFormat, hash_password, hash_password_unless};
 pub use roles::{RolePicker, RoleWeights};
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime};
 use rand::rngs::ChaCha8Rng;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
+use rand_xoshiro::SplitMix64;
+use sha2::{Digest as _, Sha256};
 
-use crate::app::{AppSpec, Fill, Roles};
+use crate::plan::{Case, Gen, RowContext, Spec};
 use crate::value::{Row, Value};
 
 use digest::RowDigest;
 
-/// The RNG behind every seeded value. ChaCha8 is portable and its output
+/// The RNG behind the password's salt. ChaCha8 is portable and its output
 /// is fixed by its algorithm, unlike `StdRng`, which may change between
 /// releases of rand.
 pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
@@ -28,9 +30,9 @@ pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-/// RNG streams, so that each use of the seed is independent of the others.
+/// RNG streams of [`rng`], so that each use of the seed is independent of
+/// the others.
 pub mod stream {
-    pub const USERS: u64 = 0;
     pub const SALT: u64 = 1;
 }
 
@@ -43,7 +45,33 @@ pub fn reference_now() -> NaiveDateTime {
         .unwrap_or_default()
 }
 
-const YEAR_MICROS: i64 = 365 * 24 * 3600 * 1_000_000;
+pub use email::{longest as longest_email, longest_username};
+
+/// The key of one stream of random numbers of a run: the seed and a name
+/// (a column's, or the person's and the role's, which no column name can
+/// be). SHA-256, so that it never changes with the platform or a release.
+fn stream_key(seed: u64, name: &str) -> u64 {
+    let mut hasher = Sha256::new();
+    hasher.update(b"seed-stream-v1\0");
+    hasher.update(seed.to_le_bytes());
+    hasher.update(name.as_bytes());
+    let bytes = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(first)
+}
+
+/// The random numbers of row `row` of the stream `key`: each (stream, row)
+/// starts from its own state, so a row is made without the rows before it
+/// and a column's values do not depend on the other columns. SplitMix64 is
+/// Java's SplittableRandom: a state step and a mix per number.
+fn draws(key: u64, row: u64) -> SplitMix64 {
+    let mixed = SplitMix64::seed_from_u64(row).next_u64();
+    SplitMix64::seed_from_u64(key ^ mixed)
+}
+
+const PERSON: &str = "\0person";
+const ROLE: &str = "\0role";
 
 /// Where rows come from: the seeded generator, or a test's own.
 pub trait RowSource: Send {
@@ -51,57 +79,88 @@ pub trait RowSource: Send {
     fn next_into(&mut self, row: &mut Row);
 }
 
+/// One written column, ready to make values.
+struct Prepared {
+    r#gen: Gen,
+    key: u64,
+    /// Its place among the role columns, if it is one.
+    role: Option<usize>,
+    /// For `same_as`: the position of the column it copies.
+    same_as: Option<(usize, Case)>,
+}
+
+/// The users of a plan, from the seed.
 pub struct UserGenerator {
-    rng: ChaCha8Rng,
-    spec: &'static AppSpec,
+    person: u64,
+    role_key: u64,
+    columns: Vec<Prepared>,
     names: Names,
     roles: Option<RolePicker>,
-    /// For each role the picker can draw, the value of each
-    /// [`Fill::Role`] column, in column order.
+    /// For each role the picker can draw, the value of each role column.
     role_values: Vec<Vec<Value>>,
+    /// For a roles table, each role's label: the digest holds it, not the
+    /// database's key.
+    role_labels: Option<Vec<String>>,
     password_hash: String,
     now: NaiveDateTime,
-    needs_username: bool,
-    needs_joined: bool,
+    /// The row `next_into` makes next.
+    next: u64,
     email: String,
     username: String,
+    full_name: String,
     /// Of every row made so far.
     digest: RowDigest,
-    /// For a roles table, each role's name: the digest holds it, not the
-    /// database's id.
-    role_names: Option<Vec<String>>,
 }
 
 impl UserGenerator {
-    /// `roles` are (id, name) in the order the picker was built over.
+    /// `roles` are (key, label) in the order the picker was built over;
+    /// `labels`: whether the digest names roles by label (a roles table).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is a different input of the rows"
+    )]
     pub fn new(
         seed: u64,
-        spec: &'static AppSpec,
+        spec: &Spec,
         names: Names,
         picker: Option<RolePicker>,
         roles: &[(i64, String)],
+        labels: bool,
         password_hash: String,
         now: NaiveDateTime,
     ) -> UserGenerator {
         let role_values = role_values(spec, roles);
-        let has = |wanted: Fill| spec.columns.iter().any(|(_, fill)| *fill == wanted);
-        let columns: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
-        let role_names = matches!(spec.roles, Roles::Table(_))
-            .then(|| roles.iter().map(|(_, name)| name.clone()).collect());
+        let role_columns = spec.role_columns();
+        let written = spec.written_names();
+        let columns = spec
+            .written()
+            .map(|column| Prepared {
+                key: stream_key(seed, &column.name),
+                role: role_columns.iter().position(|c| *c == column.name),
+                same_as: match &column.r#gen {
+                    Gen::SameAs { column, case } => {
+                        written.iter().position(|c| c == column).map(|i| (i, *case))
+                    }
+                    _ => None,
+                },
+                r#gen: column.r#gen.clone(),
+            })
+            .collect();
         UserGenerator {
-            rng: rng(seed, stream::USERS),
-            spec,
+            person: stream_key(seed, PERSON),
+            role_key: stream_key(seed, ROLE),
+            columns,
             names,
             roles: picker,
             role_values,
+            role_labels: labels.then(|| roles.iter().map(|(_, name)| name.clone()).collect()),
             password_hash,
             now,
-            needs_username: has(Fill::Username),
-            needs_joined: has(Fill::Joined),
+            next: 0,
             email: String::new(),
             username: String::new(),
-            digest: RowDigest::new(spec.name, &columns),
-            role_names,
+            full_name: String::new(),
+            digest: RowDigest::new(&crate::plan::file::print(spec, None)),
         }
     }
 
@@ -110,10 +169,52 @@ impl UserGenerator {
         self.digest.finish()
     }
 
+    /// Writes row `index` into `row`; the rows before it need not be made.
+    pub fn row_into(&mut self, index: u64, row: &mut Row) -> Option<usize> {
+        let names = &self.names;
+        let mut person = draws(self.person, index);
+        let first = person.random_range(0..names.first.len());
+        let last = person.random_range(0..names.last.len());
+        let (first_ascii, last_ascii) = (&names.first_ascii[first], &names.last_ascii[last]);
+        email::write(&mut person, first_ascii, last_ascii, &mut self.email);
+        email::write_username(&mut person, first_ascii, last_ascii, &mut self.username);
+        let (first, last) = (names.first[first], names.last[last]);
+        self.full_name.clear();
+        names.order.push(first, last, &mut self.full_name);
+        let role = self
+            .roles
+            .as_ref()
+            .map(|picker| picker.pick(&mut draws(self.role_key, index)));
+        let role_values = role.and_then(|role| self.role_values.get(role));
+        row.resize(self.columns.len(), Value::Null);
+        for (value, column) in row.iter_mut().zip(&self.columns) {
+            let context = RowContext {
+                first,
+                last,
+                full_name: &self.full_name,
+                email: &self.email,
+                username: &self.username,
+                role: column
+                    .role
+                    .and_then(|i| role_values.and_then(|values| values.get(i))),
+                password_hash: &self.password_hash,
+                now: self.now,
+            };
+            let mut rng = if column.r#gen.is_random() {
+                draws(column.key, index)
+            } else {
+                SplitMix64::seed_from_u64(0)
+            };
+            column.r#gen.write(&mut rng, &context, value);
+        }
+        copy_same_as(self.columns.iter().map(|column| column.same_as), row);
+        role
+    }
+
     fn add_to_digest(&mut self, row: &Row, role: Option<usize>) {
-        for (value, (_, how)) in row.iter().zip(self.spec.columns) {
-            match (how, &self.role_names) {
-                (Fill::Role, Some(names)) => match role.and_then(|role| names.get(role)) {
+        for (value, column) in row.iter().zip(&self.columns) {
+            match (&column.role, &self.role_labels) {
+                (Some(_), Some(labels)) => match role.and_then(|role| labels.get(role)) {
                     Some(name) => self.digest.text(name),
                     None => self.digest.value(&Value::Null),
                 },
@@ -126,120 +227,107 @@ impl UserGenerator {
 impl RowSource for UserGenerator {
     /// Allocates only while the row's buffers grow.
     fn next_into(&mut self, row: &mut Row) {
-        // The order of draws is part of the output: flask-base's rows for a
-        // seed stay the same as long as it does not change.
-        let names = &self.names;
-        let first = self.rng.random_range(0..names.first.len());
-        let last = self.rng.random_range(0..names.last.len());
-        let (first_ascii, last_ascii) = (&names.first_ascii[first], &names.last_ascii[last]);
-        email::write(&mut self.rng, first_ascii, last_ascii, &mut self.email);
-        let role = self.roles.as_ref().map(|picker| picker.pick(&mut self.rng));
-        if self.needs_username {
-            email::write_username(&mut self.rng, first_ascii, last_ascii, &mut self.username);
-        }
-        let joined = if self.needs_joined {
-            let mut ago = self.rng.random_range(0..YEAR_MICROS);
-            if !self.spec.microseconds {
-                ago -= ago % 1_000_000;
-            }
-            self.now - TimeDelta::microseconds(ago)
-        } else {
-            self.now
-        };
-        let person = Person {
-            first: names.first[first],
-            last: names.last[last],
-            order: names.order,
-            email: &self.email,
-            username: &self.username,
-            joined,
-        };
-        let role_values = role.and_then(|role| self.role_values.get(role));
-        fill(
-            self.spec,
-            &person,
-            role_values.map(Vec::as_slice),
-            &self.password_hash,
-            row,
-        );
+        let role = self.row_into(self.next, row);
+        self.next += 1;
         self.add_to_digest(row, role);
     }
 }
 
-/// One user, before it becomes a row of some app's table.
-pub struct Person<'a> {
-    /// In the locale's own script.
-    pub first: &'a str,
-    pub last: &'a str,
-    /// How the full name is written (Laravel's `name`).
-    pub order: NameOrder,
-    /// A seeded user's is lowercase ASCII, made of the name.
-    pub email: &'a str,
-    pub username: &'a str,
-    pub joined: NaiveDateTime,
-}
-
-/// Writes `person` into `row` as `spec`'s columns want it; `role_values`
-/// are the values of the role's columns, in order.
-pub fn fill(
-    spec: &AppSpec,
-    person: &Person<'_>,
-    role_values: Option<&[Value]>,
-    password_hash: &str,
-    row: &mut Row,
-) {
-    row.resize(spec.columns.len(), Value::Null);
-    let mut role_column = 0;
-    for (value, (_, how)) in row.iter_mut().zip(spec.columns) {
-        match how {
-            Fill::FirstName => value.set_text(person.first),
-            Fill::LastName => value.set_text(person.last),
-            Fill::FullName => {
-                value.set_text("");
-                if let Value::Text(text) = value {
-                    person.order.push(person.first, person.last, text);
-                }
-            }
-            Fill::Email => value.set_text(person.email),
-            Fill::Username => value.set_text(person.username),
-            Fill::PasswordHash => {
-                if value.as_text() != Some(password_hash) {
-                    value.set_text(password_hash);
-                }
-            }
-            Fill::Joined => *value = Value::Time(person.joined),
-            Fill::Bool(b) => *value = Value::Bool(*b),
-            Fill::Role => {
-                *value = role_values
-                    .and_then(|values| values.get(role_column))
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                role_column += 1;
-            }
+/// Fills each `same_as` column from the column it copies (given by
+/// position; None for the other columns).
+fn copy_same_as(same_as: impl Iterator<Item = Option<(usize, Case)>>, row: &mut Row) {
+    for (i, same) in same_as.enumerate() {
+        let Some((source, case)) = same else { continue };
+        let value = row.get(source).cloned().unwrap_or(Value::Null);
+        let value = match (value, case) {
+            (Value::Text(text), Case::Upper) => Value::Text(text.to_uppercase()),
+            (Value::Text(text), Case::Lower) => Value::Text(text.to_lowercase()),
+            (value, _) => value,
+        };
+        if let Some(slot) = row.get_mut(i) {
+            *slot = value;
         }
     }
 }
 
-/// For each of `roles` ((id, name) as the picker draws them), the value of
-/// each [`Fill::Role`] column of `spec`, in column order.
-pub fn role_values(spec: &AppSpec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
-    let role_columns: Vec<&str> = spec
-        .columns
-        .iter()
-        .filter(|(_, how)| *how == Fill::Role)
-        .map(|(name, _)| *name)
-        .collect();
+/// One user given by name, before it becomes a row (`seed admin`).
+pub struct Person<'a> {
+    /// In any script.
+    pub first: &'a str,
+    pub last: &'a str,
+    /// How the full name is written (Laravel's `name`).
+    pub order: NameOrder,
+    pub email: &'a str,
+    pub username: &'a str,
+    /// Every timestamp of the row.
+    pub joined: NaiveDateTime,
+}
+
+/// Writes `person` into `row` as `spec`'s columns want it, with the role
+/// values `role_values` (one per role column) and `password_hash`. Random
+/// columns draw from `rng`; timestamps are `person.joined`.
+pub fn fill(
+    spec: &Spec,
+    person: &Person<'_>,
+    role_values: Option<&[Value]>,
+    password_hash: &str,
+    rng: &mut SplitMix64,
+    row: &mut Row,
+) {
+    let mut full_name = String::new();
+    person.order.push(person.first, person.last, &mut full_name);
+    let role_columns = spec.role_columns();
+    let written = spec.written_names();
+    row.clear();
+    for column in spec.written() {
+        let context = RowContext {
+            first: person.first,
+            last: person.last,
+            full_name: &full_name,
+            email: person.email,
+            username: person.username,
+            role: role_columns
+                .iter()
+                .position(|c| *c == column.name)
+                .and_then(|i| role_values.and_then(|values| values.get(i))),
+            password_hash,
+            now: person.joined,
+        };
+        let mut value = Value::Null;
+        match column.r#gen {
+            Gen::Timestamp { .. } => value = Value::Time(person.joined),
+            _ => column.r#gen.write(rng, &context, &mut value),
+        }
+        row.push(value);
+    }
+    copy_same_as(
+        spec.written().map(|column| match &column.r#gen {
+            Gen::SameAs { column, case } => {
+                written.iter().position(|c| c == column).map(|i| (i, *case))
+            }
+            _ => None,
+        }),
+        row,
+    );
+}
+
+/// For each of `roles` ((key, name) as the picker draws them), the value of
+/// each role column of `spec`, in column order.
+pub fn role_values(spec: &Spec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
+    let role_columns = spec.role_columns();
     roles
         .iter()
         .map(|(id, name)| match &spec.roles {
-            Roles::Table(_) | Roles::None => vec![Value::Int(*id); role_columns.len()],
-            Roles::Fixed(fixed) => {
-                let role = fixed.iter().find(|role| role.name == name);
+            crate::plan::Roles::Table(_) | crate::plan::Roles::None => {
+                vec![Value::Int(*id); role_columns.len()]
+            }
+            crate::plan::Roles::Fixed(fixed) => {
+                let role = fixed.iter().find(|role| role.name == *name);
                 role_columns
                     .iter()
                     .map(|column| {
                         role.and_then(|role| role.values.iter().find(|(c, _)| c == column))
-                            .map_or(Value::Null, |(_, value)| Value::from(*value))
+                            .map_or(Value::Null, |(_, value)| value.clone())
                     })
                     .collect()
             }
@@ -250,84 +338,41 @@ pub fn role_values(spec: &AppSpec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
 /// The longest value seed writes into each text column of `spec` with
 /// `names`, in characters, with a password hash of `hash_len`: a table
 /// whose columns are shorter is refused before any write.
-pub fn longest_values(
-    spec: &AppSpec,
-    hash_len: usize,
-    names: &Names,
-) -> Vec<(&'static str, usize)> {
-    let (first, last) = names.longest();
-    let (first_ascii, last_ascii) = names.longest_ascii();
-    column_lengths(
-        spec,
-        hash_len,
-        Lengths {
-            first,
-            last,
-            full: names.order.len(first, last),
-            email: email::longest(first_ascii, last_ascii),
-            username: email::longest_username(first_ascii, last_ascii),
-        },
-    )
-}
-
-/// The lengths of `person`'s values in each text column of `spec`, in
-/// characters, with a password hash of `hash_len`.
-pub fn value_lengths(
-    spec: &AppSpec,
-    hash_len: usize,
-    person: &Person<'_>,
-) -> Vec<(&'static str, usize)> {
-    let chars = |text: &str| text.chars().count();
-    let (first, last) = (chars(person.first), chars(person.last));
-    column_lengths(
-        spec,
-        hash_len,
-        Lengths {
-            first,
-            last,
-            full: person.order.len(first, last),
-            email: chars(person.email),
-            username: chars(person.username),
-        },
-    )
-}
-
-/// Lengths of a user's values, in characters.
-struct Lengths {
-    first: usize,
-    last: usize,
-    full: usize,
-    email: usize,
-    username: usize,
-}
-
-fn column_lengths(spec: &AppSpec, hash_len: usize, lengths: Lengths) -> Vec<(&'static str, usize)> {
-    let role_text = match &spec.roles {
-        Roles::Fixed(roles) => roles
+pub fn longest_values(spec: &Spec, hash_len: usize, names: &Names) -> Vec<(String, usize)> {
+    let role_len = |column: &str| match &spec.roles {
+        crate::plan::Roles::Fixed(roles) => roles
             .iter()
-            .flat_map(|role| role.values.iter())
-            .map(|(_, value)| match value {
-                crate::app::Literal::Text(text) => text.len(),
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0),
-        _ => 0,
+            .filter_map(|role| role.values.iter().find(|(c, _)| c == column))
+            .filter_map(|(_, value)| value.as_text())
+            .map(|text| text.chars().count())
+            .max(),
+        _ => None,
     };
-    spec.columns
-        .iter()
-        .filter_map(|(name, how)| {
-            let len = match how {
-                Fill::FirstName => lengths.first,
-                Fill::LastName => lengths.last,
-                Fill::FullName => lengths.full,
-                Fill::Email => lengths.email,
-                Fill::Username => lengths.username,
-                Fill::PasswordHash => hash_len,
-                Fill::Role if role_text > 0 => role_text,
-                Fill::Joined | Fill::Bool(_) | Fill::Role => return None,
+    let own = |column: &crate::plan::Column| {
+        column
+            .r#gen
+            .longest(names, role_len(&column.name), hash_len)
+    };
+    spec.written()
+        .filter_map(|column| {
+            let len = match &column.r#gen {
+                Gen::SameAs { column: other, .. } => spec.column(other).and_then(own),
+                _ => own(column),
             };
-            Some((*name, len))
+            len.map(|len| (column.name.clone(), len))
+        })
+        .collect()
+}
+
+/// The lengths of the text values of `row` (a row of `spec`), in
+/// characters.
+pub fn value_lengths(spec: &Spec, row: &Row) -> Vec<(String, usize)> {
+    spec.written()
+        .zip(row)
+        .filter_map(|(column, value)| {
+            value
+                .as_text()
+                .map(|text| (column.name.clone(), text.chars().count()))
         })
         .collect()
 }
@@ -335,19 +380,15 @@ fn column_lengths(spec: &AppSpec, hash_len: usize, lengths: Lengths) -> Vec<(&'s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::App;
+    use crate::app::PRESETS;
+    use crate::plan::{Column, Roles};
 
-    fn generator(seed: u64) -> UserGenerator {
-        generator_for(seed, App::FlaskBase, Locale::En)
-    }
-
-    fn generator_for(seed: u64, app: App, locale: Locale) -> UserGenerator {
-        let spec = app.spec();
+    fn generator_for(seed: u64, spec: &Spec, locale: Locale) -> UserGenerator {
         let roles: Vec<(i64, String)> = match &spec.roles {
             Roles::Fixed(fixed) => fixed
                 .iter()
                 .zip(1..)
-                .map(|(role, id)| (id, role.name.to_owned()))
+                .map(|(role, id)| (id, role.name.clone()))
                 .collect(),
             Roles::Table(_) | Roles::None => vec![(1, "User".into()), (2, "Administrator".into())],
         };
@@ -358,9 +399,18 @@ mod tests {
             Names::new(locale),
             Some(picker),
             &roles,
+            matches!(spec.roles, Roles::Table(_)),
             "hash".into(),
             reference_now(),
         )
+    }
+
+    fn flask_base() -> Spec {
+        crate::app::flask_base::PRESET.plan()
+    }
+
+    fn generator(seed: u64) -> UserGenerator {
+        generator_for(seed, &flask_base(), Locale::En)
     }
 
     #[test]
@@ -376,6 +426,50 @@ mod tests {
             differs |= ua != uc;
         }
         assert!(differs);
+    }
+
+    #[test]
+    fn any_row_is_made_without_the_rows_before_it() {
+        let mut all = generator(3);
+        let mut alone = generator(3);
+        let (mut row, mut again) = (Row::new(), Row::new());
+        for index in 0..500 {
+            all.next_into(&mut row);
+            if index % 97 == 0 {
+                alone.row_into(index, &mut again);
+                assert_eq!(row, again, "row {index}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_column_added_or_changed_leaves_every_other_column_as_it_was() {
+        let base = flask_base();
+        let mut more = base.clone();
+        more.columns.insert(
+            2,
+            Column {
+                name: "nickname".into(),
+                r#gen: Gen::Text { max: 20 },
+            },
+        );
+        if let Some(column) = more.columns.iter_mut().find(|c| c.name == "confirmed") {
+            column.r#gen = Gen::Bool { p: 0.5 };
+        }
+        let (mut a, mut b) = (
+            generator_for(9, &base, Locale::En),
+            generator_for(9, &more, Locale::En),
+        );
+        let (mut ra, mut rb) = (Row::new(), Row::new());
+        for _ in 0..300 {
+            a.next_into(&mut ra);
+            b.next_into(&mut rb);
+            // confirmed changed; nickname is new, at position 1 of the
+            // written columns (id is not written).
+            let (ra, rb) = (&ra[1..], &rb);
+            assert_eq!(ra[0], rb[2], "first_name");
+            assert_eq!(&ra[1..], &rb[3..], "the other columns");
+        }
     }
 
     #[test]
@@ -398,7 +492,7 @@ mod tests {
     #[test]
     fn a_locale_gives_its_own_names_and_ascii_emails() {
         let names = Names::new(Locale::JaJp);
-        let mut generator = generator_for(1, App::FlaskBase, Locale::JaJp);
+        let mut generator = generator_for(1, &flask_base(), Locale::JaJp);
         let mut row = Row::new();
         for _ in 0..1000 {
             generator.next_into(&mut row);
@@ -433,29 +527,30 @@ mod tests {
     fn no_value_of_any_locale_is_longer_than_its_longest() {
         for locale in Locale::ALL {
             let names = Names::new(locale);
-            for app in App::ALL {
-                let spec = app.spec();
-                let longest = longest_values(spec, 4, &names);
-                let mut generator = generator_for(5, app, locale);
+            for preset in PRESETS {
+                let spec = preset.plan();
+                let longest = longest_values(&spec, 4, &names);
+                let mut generator = generator_for(5, &spec, locale);
                 let mut row = Row::new();
                 for _ in 0..3000 {
                     generator.next_into(&mut row);
-                    for ((column, _), value) in spec.columns.iter().zip(&row) {
+                    for (column, value) in spec.written().zip(&row) {
                         let Some(text) = value.as_text() else {
                             continue;
                         };
-                        let bound = longest.iter().find(|(name, _)| name == column);
+                        let bound = longest.iter().find(|(name, _)| *name == column.name);
                         let (_, bound) = bound.expect("every text column has a bound");
                         assert!(
                             text.chars().count() <= *bound,
-                            "{} {}: {column} = {text} is longer than {bound}",
+                            "{} {}: {} = {text} is longer than {bound}",
                             locale.code(),
-                            spec.name
+                            preset.name,
+                            column.name
                         );
                     }
                 }
                 for (column, len) in &longest {
-                    if ["email", "first_name", "last_name"].contains(column) {
+                    if ["email", "first_name", "last_name"].contains(&column.as_str()) {
                         // flask-base's VARCHAR(64), the narrowest of the apps.
                         assert!(*len <= 64, "{} {column}: {len}", locale.code());
                     }

@@ -48,13 +48,59 @@ pub enum PasswordFormat {
     /// bcrypt with the `$2a$` prefix, the one Ruby's bcrypt gem (Devise)
     /// writes.
     Bcrypt2a,
+    /// bcrypt with the `$2b$` prefix: OpenBSD's, Python's bcrypt,
+    /// Node's bcrypt.
+    Bcrypt2b,
 }
 
 impl PasswordFormat {
+    pub const ALL: [PasswordFormat; 6] = [
+        PasswordFormat::Bcrypt2b,
+        PasswordFormat::Bcrypt2y,
+        PasswordFormat::Bcrypt2a,
+        PasswordFormat::Werkzeug,
+        PasswordFormat::Django,
+        PasswordFormat::BcryptSha256,
+    ];
+
+    /// As a plan names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PasswordFormat::Bcrypt2b => "bcrypt",
+            PasswordFormat::Bcrypt2y => "bcrypt-2y",
+            PasswordFormat::Bcrypt2a => "bcrypt-2a",
+            PasswordFormat::Werkzeug => "werkzeug-pbkdf2",
+            PasswordFormat::Django => "django-pbkdf2",
+            PasswordFormat::BcryptSha256 => "passlib-bcrypt-sha256",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<PasswordFormat> {
+        PasswordFormat::ALL
+            .into_iter()
+            .find(|format| format.name() == name)
+    }
+
+    /// The work factor for a seeded user's public password when the plan
+    /// names none: the cheapest an app's checker takes quickly, since the
+    /// cost buys nothing.
+    pub fn default_work(self) -> u32 {
+        if self.is_bcrypt() { 12 } else { 10_000 }
+    }
+
+    /// The work factor for `seed admin`, whose password is a secret: the
+    /// apps' own defaults (werkzeug's and Django's 1,000,000 iterations).
+    pub fn admin_work(self) -> u32 {
+        if self.is_bcrypt() { 12 } else { 1_000_000 }
+    }
+
     /// The bcrypt formats take a cost (4..=31, doubling the time per step)
     /// rather than an iteration count, so callers pick a different default.
     pub fn is_bcrypt(self) -> bool {
-        matches!(self, Self::BcryptSha256 | Self::Bcrypt2y | Self::Bcrypt2a)
+        matches!(
+            self,
+            Self::BcryptSha256 | Self::Bcrypt2y | Self::Bcrypt2a | Self::Bcrypt2b
+        )
     }
 }
 
@@ -87,6 +133,9 @@ pub fn hash_password(
         PasswordFormat::BcryptSha256 => bcrypt_sha256_with_salt(password, work, random_salt(rng)),
         PasswordFormat::Bcrypt2y => {
             bcrypt_with_salt(password, work, random_salt(rng), Version::TwoY)
+        }
+        PasswordFormat::Bcrypt2b => {
+            bcrypt_with_salt(password, work, random_salt(rng), Version::TwoB)
         }
         PasswordFormat::Bcrypt2a => {
             bcrypt_with_salt(password, work, random_salt(rng), Version::TwoA)

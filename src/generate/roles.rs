@@ -2,10 +2,9 @@
 //! flask-base's `choice(roles)`, or weighted by `--role-weights`.
 
 use anyhow::{Result, bail};
-use rand::RngExt;
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
-use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt};
 
 /// `--role-weights User=9,Administrator=1`, as parsed (roles not checked yet).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,7 +94,7 @@ impl RolePicker {
         Ok(RolePicker::Weighted(WeightedIndex::new(per_role)?))
     }
 
-    pub fn pick(&self, rng: &mut ChaCha8Rng) -> usize {
+    pub fn pick(&self, rng: &mut impl Rng) -> usize {
         match self {
             RolePicker::Uniform(n) => rng.random_range(0..*n),
             RolePicker::Weighted(index) => index.sample(rng),

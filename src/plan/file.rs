@@ -1,0 +1,643 @@
+//! The plan as a file: TOML read (every key checked, unknown ones refused
+//! with the valid ones listed) and written back, with a comment per column
+//! saying why its generator was chosen. What is written reads back as the
+//! same plan.
+
+use std::fmt::Write as _;
+
+use toml::{Table, Value as Toml};
+
+use super::{Admin, Case, Column, FixedRole, Gen, RoleTable, Roles, Spec};
+use crate::generate::PasswordFormat;
+use crate::value::Value;
+
+const TOP_KEYS: &[&str] = &[
+    "table",
+    "identity",
+    "also_unique",
+    "columns",
+    "roles",
+    "admin",
+];
+
+/// Reads a plan from TOML text; the error names the key or value at fault.
+pub fn parse(text: &str) -> Result<Spec, String> {
+    let top: Table = text.parse().map_err(|err: toml::de::Error| {
+        let message = err.message().to_owned();
+        match err.span() {
+            Some(span) => {
+                let line = text[..span.start.min(text.len())].lines().count().max(1);
+                format!("line {line}: {message}")
+            }
+            None => message,
+        }
+    })?;
+    refuse_unknown("the plan", &top, TOP_KEYS)?;
+    let table = string(&top, "table", "the plan")?.ok_or("the plan has no table = \"…\"")?;
+    let identity = string(&top, "identity", "the plan")?.ok_or(
+        "the plan has no identity = \"…\" (the unique column whose duplicates are counted)",
+    )?;
+    let also_unique = match top.get("also_unique") {
+        None => Vec::new(),
+        Some(Toml::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| "also_unique must be a list of column names".to_owned())
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("also_unique must be a list of column names".into()),
+    };
+    let Some(Toml::Table(columns)) = top.get("columns") else {
+        return Err("the plan has no [columns] table".into());
+    };
+    let mut spec_columns = Vec::with_capacity(columns.len());
+    let mut shorthand_roles: Option<(String, Vec<(String, u32)>)> = None;
+    let mut role_table: Option<RoleTable> = None;
+    for (name, value) in columns {
+        let (r#gen, roles) = column(name, value)?;
+        match roles {
+            RoleForm::Plain => {}
+            RoleForm::Values(weights) => {
+                if shorthand_roles.is_some() {
+                    return Err(format!(
+                        "{name}: only one role column may list its values; the others write \"role\""
+                    ));
+                }
+                shorthand_roles = Some((name.clone(), weights));
+            }
+            RoleForm::Table(table) => role_table = Some(table),
+        }
+        spec_columns.push(Column {
+            name: name.clone(),
+            r#gen,
+        });
+    }
+    let roles = roles(&top, shorthand_roles, role_table)?;
+    let admin = match top.get("admin") {
+        None => None,
+        Some(Toml::Table(admin)) => {
+            let mut role = None;
+            let mut values = Vec::new();
+            for (key, value) in admin {
+                if key == "role" && roles != Roles::None {
+                    role = Some(
+                        value
+                            .as_str()
+                            .ok_or("[admin] role must be a role's name, as a string")?
+                            .to_owned(),
+                    );
+                } else {
+                    values.push((key.clone(), literal(value, &format!("[admin] {key}"))?));
+                }
+            }
+            Some(Admin { role, values })
+        }
+        Some(_) => return Err("admin must be a table: [admin]".into()),
+    };
+    let spec = Spec {
+        table,
+        identity,
+        also_unique,
+        columns: spec_columns,
+        roles,
+        admin,
+    };
+    spec.check()?;
+    Ok(spec)
+}
+
+enum RoleForm {
+    Plain,
+    /// `values = { member = 9, moderator = 1 }`: the column holds the name.
+    Values(Vec<(String, u32)>),
+    Table(RoleTable),
+}
+
+fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
+    let what = format!("column {name}");
+    let (kind, params) = match value {
+        Toml::String(kind) => (kind.as_str(), None),
+        Toml::Table(params) => {
+            let kind = params
+                .get("gen")
+                .and_then(Toml::as_str)
+                .ok_or_else(|| format!("{what}: a table needs gen = \"…\" (one of {})", names()))?;
+            (kind, Some(params))
+        }
+        _ => {
+            return Err(format!(
+                "{what}: expected a generator's name or {{ gen = \"…\", … }}"
+            ));
+        }
+    };
+    let empty = Table::new();
+    let params = params.unwrap_or(&empty);
+    let keys: &[&str] = match kind {
+        "const" => &["gen", "value"],
+        "password" => &["gen", "format", "iterations", "cost"],
+        "role" => &["gen", "values", "table", "column", "label"],
+        "bool" => &["gen", "p"],
+        "int" => &["gen", "min", "max"],
+        "timestamp" => &["gen", "precision"],
+        "text" => &["gen", "max"],
+        "choice" => &["gen", "values", "weights"],
+        "same_as" => &["gen", "column", "case"],
+        _ => &["gen"],
+    };
+    refuse_unknown(&what, params, keys)?;
+    let int = |key: &str| -> Result<Option<i64>, String> {
+        match params.get(key) {
+            None => Ok(None),
+            Some(Toml::Integer(n)) => Ok(Some(*n)),
+            Some(_) => Err(format!("{what}: {key} must be a whole number")),
+        }
+    };
+    let mut role = RoleForm::Plain;
+    let r#gen = match kind {
+        "default" => Gen::Default,
+        "null" => Gen::Null,
+        "const" => Gen::Const(literal(
+            params
+                .get("value")
+                .ok_or_else(|| format!("{what}: const needs value = …"))?,
+            &what,
+        )?),
+        "first_name" => Gen::FirstName,
+        "last_name" => Gen::LastName,
+        "name" => Gen::Name,
+        "email" => Gen::Email,
+        "username" => Gen::Username,
+        "uuid" => Gen::Uuid,
+        "password" => {
+            let format = match params.get("format") {
+                None => PasswordFormat::Bcrypt2b,
+                Some(format) => {
+                    let text = format.as_str().unwrap_or_default();
+                    PasswordFormat::from_name(text).ok_or_else(|| {
+                        format!(
+                            "{what}: unknown password format {format}; the formats are {}",
+                            PasswordFormat::ALL
+                                .iter()
+                                .map(|f| f.name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?
+                }
+            };
+            let key = if format.is_bcrypt() {
+                "cost"
+            } else {
+                "iterations"
+            };
+            let other = if format.is_bcrypt() {
+                "iterations"
+            } else {
+                "cost"
+            };
+            if params.contains_key(other) {
+                return Err(format!(
+                    "{what}: {} takes {key}, not {other}",
+                    format.name()
+                ));
+            }
+            let work = int(key)?
+                .map(|n| {
+                    let (low, high) = if format.is_bcrypt() {
+                        (4, 31)
+                    } else {
+                        (1, 100_000_000)
+                    };
+                    u32::try_from(n)
+                        .ok()
+                        .filter(|n| (low..=high).contains(n))
+                        .ok_or_else(|| format!("{what}: {key} must be from {low} to {high}"))
+                })
+                .transpose()?;
+            Gen::Password { format, work }
+        }
+        "role" => {
+            if let Some(values) = params.get("values") {
+                let Toml::Table(values) = values else {
+                    return Err(format!("{what}: values must be a table of role = weight"));
+                };
+                let weights = values
+                    .iter()
+                    .map(|(role, weight)| {
+                        weight
+                            .as_integer()
+                            .and_then(|w| u32::try_from(w).ok())
+                            .map(|w| (role.clone(), w))
+                            .ok_or_else(|| {
+                                format!("{what}: the weight of {role} must be a whole number")
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                role = RoleForm::Values(weights);
+            } else if let Some(table) = params.get("table") {
+                let text = |key: &str, default: &str| -> Result<String, String> {
+                    match params.get(key) {
+                        None => Ok(default.to_owned()),
+                        Some(Toml::String(s)) => Ok(s.clone()),
+                        Some(_) => Err(format!("{what}: {key} must be a column name")),
+                    }
+                };
+                role = RoleForm::Table(RoleTable {
+                    table: table
+                        .as_str()
+                        .ok_or_else(|| format!("{what}: table must be a table name"))?
+                        .to_owned(),
+                    key: text("column", "id")?,
+                    label: text("label", "name")?,
+                    rows: Vec::new(),
+                });
+            }
+            Gen::Role
+        }
+        "bool" => {
+            let p = match params.get("p") {
+                None => 0.5,
+                Some(Toml::Float(p)) => *p,
+                Some(Toml::Integer(p)) => *p as f64,
+                Some(_) => return Err(format!("{what}: p must be a number from 0 to 1")),
+            };
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("{what}: p must be a number from 0 to 1"));
+            }
+            Gen::Bool { p }
+        }
+        "int" => Gen::Int {
+            min: int("min")?.unwrap_or(0),
+            max: int("max")?.unwrap_or(i64::from(i32::MAX)),
+        },
+        "timestamp" => {
+            let whole_seconds = match params.get("precision").map(|p| p.as_str()) {
+                None | Some(Some("us")) => false,
+                Some(Some("s")) => true,
+                Some(_) => return Err(format!("{what}: precision is \"us\" or \"s\"")),
+            };
+            Gen::Timestamp { whole_seconds }
+        }
+        "text" => {
+            let max = int("max")?.unwrap_or(i64::from(super::r#gen::TEXT_DEFAULT_MAX));
+            Gen::Text {
+                max: u32::try_from(max)
+                    .ok()
+                    .filter(|max| *max >= 1)
+                    .ok_or_else(|| format!("{what}: max must be at least 1"))?,
+            }
+        }
+        "choice" => {
+            let values = match (params.get("values"), params.get("weights")) {
+                (Some(Toml::Array(values)), None) => values
+                    .iter()
+                    .map(|value| Ok((literal(value, &what)?, 1)))
+                    .collect::<Result<Vec<_>, String>>()?,
+                (None, Some(Toml::Table(weights))) => weights
+                    .iter()
+                    .map(|(value, weight)| {
+                        let weight = weight
+                            .as_integer()
+                            .and_then(|w| u32::try_from(w).ok())
+                            .ok_or_else(|| {
+                                format!("{what}: the weight of {value} must be a whole number")
+                            })?;
+                        Ok((Value::Text(value.clone()), weight))
+                    })
+                    .collect::<Result<Vec<_>, String>>()?,
+                _ => {
+                    return Err(format!(
+                        "{what}: choice needs values = [...] or weights = {{ value = weight, ... }}"
+                    ));
+                }
+            };
+            if values.is_empty() {
+                return Err(format!("{what}: choice needs at least one value"));
+            }
+            Gen::Choice { values }
+        }
+        "same_as" => Gen::SameAs {
+            column: params
+                .get("column")
+                .and_then(Toml::as_str)
+                .ok_or_else(|| format!("{what}: same_as needs column = \"…\""))?
+                .to_owned(),
+            case: match params.get("case").map(|c| c.as_str()) {
+                None => Case::Keep,
+                Some(Some("upper")) => Case::Upper,
+                Some(Some("lower")) => Case::Lower,
+                Some(_) => return Err(format!("{what}: case is \"upper\" or \"lower\"")),
+            },
+        },
+        other => {
+            return Err(format!(
+                "{what}: unknown generator \"{other}\"; the generators are {}",
+                names()
+            ));
+        }
+    };
+    Ok((r#gen, role))
+}
+
+fn roles(
+    top: &Table,
+    shorthand: Option<(String, Vec<(String, u32)>)>,
+    table: Option<RoleTable>,
+) -> Result<Roles, String> {
+    let section = match top.get("roles") {
+        None => None,
+        Some(Toml::Table(section)) => Some(section),
+        Some(_) => return Err("roles must be a table: [roles.NAME]".into()),
+    };
+    if let Some((column, weights)) = shorthand {
+        if section.is_some() || table.is_some() {
+            return Err(format!(
+                "column {column} lists its role values, so the plan cannot also have [roles] or a roles table"
+            ));
+        }
+        return Ok(Roles::Fixed(
+            weights
+                .into_iter()
+                .map(|(name, weight)| FixedRole {
+                    values: vec![(column.clone(), Value::Text(name.clone()))],
+                    name,
+                    weight,
+                })
+                .collect(),
+        ));
+    }
+    let mut entries = Vec::new();
+    for (name, role) in section.into_iter().flatten() {
+        let Toml::Table(role) = role else {
+            return Err(format!("roles.{name} must be a table: [roles.{name}]"));
+        };
+        let mut weight = None;
+        let mut values = Vec::new();
+        for (key, value) in role {
+            if key == "weight" {
+                weight = Some(
+                    value
+                        .as_integer()
+                        .and_then(|w| u32::try_from(w).ok())
+                        .ok_or_else(|| format!("roles.{name}.weight must be a whole number"))?,
+                );
+            } else {
+                values.push((key.clone(), literal(value, &format!("roles.{name}.{key}"))?));
+            }
+        }
+        entries.push((name.clone(), weight, values));
+    }
+    match table {
+        Some(mut table) => {
+            for (name, weight, values) in entries {
+                if weight.is_some() {
+                    return Err(format!(
+                        "roles.{name}: a roles table's roles are drawn uniformly; --role-weights sets weights"
+                    ));
+                }
+                table.rows.push((name, values));
+            }
+            Ok(Roles::Table(table))
+        }
+        None if entries.is_empty() => Ok(Roles::None),
+        None => Ok(Roles::Fixed(
+            entries
+                .into_iter()
+                .map(|(name, weight, values)| FixedRole {
+                    name,
+                    weight: weight.unwrap_or(1),
+                    values,
+                })
+                .collect(),
+        )),
+    }
+}
+
+fn names() -> String {
+    super::r#gen::NAMES.join(", ")
+}
+
+fn refuse_unknown(what: &str, table: &Table, valid: &[&str]) -> Result<(), String> {
+    match table.keys().find(|key| !valid.contains(&key.as_str())) {
+        Some(key) => Err(format!(
+            "{what}: unknown key {key}; the keys are {}",
+            valid.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+fn string(table: &Table, key: &str, what: &str) -> Result<Option<String>, String> {
+    match table.get(key) {
+        None => Ok(None),
+        Some(Toml::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(format!("{what}: {key} must be a string")),
+    }
+}
+
+fn literal(value: &Toml, what: &str) -> Result<Value, String> {
+    match value {
+        Toml::String(text) => Ok(Value::Text(text.clone())),
+        Toml::Integer(n) => Ok(Value::Int(*n)),
+        Toml::Boolean(b) => Ok(Value::Bool(*b)),
+        _ => Err(format!(
+            "{what}: a value is a string, a whole number or a boolean"
+        )),
+    }
+}
+
+/// The plan as TOML. `why` gives a column's comment (None: no comments,
+/// the canonical text the digest covers).
+pub fn print(spec: &Spec, why: Option<&dyn Fn(&Column) -> String>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "table = {}", quoted(&spec.table));
+    let _ = writeln!(out, "identity = {}", quoted(&spec.identity));
+    if !spec.also_unique.is_empty() {
+        let list: Vec<String> = spec.also_unique.iter().map(|c| quoted(c)).collect();
+        let _ = writeln!(out, "also_unique = [{}]", list.join(", "));
+    }
+    out.push_str("\n[columns]\n");
+    let role_table = match &spec.roles {
+        Roles::Table(table) => Some(table),
+        _ => None,
+    };
+    for column in &spec.columns {
+        let line = format!(
+            "{} = {}",
+            key(&column.name),
+            generator(&column.r#gen, role_table)
+        );
+        match why {
+            Some(why) => {
+                let _ = writeln!(out, "{line:<40} # {}", why(column));
+            }
+            None => {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    let roles: Vec<(&str, Option<u32>, &[(String, Value)])> = match &spec.roles {
+        Roles::None => Vec::new(),
+        Roles::Fixed(roles) => roles
+            .iter()
+            .map(|role| {
+                (
+                    role.name.as_str(),
+                    Some(role.weight),
+                    role.values.as_slice(),
+                )
+            })
+            .collect(),
+        Roles::Table(table) => table
+            .rows
+            .iter()
+            .map(|(name, values)| (name.as_str(), None, values.as_slice()))
+            .collect(),
+    };
+    for (name, weight, values) in roles {
+        let _ = writeln!(out, "\n[roles.{}]", key(name));
+        if let Some(weight) = weight {
+            let _ = writeln!(out, "weight = {weight}");
+        }
+        for (column, value) in values {
+            let _ = writeln!(out, "{} = {}", key(column), shown(value));
+        }
+    }
+    if let Some(admin) = &spec.admin {
+        out.push_str("\n[admin]\n");
+        if let Some(role) = &admin.role {
+            let _ = writeln!(out, "role = {}", quoted(role));
+        }
+        for (column, value) in &admin.values {
+            let _ = writeln!(out, "{} = {}", key(column), shown(value));
+        }
+    }
+    out
+}
+
+/// The right-hand side of a column's line.
+fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {
+    let inline = |params: &[(&str, String)]| {
+        let mut text = format!("{{ gen = \"{}\"", r#gen.name());
+        for (key, value) in params {
+            let _ = write!(text, ", {key} = {value}");
+        }
+        text.push_str(" }");
+        text
+    };
+    match r#gen {
+        Gen::Const(value) => inline(&[("value", shown(value))]),
+        Gen::Password { format, work } => {
+            let mut params = vec![("format", quoted(format.name()))];
+            if let Some(work) = work {
+                let key = if format.is_bcrypt() {
+                    "cost"
+                } else {
+                    "iterations"
+                };
+                params.push((key, work.to_string()));
+            }
+            inline(&params)
+        }
+        Gen::Role => match role_table {
+            Some(table) => inline(&[
+                ("table", quoted(&table.table)),
+                ("column", quoted(&table.key)),
+                ("label", quoted(&table.label)),
+            ]),
+            None => quoted("role"),
+        },
+        Gen::Bool { p } => inline(&[("p", format!("{p:?}"))]),
+        Gen::Int { min, max } => inline(&[("min", min.to_string()), ("max", max.to_string())]),
+        Gen::Timestamp {
+            whole_seconds: true,
+        } => inline(&[("precision", quoted("s"))]),
+        Gen::Text { max } => inline(&[("max", max.to_string())]),
+        Gen::Choice { values } => {
+            let items: Vec<String> = values
+                .iter()
+                .map(|(value, weight)| match value {
+                    Value::Text(text) => format!("{} = {weight}", key(text)),
+                    other => format!("{} = {weight}", key(&shown(other))),
+                })
+                .collect();
+            inline(&[("weights", format!("{{ {} }}", items.join(", ")))])
+        }
+        Gen::SameAs { column, case } => {
+            let mut params = vec![("column", quoted(column))];
+            match case {
+                Case::Keep => {}
+                Case::Upper => params.push(("case", quoted("upper"))),
+                Case::Lower => params.push(("case", quoted("lower"))),
+            }
+            inline(&params)
+        }
+        other => quoted(other.name()),
+    }
+}
+
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Null => "\"\"".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Text(text) => quoted(text),
+        Value::Time(time) => quoted(&time.format("%Y-%m-%dT%H:%M:%S").to_string()),
+    }
+}
+
+fn quoted(text: &str) -> String {
+    Toml::String(text.to_owned()).to_string()
+}
+
+/// A key, bare when TOML allows it.
+fn key(text: &str) -> String {
+    let bare = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { text.to_owned() } else { quoted(text) }
+}
+
+/// `seed plan`'s output: where the plan comes from, then the plan with a
+/// comment on each column.
+pub fn print_with_header(chosen: &super::Chosen) -> String {
+    let mut out = match chosen.preset {
+        Some(preset) => format!(
+            "# The plan of {}'s users table (seed's built-in preset); keep it as\n# seed.toml and edit it: seed users then fills the table by it.\n\n",
+            preset.name
+        ),
+        None => format!("# The plan read from {}.\n\n", chosen.source),
+    };
+    out.push_str(&print(
+        &chosen.spec,
+        Some(&|column: &Column| why(chosen, column)),
+    ));
+    out
+}
+
+/// Why a column's generator was chosen, for its comment.
+fn why(chosen: &super::Chosen, column: &Column) -> String {
+    match (chosen.preset, &column.r#gen) {
+        (_, Gen::Default) => "left out: the database fills it".into(),
+        (Some(preset), _) => format!("{} preset", preset.name),
+        (None, _) => format!("as {} says", chosen.source),
+    }
+}
+
+/// The plan as JSON: the table, identity and each column's generator with
+/// its parameters, as the TOML has them.
+pub fn to_json(chosen: &super::Chosen) -> serde_json::Value {
+    let text = print(&chosen.spec, None);
+    let plan: toml::Table = text.parse().unwrap_or_default();
+    let mut json = serde_json::to_value(plan).unwrap_or_default();
+    if let Some(object) = json.as_object_mut() {
+        object.insert(
+            "plan".into(),
+            serde_json::Value::String(chosen.source.clone()),
+        );
+    }
+    json
+}

@@ -1,0 +1,312 @@
+//! The plan: which table gets the users, and what fills each of its
+//! columns. The five apps' presets are plans of this same kind, and a
+//! plan file (`seed.toml`) loads into one. Plain data: no I/O, no SQL.
+
+pub mod file;
+pub mod r#gen;
+
+pub use r#gen::{Case, Gen, RowContext};
+
+use crate::generate::PasswordFormat;
+use crate::value::Value;
+
+/// The plan a command runs with, and where it came from.
+#[derive(Clone, Debug)]
+pub struct Chosen {
+    pub spec: Spec,
+    /// The preset it is, if it is one: the tables seed may create for it.
+    pub preset: Option<&'static crate::app::Preset>,
+    /// What the summary and the JSON call it: the app's name, the file's
+    /// path, or `inferred`.
+    pub source: String,
+}
+
+impl Chosen {
+    pub fn preset(preset: &'static crate::app::Preset) -> Chosen {
+        Chosen {
+            spec: preset.plan(),
+            preset: Some(preset),
+            source: preset.name.to_owned(),
+        }
+    }
+}
+
+/// One users table and what seed writes into it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    pub table: String,
+    /// The unique column whose duplicates are counted.
+    pub identity: String,
+    /// Columns the app keeps unique in its own code, with no constraint in
+    /// the database (CTFd's `users.name`): seed never writes a value that
+    /// is in the table or the run.
+    pub also_unique: Vec<String>,
+    /// In INSERT order; `default` columns are listed but not written.
+    pub columns: Vec<Column>,
+    pub roles: Roles,
+    /// What `seed admin` sets besides the identity and the password; None:
+    /// the plan has no administrator.
+    pub admin: Option<Admin>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub r#gen: Gen,
+}
+
+/// How the table tells users' roles apart.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Roles {
+    None,
+    /// Each role is a set of values of the users row's `role` columns
+    /// (CTFd's `type` and `hidden`, Django's `is_staff`/`is_superuser`).
+    Fixed(Vec<FixedRole>),
+    /// Rows of a roles table; the `role` column holds the row's key.
+    Table(RoleTable),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixedRole {
+    pub name: String,
+    /// Its weight without `--role-weights`.
+    pub weight: u32,
+    /// The value of each `role` column.
+    pub values: Vec<(String, Value)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleTable {
+    pub table: String,
+    /// The column the users row references.
+    pub key: String,
+    /// The column that names a role (`--role-weights` names, the digest).
+    pub label: String,
+    /// The rows `seed roles` upserts, by label, with their other values.
+    pub rows: Vec<(String, Vec<(String, Value)>)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Admin {
+    /// The role the administrator gets.
+    pub role: Option<String>,
+    /// Other columns it sets, over what the row would hold.
+    pub values: Vec<(String, Value)>,
+}
+
+/// Refuses options that do not apply to `spec`: role weights without
+/// roles, and the work factor of the other password format.
+pub fn check_options(
+    spec: &Spec,
+    name: &str,
+    role_weights: bool,
+    hash_iterations: bool,
+    bcrypt_cost: bool,
+) -> Result<(), String> {
+    if spec.roles == Roles::None && role_weights {
+        return Err(format!(
+            "{name} has no roles, so --role-weights does not apply"
+        ));
+    }
+    let Some((format, _)) = spec.password() else {
+        if hash_iterations || bcrypt_cost {
+            return Err(format!(
+                "{name} has no password column, so --hash-iterations and --bcrypt-cost do not apply"
+            ));
+        }
+        return Ok(());
+    };
+    if format.is_bcrypt() && hash_iterations {
+        return Err(format!(
+            "--hash-iterations is for PBKDF2 hashes; {name} uses bcrypt ({}): use --bcrypt-cost",
+            format.name()
+        ));
+    }
+    if !format.is_bcrypt() && bcrypt_cost {
+        return Err(format!(
+            "--bcrypt-cost is for bcrypt hashes; {name} uses PBKDF2 ({}): use --hash-iterations",
+            format.name()
+        ));
+    }
+    Ok(())
+}
+
+/// A column filled by `gen`.
+pub fn column(name: &str, r#gen: Gen) -> Column {
+    Column {
+        name: name.to_owned(),
+        r#gen,
+    }
+}
+
+impl Spec {
+    /// The columns in the INSERT, in order.
+    pub fn written(&self) -> impl Iterator<Item = &Column> + '_ {
+        self.columns
+            .iter()
+            .filter(|column| column.r#gen.is_written())
+    }
+
+    pub fn written_names(&self) -> Vec<&str> {
+        self.written().map(|column| column.name.as_str()).collect()
+    }
+
+    /// The position of `name` among the written columns.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.written().position(|column| column.name == name)
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+
+    /// The password column's format and work factor, if there is one.
+    pub fn password(&self) -> Option<(PasswordFormat, Option<u32>)> {
+        self.columns.iter().find_map(|column| match column.r#gen {
+            Gen::Password { format, work } => Some((format, work)),
+            _ => None,
+        })
+    }
+
+    /// The names of the columns filled with the role.
+    pub fn role_columns(&self) -> Vec<&str> {
+        self.written()
+            .filter(|column| column.r#gen == Gen::Role)
+            .map(|column| column.name.as_str())
+            .collect()
+    }
+
+    /// The column of the name users log in by besides the email (Django's
+    /// `username`, CTFd's `name`), if there is one.
+    pub fn login_column(&self) -> Option<&str> {
+        self.written()
+            .find(|column| column.r#gen == Gen::Username)
+            .map(|column| column.name.as_str())
+    }
+
+    /// The role names, in the plan's order.
+    pub fn role_names(&self) -> Vec<String> {
+        match &self.roles {
+            Roles::None => Vec::new(),
+            Roles::Fixed(roles) => roles.iter().map(|role| role.name.clone()).collect(),
+            Roles::Table(table) => table.rows.iter().map(|(name, _)| name.clone()).collect(),
+        }
+    }
+
+    /// Refuses a plan that contradicts itself, before anything is opened.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen: Vec<&str> = Vec::new();
+        for column in &self.columns {
+            if seen.contains(&column.name.as_str()) {
+                return Err(format!("column {} is listed twice", column.name));
+            }
+            seen.push(&column.name);
+        }
+        match self.column(&self.identity) {
+            None => {
+                return Err(format!(
+                    "identity = \"{}\" is not one of the plan's columns",
+                    self.identity
+                ));
+            }
+            Some(column) if column.r#gen.capacity(0).is_some() => {
+                return Err(format!(
+                    "the identity column {} needs a generator that makes distinct values (email, username, uuid, …), not {}",
+                    self.identity,
+                    column.r#gen.name()
+                ));
+            }
+            Some(_) => {}
+        }
+        for name in &self.also_unique {
+            if self.position(name).is_none() {
+                return Err(format!(
+                    "also_unique names {name}, which the plan does not write"
+                ));
+            }
+        }
+        for column in &self.columns {
+            match &column.r#gen {
+                Gen::SameAs { column: other, .. } => {
+                    let target = self.column(other).map(|c| &c.r#gen);
+                    match target {
+                        None => {
+                            return Err(format!(
+                                "{} = same_as {other}, which is not one of the plan's columns",
+                                column.name
+                            ));
+                        }
+                        Some(Gen::SameAs { .. } | Gen::Default) => {
+                            return Err(format!(
+                                "{} = same_as {other}, which is not written by a generator of its own",
+                                column.name
+                            ));
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Gen::Role if self.roles == Roles::None => {
+                    return Err(format!(
+                        "{} is a role column, but the plan has no [roles]",
+                        column.name
+                    ));
+                }
+                Gen::Int { min, max } if min > max => {
+                    return Err(format!("{}: int min {min} is above max {max}", column.name));
+                }
+                Gen::Choice { values } if values.iter().all(|(_, w)| *w == 0) => {
+                    return Err(format!(
+                        "{}: choice needs at least one value with a weight above 0",
+                        column.name
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let passwords = self
+            .columns
+            .iter()
+            .filter(|c| matches!(c.r#gen, Gen::Password { .. }))
+            .count();
+        if passwords > 1 {
+            return Err("the plan has more than one password column".into());
+        }
+        if let Roles::Fixed(roles) = &self.roles {
+            if roles.iter().all(|role| role.weight == 0) {
+                return Err("at least one role needs a weight above 0".into());
+            }
+            let columns = self.role_columns();
+            for role in roles {
+                for (column, _) in &role.values {
+                    if !columns.contains(&column.as_str()) {
+                        return Err(format!(
+                            "role {} sets {column}, which is not a role column (write {column} = \"role\")",
+                            role.name
+                        ));
+                    }
+                }
+            }
+        }
+        if self.roles != Roles::None && self.role_columns().is_empty() {
+            return Err("the plan has [roles] but no column filled with \"role\"".into());
+        }
+        if let Some(admin) = &self.admin {
+            if let Some(role) = &admin.role
+                && !self.role_names().contains(role)
+            {
+                return Err(format!(
+                    "[admin] role = \"{role}\" is not one of the plan's roles ({})",
+                    self.role_names().join(", ")
+                ));
+            }
+            for (column, _) in &admin.values {
+                if self.position(column).is_none() {
+                    return Err(format!(
+                        "[admin] sets {column}, which the plan does not write"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
