@@ -641,3 +641,95 @@ pub fn to_json(chosen: &super::Chosen) -> serde_json::Value {
     }
     json
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::PRESETS;
+
+    #[test]
+    fn every_preset_reads_back_as_itself() {
+        for preset in PRESETS {
+            let spec = preset.plan();
+            let chosen = super::super::Chosen::preset(preset);
+            for text in [print(&spec, None), print_with_header(&chosen)] {
+                let read = parse(&text).unwrap_or_else(|err| panic!("{}: {err}\n{text}", preset.name));
+                assert_eq!(read, spec, "{}", preset.name);
+                // The canonical text, which the digest covers, is the same.
+                assert_eq!(print(&read, None), print(&spec, None));
+            }
+        }
+    }
+
+    #[test]
+    fn the_issue_s_example_reads_as_written() {
+        let text = r#"
+table = "members"
+identity = "email"
+
+[columns]
+id = "default"
+email = "email"
+display_name = "name"
+handle = "username"
+pw_digest = { gen = "password", format = "bcrypt-2y" }
+role = { gen = "role", values = { member = 9, moderator = 1 } }
+created_at = "timestamp"
+bio = "null"
+plan = { gen = "const", value = "free" }
+
+[admin]
+role = "moderator"
+"#;
+        let spec = parse(text).expect("a valid plan");
+        assert_eq!(spec.table, "members");
+        assert_eq!(spec.written_names().len(), 8);
+        assert_eq!(spec.role_names(), ["member", "moderator"]);
+        assert_eq!(
+            spec.password(),
+            Some((PasswordFormat::Bcrypt2y, None))
+        );
+        assert_eq!(parse(&print(&spec, None)), Ok(spec));
+    }
+
+    #[test]
+    fn unknown_keys_and_generators_are_refused_naming_the_valid_ones() {
+        let plan = |columns: &str| {
+            parse(&format!(
+                "table = \"t\"\nidentity = \"email\"\n[columns]\nemail = \"email\"\n{columns}"
+            ))
+        };
+        let refusals = [
+            (
+                plan("x = \"emial\""),
+                "column x: unknown generator \"emial\"; the generators are default, null, const,",
+            ),
+            (
+                plan("x = { gen = \"int\", mn = 1 }"),
+                "column x: unknown key mn; the keys are gen, min, max",
+            ),
+            (
+                plan("x = { gen = \"password\", format = \"md5\" }"),
+                "column x: unknown password format \"md5\"; the formats are bcrypt, bcrypt-2y,",
+            ),
+            (
+                plan("x = { gen = \"same_as\", column = \"nope\" }"),
+                "x = same_as nope, which is not one of the plan's columns",
+            ),
+            (plan("x = \"role\""), "x is a role column, but the plan has no [roles]"),
+            (
+                parse("table = \"t\"\nidentity = \"email\"\nidentiy = \"x\"\n[columns]\nemail = \"email\""),
+                "the plan: unknown key identiy; the keys are table, identity, also_unique, columns, roles, admin",
+            ),
+            (
+                parse("table = \"t\"\nidentity = \"bio\"\n[columns]\nbio = \"null\""),
+                "the identity column bio needs a generator that makes distinct values",
+            ),
+            (parse("table = \"t\"\n[columns"), "line 2: "),
+        ];
+        for (result, wanted) in refusals {
+            let err = result.err().unwrap_or_default();
+            assert!(err.starts_with(wanted) || err.contains(wanted), "{err}\nwanted: {wanted}");
+        }
+    }
+}
