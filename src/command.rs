@@ -93,6 +93,7 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
         .and_then(|chosen| chosen.preset)
         .map(|preset| preset.name);
     stats.plan = detected.as_ref().map(|chosen| chosen.source.clone());
+    stats.table = detected.as_ref().map(|chosen| chosen.spec.table.clone());
     stats.interrupted = ran.signal.is_some();
     stats.dry_run = config.dry_run;
     stats.database = database;

@@ -77,6 +77,8 @@ pub struct Stats {
     pub app: Option<&'static str>,
     /// The plan: the app's name, the plan file's path, or `inferred`.
     pub plan: Option<String>,
+    /// The table the users went to.
+    pub table: Option<String>,
     /// `--count`.
     pub requested: u64,
     /// Rows tried: `inserted + skipped`.
@@ -129,6 +131,7 @@ impl Stats {
         Stats {
             app: None,
             plan: None,
+            table: None,
             requested,
             attempted: counts.attempted,
             inserted: counts.inserted,

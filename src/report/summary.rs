@@ -21,7 +21,14 @@ pub fn human(stats: &Stats) -> String {
         Some(app) => words::count(stats.inserted, &format!("{app} user")),
         None => words::count(stats.inserted, "user"),
     };
-    let mut out = format!("{lead} {users} into {}", stats.database);
+    // A plan's own table is named, and the plan it was filled by.
+    let into = match (stats.app, &stats.plan, &stats.table) {
+        (None, Some(plan), Some(table)) => {
+            format!("{table} in {} (plan {plan})", stats.database)
+        }
+        _ => stats.database.clone(),
+    };
+    let mut out = format!("{lead} {users} into {into}");
     // "skipped 0" too: a log is then grepped the same way whatever happened.
     let _ = write!(
         out,

@@ -14,6 +14,8 @@ use tempfile::TempDir;
 #[serde(deny_unknown_fields)]
 pub struct Stats {
     pub app: Option<String>,
+    pub plan: Option<String>,
+    pub table: Option<String>,
     pub requested: u64,
     pub attempted: u64,
     pub inserted: u64,
