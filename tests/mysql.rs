@@ -510,6 +510,96 @@ fn a_utf8mb3_table_holds_every_locale_but_not_a_name_beyond_u_ffff() {
     }
 }
 
+/// Every locale's names, first and last, by its code.
+fn locale_names() -> Vec<(&'static str, Vec<&'static str>)> {
+    use fake::locales::{
+        AR_SA, CY_GB, DE_DE, Data, EN, FA_IR, FR_FR, IT_IT, JA_JP, NL_NL, PT_BR, PT_PT, TR_TR,
+        ZH_CN, ZH_TW,
+    };
+    fn names<L: Data>() -> Vec<&'static str> {
+        [L::NAME_FIRST_NAME, L::NAME_LAST_NAME].concat()
+    }
+    vec![
+        ("en", names::<EN>()),
+        ("fr_FR", names::<FR_FR>()),
+        ("de_DE", names::<DE_DE>()),
+        ("it_IT", names::<IT_IT>()),
+        ("pt_BR", names::<PT_BR>()),
+        ("pt_PT", names::<PT_PT>()),
+        ("nl_NL", names::<NL_NL>()),
+        ("cy_GB", names::<CY_GB>()),
+        ("tr_TR", names::<TR_TR>()),
+        ("ja_JP", names::<JA_JP>()),
+        ("zh_CN", names::<ZH_CN>()),
+        ("zh_TW", names::<ZH_TW>()),
+        ("ar_SA", names::<AR_SA>()),
+        ("fa_IR", names::<FA_IR>()),
+    ]
+}
+
+/// For each character set of the server and each locale: seed refuses
+/// the locale exactly when the server would not store one of its names
+/// as it is (it converts from utf8mb4 and back), or, for a character set
+/// seed has no table for, whenever a name is not ASCII.
+#[test]
+fn every_character_set_refuses_the_locales_it_cannot_store() {
+    let Some(db) = Database::new() else { return };
+    let mut conn = db.conn();
+    let charsets: Vec<String> = conn
+        .query("SELECT character_set_name FROM information_schema.character_sets ORDER BY 1")
+        .expect("list character sets");
+    assert!(charsets.len() > 20 && charsets.iter().any(|c| c == "latin1"));
+    // Names all in ASCII are never asked about, but English stands for them.
+    let locales: Vec<_> = locale_names()
+        .into_iter()
+        .filter(|(locale, names)| *locale == "en" || !names.iter().all(|n| n.is_ascii()))
+        .collect();
+    let mut refused = 0;
+    for charset in &charsets {
+        conn.query_drop("DROP TABLE IF EXISTS users").expect("drop");
+        conn.query_drop(format!(
+            "CREATE TABLE users (id INTEGER AUTO_INCREMENT PRIMARY KEY, email VARCHAR(64) UNIQUE, \
+             confirmed BOOL, first_name VARCHAR(64), last_name VARCHAR(64), \
+             password_hash VARCHAR(128), role_id INTEGER) CHARACTER SET {charset}"
+        ))
+        .expect("create users");
+        for (locale, names) in &locales {
+            let all = names.join(" ");
+            let back: Option<Vec<u8>> = conn
+                .exec_first(
+                    format!("SELECT CONVERT(CONVERT(? USING {charset}) USING utf8mb4)"),
+                    (&all,),
+                )
+                .expect("convert");
+            let stored = back.as_deref() == Some(all.as_bytes());
+            let output = servers::seed()
+                .args(["users", "--dry-run", "-n", "1", "--hash-iterations", "1"])
+                .args(["--locale", locale, "--db", &db.url])
+                .output()
+                .expect("seed runs");
+            let text = String::from_utf8_lossy(&output.stderr);
+            match output.status.code() {
+                Some(0) => assert!(stored, "{charset} {locale}: accepted, not stored"),
+                Some(1) => {
+                    refused += 1;
+                    assert!(
+                        text.contains(&format!("users.first_name is {charset} on MySQL"))
+                            || text.contains(&format!("users.last_name is {charset} on MySQL")),
+                        "{charset} {locale}: {text}"
+                    );
+                    let unknown = text.contains("a character set seed cannot check");
+                    assert!(
+                        !stored || (unknown && !names.iter().all(|n| n.is_ascii())),
+                        "{charset} {locale}: refused, stored: {text}"
+                    );
+                }
+                other => panic!("{charset} {locale}: {other:?} {text}"),
+            }
+        }
+    }
+    assert!(refused > charsets.len(), "{refused}");
+}
+
 /// Laravel's one `name` column gets both names, each checked.
 #[test]
 fn a_latin1_name_column_of_laravel_is_refused_for_japanese_names() {
