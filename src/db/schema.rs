@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::columns::{check_columns, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
 use crate::app::{App, AppSpec, Fill, Identity, Roles, TableDef, Tables};
+use crate::generate::ColumnText;
 
 /// What `seed roles` did to one role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -90,9 +91,9 @@ pub struct Checked {
 }
 
 /// Refuses a schema seed cannot fill or cannot detect duplicates in, before
-/// any write: a refused database is left exactly as it was. `lengths` are
-/// the longest values seed writes into the users table's text columns.
-pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result<Checked> {
+/// any write: a refused database is left exactly as it was. `values` are
+/// what seed writes into the users table's text columns.
+pub fn check(conn: &mut dyn Conn, app: App, values: &[ColumnText<'_>]) -> Result<Checked> {
     let spec = app.spec();
     let (defs, migrations): (&[&TableDef], Option<&str>) = match &spec.tables {
         Tables::Create(defs) => (defs, None),
@@ -129,12 +130,13 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
         }
     }
     let mut had_rows = false;
-    match conn.columns(spec.table)? {
+    let users = conn.columns(spec.table)?;
+    match &users {
         Some(columns) => {
             let mut required = vec![AppSpec::ID];
             required.extend(spec.column_names());
-            check_columns(spec.table, &required, &columns)?;
-            check_lengths(spec.table, lengths, &columns)?;
+            check_columns(spec.table, &required, columns)?;
+            check_lengths(spec.table, values, columns)?;
             let identity = spec.identity_column();
             if conn.unique_indexes(spec.table, identity)?.is_empty() {
                 bail!(
@@ -154,6 +156,8 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
             }
         }
     }
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    check_charsets(conn, spec.table, users.is_some(), values)?;
     // Tables named by foreign keys and the users table, as the app's
     // models order them.
     for def in defs {
@@ -167,6 +171,54 @@ pub fn check(conn: &mut dyn Conn, app: App, lengths: &[(&str, usize)]) -> Result
         role_names,
         had_rows,
     })
+}
+
+/// Refuses a column whose character set cannot store a name seed may write
+/// there, which the server would refuse at its row or keep as `?`. All
+/// else seed writes is ASCII, which every character set holds. `exists`:
+/// the table is there already (else seed makes it).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn check_charsets(
+    conn: &mut dyn Conn,
+    table: &str,
+    exists: bool,
+    values: &[ColumnText<'_>],
+) -> Result<()> {
+    use crate::generate::Source;
+
+    for value in values {
+        if value.texts.iter().all(|text| text.is_ascii()) {
+            continue;
+        }
+        let Some(charset) = conn.charset(table, value.column)? else {
+            continue;
+        };
+        let Some(example) = value.texts.iter().find(|text| !charset.holds(text)) else {
+            continue;
+        };
+        let (what, instead) = match value.source {
+            Source::Locale(code) => (
+                format!("the {code} names (e.g. {example})"),
+                format!("--locale en or {}", charset.instead),
+            ),
+            Source::Given => (format!("{example}, as given"), charset.instead.to_owned()),
+        };
+        let column = format!(
+            "{table}.{} {} {} on {}{}",
+            value.column,
+            if exists { "is" } else { "would be" },
+            charset.name,
+            conn.backend(),
+            charset.of.map(|of| format!(" ({of})")).unwrap_or_default()
+        );
+        if charset.is_known() {
+            bail!("{column}, which cannot store {what}; use {instead}");
+        }
+        bail!(
+            "{column}, a character set seed cannot check {what} against (it writes only ASCII names there); use {instead}"
+        );
+    }
+    Ok(())
 }
 
 /// The result of [`apply`]: the roles to draw from and the insert, ready.

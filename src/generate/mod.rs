@@ -247,17 +247,44 @@ pub fn role_values(spec: &AppSpec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
         .collect()
 }
 
-/// The longest value seed writes into each text column of `spec` with
-/// `names`, in characters, with a password hash of `hash_len`: a table
-/// whose columns are shorter is refused before any write.
-pub fn longest_values(
+/// What seed writes into one text column of an app's users table, for
+/// the checks before any write.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql")),
+    allow(dead_code, reason = "SQLite stores any text: only lengths are checked")
+)]
+pub struct ColumnText<'a> {
+    pub column: &'static str,
+    /// The longest value, in characters.
+    pub longest: usize,
+    /// Every name (or value given) that may go there. The rest of what
+    /// the column gets is ASCII: emails and logins are made of the names'
+    /// ASCII forms, and a full name's two names are joined by a space or
+    /// nothing.
+    pub texts: Vec<&'a str>,
+    pub source: Source,
+}
+
+/// Where the texts of a [`ColumnText`] come from, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A locale's lists, by its code.
+    Locale(&'static str),
+    /// `seed admin`'s options.
+    Given,
+}
+
+/// What seed writes into each text column of `spec` with `names`, with a
+/// password hash of `hash_len`: a table whose columns are shorter, or
+/// cannot store the names, is refused before any write.
+pub fn longest_values<'a>(
     spec: &AppSpec,
     hash_len: usize,
-    names: &Names,
-) -> Vec<(&'static str, usize)> {
+    names: &'a Names,
+) -> Vec<ColumnText<'a>> {
     let (first, last) = names.longest();
     let (first_ascii, last_ascii) = names.longest_ascii();
-    column_lengths(
+    column_texts(
         spec,
         hash_len,
         Lengths {
@@ -267,19 +294,26 @@ pub fn longest_values(
             email: email::longest(first_ascii, last_ascii),
             username: email::longest_username(first_ascii, last_ascii),
         },
+        Texts {
+            first: names.first,
+            last: names.last,
+            email: &[],
+            username: &[],
+        },
+        Source::Locale(names.locale.code()),
     )
 }
 
-/// The lengths of `person`'s values in each text column of `spec`, in
-/// characters, with a password hash of `hash_len`.
-pub fn value_lengths(
+/// What seed writes into each text column of `spec` for `person`, with a
+/// password hash of `hash_len`.
+pub fn value_lengths<'a>(
     spec: &AppSpec,
     hash_len: usize,
-    person: &Person<'_>,
-) -> Vec<(&'static str, usize)> {
+    person: &'a Person<'a>,
+) -> Vec<ColumnText<'a>> {
     let chars = |text: &str| text.chars().count();
     let (first, last) = (chars(person.first), chars(person.last));
-    column_lengths(
+    column_texts(
         spec,
         hash_len,
         Lengths {
@@ -289,6 +323,13 @@ pub fn value_lengths(
             email: chars(person.email),
             username: chars(person.username),
         },
+        Texts {
+            first: std::slice::from_ref(&person.first),
+            last: std::slice::from_ref(&person.last),
+            email: std::slice::from_ref(&person.email),
+            username: std::slice::from_ref(&person.username),
+        },
+        Source::Given,
     )
 }
 
@@ -301,7 +342,21 @@ struct Lengths {
     username: usize,
 }
 
-fn column_lengths(spec: &AppSpec, hash_len: usize, lengths: Lengths) -> Vec<(&'static str, usize)> {
+/// The texts each of a user's values is made of.
+struct Texts<'a> {
+    first: &'a [&'a str],
+    last: &'a [&'a str],
+    email: &'a [&'a str],
+    username: &'a [&'a str],
+}
+
+fn column_texts<'a>(
+    spec: &AppSpec,
+    hash_len: usize,
+    lengths: Lengths,
+    texts: Texts<'a>,
+    source: Source,
+) -> Vec<ColumnText<'a>> {
     let role_text = match &spec.roles {
         Roles::Fixed(roles) => roles
             .iter()
@@ -316,18 +371,24 @@ fn column_lengths(spec: &AppSpec, hash_len: usize, lengths: Lengths) -> Vec<(&'s
     };
     spec.columns
         .iter()
-        .filter_map(|(name, how)| {
-            let len = match how {
-                Fill::FirstName => lengths.first,
-                Fill::LastName => lengths.last,
-                Fill::FullName => lengths.full,
-                Fill::Email => lengths.email,
-                Fill::Username => lengths.username,
-                Fill::PasswordHash => hash_len,
-                Fill::Role if role_text > 0 => role_text,
+        .filter_map(|(column, how)| {
+            let (longest, texts) = match how {
+                Fill::FirstName => (lengths.first, texts.first.to_vec()),
+                Fill::LastName => (lengths.last, texts.last.to_vec()),
+                Fill::FullName => (lengths.full, [texts.first, texts.last].concat()),
+                Fill::Email => (lengths.email, texts.email.to_vec()),
+                Fill::Username => (lengths.username, texts.username.to_vec()),
+                // Hashes and the apps' role values are ASCII.
+                Fill::PasswordHash => (hash_len, Vec::new()),
+                Fill::Role if role_text > 0 => (role_text, Vec::new()),
                 Fill::Joined | Fill::Bool(_) | Fill::Role => return None,
             };
-            Some((*name, len))
+            Some(ColumnText {
+                column,
+                longest,
+                texts,
+                source,
+            })
         })
         .collect()
 }
@@ -430,12 +491,12 @@ mod tests {
     }
 
     #[test]
-    fn no_value_of_any_locale_is_longer_than_its_longest() {
+    fn no_value_of_any_locale_is_longer_than_its_longest_nor_made_of_other_texts() {
         for locale in Locale::ALL {
             let names = Names::new(locale);
             for app in App::ALL {
                 let spec = app.spec();
-                let longest = longest_values(spec, 4, &names);
+                let written = longest_values(spec, 4, &names);
                 let mut generator = generator_for(5, app, locale);
                 let mut row = Row::new();
                 for _ in 0..3000 {
@@ -444,20 +505,40 @@ mod tests {
                         let Some(text) = value.as_text() else {
                             continue;
                         };
-                        let bound = longest.iter().find(|(name, _)| name == column);
-                        let (_, bound) = bound.expect("every text column has a bound");
+                        let bound = written.iter().find(|c| c.column == *column);
+                        let bound = bound.expect("every text column has a bound");
                         assert!(
-                            text.chars().count() <= *bound,
-                            "{} {}: {column} = {text} is longer than {bound}",
+                            text.chars().count() <= bound.longest,
+                            "{} {}: {column} = {text} is longer than {}",
+                            locale.code(),
+                            spec.name,
+                            bound.longest
+                        );
+                        // The character set check sees every character
+                        // beyond ASCII that the column gets.
+                        let other = text
+                            .chars()
+                            .find(|c| !c.is_ascii() && !bound.texts.iter().any(|t| t.contains(*c)));
+                        assert_eq!(
+                            other,
+                            None,
+                            "{} {}: {column} = {text}",
                             locale.code(),
                             spec.name
                         );
                     }
                 }
-                for (column, len) in &longest {
-                    if ["email", "first_name", "last_name"].contains(column) {
+                for c in &written {
+                    assert_eq!(c.source, Source::Locale(locale.code()));
+                    if ["email", "first_name", "last_name"].contains(&c.column) {
                         // flask-base's VARCHAR(64), the narrowest of the apps.
-                        assert!(*len <= 64, "{} {column}: {len}", locale.code());
+                        assert!(
+                            c.longest <= 64,
+                            "{} {}: {}",
+                            locale.code(),
+                            c.column,
+                            c.longest
+                        );
                     }
                 }
             }
