@@ -246,7 +246,13 @@ fn insert_all(
 ) -> Ran {
     let stopped = || stop.received().is_some();
     let plan = config.plan;
-    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet, started);
+    let mut progress = Progress::new(
+        plan.count,
+        plan.exact,
+        config.output.quiet,
+        config.dry_run,
+        started,
+    );
     let outcome = run::run(
         &plan,
         present,
