@@ -328,6 +328,9 @@ fn prepare_dry_run(
     detected: &mut Option<App>,
     database: &mut String,
 ) -> Result<Option<(UserGenerator, db::MemoryWriter)>> {
+    // Before the database is read and the password hashed: a count that
+    // cannot fit is refused at once.
+    db::check_room(config.plan.count)?;
     let mut conn = match config.app {
         Some(_) => None,
         None => open_to_read(&config.db)?,
@@ -366,7 +369,7 @@ fn prepare_dry_run(
     let roles: Vec<(i64, String)> = (1..).zip(role_names).collect();
     let generator = generator_for(config, seed, spec, names, &roles, hash)?;
     // It keeps only the rows that go in: with --exact, the count.
-    let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count);
+    let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count)?;
     Ok(Some((generator, writer)))
 }
 

@@ -2,6 +2,7 @@
 //! its error classes. What to check, create and upsert is decided once, in
 //! [`schema`], over these primitives.
 
+mod available_memory;
 mod columns;
 mod ddl;
 mod memory;
@@ -18,7 +19,7 @@ mod target;
 mod tls;
 
 pub use columns::Column;
-pub use memory::{Identities, MemoryWriter};
+pub use memory::{Identities, MemoryWriter, check_room};
 pub use target::{SqliteMode, Target};
 
 use std::time::Duration;
