@@ -2,6 +2,7 @@
 //! its error classes. What to check, create and upsert is decided once, in
 //! [`schema`], over these primitives.
 
+mod available_memory;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod charset;
 mod columns;
@@ -22,7 +23,7 @@ mod tls;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub use charset::Charset;
 pub use columns::Column;
-pub use memory::{Identities, MemoryWriter};
+pub use memory::{Identities, MemoryWriter, check_room};
 pub use target::{SqliteMode, Target};
 
 use std::time::Duration;
