@@ -126,7 +126,7 @@ fn ctrl_c_prints_the_human_summary_with_the_rows_in_the_file() {
     assert_eq!(output.status.code(), Some(130));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected = format!(
-        "Interrupted after inserting {} users into {}",
+        "Interrupted after inserting {} flask-base users into {}",
         db.count("users"),
         db.arg()
     );
