@@ -64,7 +64,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l expect-digest -d 'Fa
 complete -c seed -n "__fish_seed_using_subcommand users" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
-complete -c seed -n "__fish_seed_using_subcommand users" -l dry-run -d 'Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, but to read which app the database is for when --app is not given. Keeps about 16 bytes a row in memory: 160 MB for 10 million'
+complete -c seed -n "__fish_seed_using_subcommand users" -l dry-run -d 'Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, but to read which app the database is for when --app is not given. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available'
 complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'

@@ -201,7 +201,7 @@ struct UsersArgs {
     #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1_u64, 64))]
     jobs: u64,
 
-    /// Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, but to read which app the database is for when --app is not given. Keeps about 16 bytes a row in memory: 160 MB for 10 million
+    /// Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, but to read which app the database is for when --app is not given. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available
     #[arg(long)]
     dry_run: bool,
 

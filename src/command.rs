@@ -315,7 +315,13 @@ fn insert_all(
 ) -> Ran {
     let stopped = || stop.received().is_some();
     let plan = config.plan;
-    let mut progress = Progress::new(plan.count, plan.exact, config.output.quiet, started);
+    let mut progress = Progress::new(
+        plan.count,
+        plan.exact,
+        config.output.quiet,
+        config.dry_run,
+        started,
+    );
     let outcome = run::run(
         &plan,
         present,
@@ -406,6 +412,9 @@ fn prepare_dry_run(
     detected: &mut Option<Chosen>,
     database: &mut String,
 ) -> Result<Option<(UserGenerator, db::MemoryWriter, Vec<run::LoginName>)>> {
+    // Before the database is read and the password hashed: a count that
+    // cannot fit is refused at once.
+    db::check_room(config.plan.count)?;
     let mut conn = match config.chosen {
         Some(_) => None,
         None => open_to_read(&config.db)?,
@@ -444,7 +453,7 @@ fn prepare_dry_run(
     let roles: Vec<(i64, String)> = (1..).zip(role_names).collect();
     let generator = generator_for(config, seed, spec, names, &roles, hash)?;
     // It keeps only the rows that go in: with --exact, the count.
-    let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count);
+    let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count)?;
     // A dry run counts into an empty table: only the run's own repeats.
     let logins = schema::login_names(None, spec)?;
     Ok(Some((generator, writer, logins)))
@@ -819,7 +828,8 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
     // The role's values as the plan has them, for the lengths: a roles
     // table's keys are the database's.
     let planned: Vec<(i64, String)> = (0..).zip(spec.role_names()).collect();
-    let lengths = generate::value_lengths(spec, &admin_row(&planned, &mut draws.clone()));
+    let planned_row = admin_row(&planned, &mut draws.clone());
+    let lengths = generate::value_lengths(spec, &planned_row);
     let checked = schema::check(conn, &chosen, &lengths)?;
     let login_column = spec.login_column();
     match login_column {

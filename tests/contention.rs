@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TempDb, integrity, parse_stats, spawn, users_now, wait_for_rows};
+use common::{
+    TempDb, integrity, journal_mode, journal_record, parse_stats, spawn, users_now, wait_for_rows,
+};
 use rusqlite::Connection;
 
 /// Runs two seeders on `db`, the second once the first has inserted
@@ -86,6 +88,60 @@ fn a_batched_seeder_started_while_another_inserts_waits_its_turn() {
     let db = TempDb::new();
     db.users(&["--count", "0"]);
     two_seeders(&db, "100", 2000);
+}
+
+#[test]
+fn two_seeders_on_a_file_in_delete_mode_leave_it_in_delete_mode() {
+    // At once, and the second started once the first has the file in WAL
+    // mode (so the first finishes while the second still has it open).
+    for (batch_size, head_start) in [("1", 0), ("1", 2000), ("100", 2000)] {
+        let db = TempDb::new();
+        db.users(&["--count", "10", "--seed", "1"]);
+        assert_eq!(journal_mode(&db.path), "delete");
+        two_seeders(&db, batch_size, head_start);
+        assert_eq!(
+            journal_mode(&db.path),
+            "delete",
+            "--batch-size {batch_size}, head start {head_start}"
+        );
+        assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+    }
+}
+
+#[test]
+fn a_file_another_program_keeps_open_is_put_back_by_the_next_run() {
+    let db = TempDb::new();
+    db.users(&["--count", "10", "--seed", "1"]);
+    let child = spawn(&[
+        "users",
+        "--json",
+        "--count",
+        "20000",
+        "--seed",
+        "4",
+        "--db",
+        &db.arg(),
+    ]);
+    wait_for_rows(&db.path, 500);
+    // An application that has the file open, in WAL mode by now.
+    let app = Connection::open(&db.path).expect("open");
+    let mode: String = app
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .expect("read the journal mode");
+    assert_eq!(mode, "wal");
+    let output = child.wait_with_output().expect("wait for seed");
+    assert_eq!(output.status.code(), Some(0));
+    let stats = parse_stats(&output.stdout);
+    assert_eq!(stats.error, None);
+    // Only the last connection on a file can take it out of WAL mode.
+    assert!(journal_record(&db.path).exists());
+    drop(app);
+    assert_eq!(journal_mode(&db.path), "wal");
+
+    db.users(&["--count", "0"]);
+    assert_eq!(journal_mode(&db.path), "delete");
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+    assert_eq!(db.count("users"), 10 + stats.inserted);
 }
 
 /// Opens a connection that holds a read transaction on the file.

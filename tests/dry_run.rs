@@ -148,3 +148,92 @@ fn a_path_a_run_could_not_open_is_refused_as_the_run_refuses_it() {
     }
     assert_eq!(common::file_names(db.dir.path()), Vec::<String>::new());
 }
+
+/// The address space `ulimit -v` gives the runs below, in KiB: far less
+/// than a dry run of 100,000,000 rows needs, far more than one of 1,000,000.
+const ADDRESS_SPACE_KIB: u64 = 400_000;
+
+/// `seed <args>` in `dir`, its address space limited as `ulimit -v` does.
+fn run_under_ulimit_v(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {ADDRESS_SPACE_KIB} && exec \"$0\" \"$@\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_seed"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("SEED_PASSWORD")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run seed under ulimit -v")
+}
+
+#[test]
+fn a_dry_run_too_large_for_the_memory_is_refused_before_its_first_row() {
+    let db = TempDb::new();
+    db.users(&["--count", "5"]);
+    let before = db.bytes();
+    let estimate =
+        "a dry run of 100000000 rows keeps about 1.6 GB in memory (16 bytes a row), more than the ";
+    let args = ["users", "--dry-run", "--count", "100000000", "--seed", "1"];
+
+    let output = run_under_ulimit_v(
+        db.dir.path(),
+        &[&args[..], &["--json", "--db", &db.arg()]].concat(),
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Not ended by a signal (an allocator's abort is SIGABRT).
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stats = parse_stats(&output.stdout);
+    let error = stats.error.as_deref().unwrap_or_default();
+    assert!(
+        error.starts_with(estimate) && error.ends_with(" available (ulimit -v); lower --count"),
+        "{error}"
+    );
+    assert!(stats.dry_run, "{stats:?}");
+    assert_eq!(
+        (stats.attempted, stats.inserted, stats.digest),
+        (0, 0, None)
+    );
+    assert_eq!(stderr, format!("error: {error}\n"));
+    assert!(db.bytes() == before, "the file is unchanged");
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+
+    // Without --json and without a file: the one line, nothing created.
+    let empty = tempfile::tempdir().expect("temp dir");
+    let output = run_under_ulimit_v(empty.path(), &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: {estimate}")),
+        "{stderr}"
+    );
+    assert_eq!(common::file_names(empty.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_dry_run_that_fits_under_the_limit_runs_as_without_it() {
+    let db = TempDb::new();
+    let args = ["--count", "1000000", "--seed", "7"];
+    let limited = run_under_ulimit_v(
+        db.dir.path(),
+        &[&["users", "--dry-run", "--json"][..], &args].concat(),
+    );
+    assert_eq!(
+        limited.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&limited.stderr)
+    );
+    let limited = parse_stats(&limited.stdout);
+    assert_eq!(limited.error, None);
+    assert!(limited.inserted > 990_000, "{limited:?}");
+    let free = dry_run(db.dir.path(), &args);
+    assert_eq!(limited.counts(), free.counts());
+    assert_eq!(limited.digest, free.digest);
+    assert_eq!(common::file_names(db.dir.path()), Vec::<String>::new());
+}

@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{TempDb, integrity, parse_stats, send_signal, spawn, users_now, wait_for_rows};
+use common::{
+    TempDb, integrity, journal_mode, journal_record, parse_stats, send_signal, spawn, users_now,
+    wait_for_rows,
+};
 
 /// Enough rows that a run only ends when it is stopped.
 const FOREVER: &str = "100000000";
@@ -123,7 +126,7 @@ fn ctrl_c_prints_the_human_summary_with_the_rows_in_the_file() {
     assert_eq!(output.status.code(), Some(130));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected = format!(
-        "Interrupted after inserting {} users into {}",
+        "Interrupted after inserting {} flask-base users into {}",
         db.count("users"),
         db.arg()
     );
@@ -180,6 +183,91 @@ fn sigkill_keeps_committed_rows_and_the_next_run_carries_on() {
 #[test]
 fn sigkill_mid_batch_keeps_committed_batches_and_the_next_run_carries_on() {
     check_killed("500");
+}
+
+/// SIGKILLs a run on `db` once it has committed rows in WAL mode; returns
+/// the rows in the file after the kill.
+fn kill_in_wal_mode(db: &TempDb) -> Vec<String> {
+    let mut child = spawn(&[
+        "users",
+        "--json",
+        "--count",
+        "1000000",
+        "--seed",
+        "31",
+        "--db",
+        &db.arg(),
+    ]);
+    wait_for_rows(&db.path, 1000);
+    assert_eq!(journal_mode(&db.path), "wal", "seed runs in WAL mode");
+    child.kill().expect("SIGKILL seed");
+    let output = child.wait_with_output().expect("wait for seed");
+    assert_eq!(output.status.code(), None, "ended by a signal");
+    assert_eq!(integrity(&db.path), "ok");
+    db.dump_users()
+}
+
+/// A file in the default rollback-journal mode, with rows in it.
+fn file_in_delete_mode() -> TempDb {
+    let db = TempDb::new();
+    db.users(&["--count", "10", "--seed", "30"]);
+    assert_eq!(journal_mode(&db.path), "delete");
+    db
+}
+
+#[test]
+fn a_file_killed_in_wal_mode_is_put_back_in_delete_mode_by_the_next_run() {
+    let db = file_in_delete_mode();
+    let committed = kill_in_wal_mode(&db);
+    assert!(committed.len() >= 1010, "{} rows", committed.len());
+    // What the kill leaves: the file in WAL mode, and the mode it had
+    // written down beside it.
+    assert_eq!(journal_mode(&db.path), "wal");
+    assert_eq!(
+        std::fs::read_to_string(journal_record(&db.path)).expect("the record is there"),
+        "delete\n"
+    );
+
+    let stats = db.users(&["--count", "300", "--seed", "32"]);
+    assert!(stats.inserted > 0, "{stats:?}");
+    assert_eq!(journal_mode(&db.path), "delete");
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+    let rows = db.dump_users();
+    assert_eq!(rows.len() as u64, committed.len() as u64 + stats.inserted);
+    assert_eq!(
+        rows[..committed.len()],
+        committed[..],
+        "every committed row stays"
+    );
+    assert_eq!(integrity(&db.path), "ok");
+}
+
+#[test]
+fn a_next_run_that_inserts_nothing_puts_the_journal_mode_back_too() {
+    let db = file_in_delete_mode();
+    let committed = kill_in_wal_mode(&db);
+    let stats = db.users(&["--count", "0"]);
+    assert_eq!(stats.inserted, 0);
+    assert_eq!(journal_mode(&db.path), "delete");
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+    assert_eq!(db.dump_users(), committed);
+}
+
+#[test]
+fn a_file_in_wal_mode_stays_in_wal_mode_and_gets_no_record() {
+    // Rails 8 makes its SQLite databases in WAL mode: that is theirs to keep.
+    let db = TempDb::new();
+    db.users(&["--count", "10"]);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.users(&["--count", "100", "--seed", "33"]);
+    assert_eq!(journal_mode(&db.path), "wal");
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
+
+    kill_in_wal_mode(&db);
+    assert!(!journal_record(&db.path).exists());
+    db.users(&["--count", "100", "--seed", "34"]);
+    assert_eq!(journal_mode(&db.path), "wal");
+    assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
 }
 
 /// Waits for the child to end, failing the test if it takes `limit`.

@@ -390,3 +390,250 @@ fn ssl_mode_verify_identity_refuses_a_certificate_nobody_vouches_for() {
     );
     assert_eq!(out.lines().count(), 1, "{out}");
 }
+
+/// Every table of the database with its rows, to show nothing changed.
+fn contents(db: &Database) -> Vec<(String, i64)> {
+    let tables: Vec<String> = db
+        .conn()
+        .query(
+            "SELECT table_name FROM information_schema.tables \
+             WHERE table_schema = DATABASE() ORDER BY 1",
+        )
+        .expect("list tables");
+    tables
+        .into_iter()
+        .map(|table| {
+            let rows = db.count(&format!("SELECT count(*) FROM `{table}`"));
+            (table, rows)
+        })
+        .collect()
+}
+
+/// flask-base's tables as seed makes them, then converted to `charset`,
+/// with no role in them yet.
+fn flask_base_in(db: &Database, charset: &str) {
+    roles(&db.url);
+    let mut conn = db.conn();
+    conn.query_drop("DELETE FROM roles").expect("empty roles");
+    conn.query_drop(format!(
+        "ALTER TABLE users CONVERT TO CHARACTER SET {charset}"
+    ))
+    .expect("convert users");
+}
+
+#[test]
+fn a_latin1_table_refuses_names_it_cannot_store_before_any_write() {
+    use fake::locales::{Data, FR_FR};
+
+    let Some(db) = Database::new() else { return };
+    flask_base_in(&db, "latin1");
+    let before = contents(&db);
+    assert_eq!(before, [("roles".to_owned(), 0), ("users".to_owned(), 0)]);
+    for run in [&["users"][..], &["users", "--dry-run"]] {
+        let out = fails(&[run, &["-n", "10", "--locale", "ja_JP", "--db", &db.url]].concat());
+        assert_eq!(
+            out.trim(),
+            "error: users.first_name is latin1 on MySQL, which cannot store the ja_JP names (e.g. あかり); use --locale en or a utf8mb4 column"
+        );
+        assert_eq!(contents(&db), before, "{run:?}: no role upserted, no row");
+    }
+    // de_DE has names beyond cp1252 (Ağça), though most would fit.
+    let out = fails(&["users", "-n", "10", "--locale", "de_DE", "--db", &db.url]);
+    assert!(out.contains("the de_DE names (e.g. Ağça)"), "{out}");
+    assert_eq!(contents(&db), before);
+    let (code, out) = admin(&db, "太郎", "Account");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("users.first_name is latin1 on MySQL, which cannot store 太郎, as given; use a utf8mb4 column"),
+        "{out}"
+    );
+    assert_eq!(contents(&db), before);
+
+    // Names latin1 holds go in, and read back as written.
+    let stats = users(&db.url, &["-n", "300", "--seed", "4", "--locale", "fr_FR"]);
+    assert!(stats.inserted >= 290, "{stats:?}");
+    let names: Vec<(String, String)> = db
+        .conn()
+        .query("SELECT first_name, last_name FROM users")
+        .expect("read names");
+    assert_eq!(names.len() as u64, stats.inserted);
+    for (first, last) in &names {
+        assert!(FR_FR::NAME_FIRST_NAME.contains(&first.as_str()), "{first}");
+        assert!(FR_FR::NAME_LAST_NAME.contains(&last.as_str()), "{last}");
+    }
+    assert!(
+        names
+            .iter()
+            .any(|(first, last)| !first.is_ascii() || !last.is_ascii())
+    );
+    let en = users(&db.url, &["-n", "20", "--seed", "4", "--locale", "en"]);
+    assert_eq!(
+        db.count("SELECT count(*) FROM users"),
+        (stats.inserted + en.inserted) as i64
+    );
+    let (code, out) = admin(&db, "Émile", "Zoëlle");
+    assert_eq!(code, Some(0), "{out}");
+    let admin: Option<(String, String)> = db
+        .conn()
+        .query_first("SELECT first_name, last_name FROM users WHERE email = 'kanri@example.com'")
+        .expect("read the admin");
+    assert_eq!(admin, Some(("Émile".to_owned(), "Zoëlle".to_owned())));
+}
+
+/// `seed admin` with these names: its exit code and what it printed.
+fn admin(db: &Database, first_name: &str, last_name: &str) -> (Option<i32>, String) {
+    let output = servers::seed()
+        .args(["admin", "--email", "kanri@example.com"])
+        .args(["--password", "Admin pass 1", "--first-name", first_name])
+        .args(["--last-name", last_name, "--db", &db.url])
+        .output()
+        .expect("seed runs");
+    let text = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), text)
+}
+
+#[test]
+fn a_utf8mb3_table_holds_every_locale_but_not_a_name_beyond_u_ffff() {
+    let Some(db) = Database::new() else { return };
+    flask_base_in(&db, "utf8mb3");
+    let before = contents(&db);
+    let (code, out) = admin(&db, "太郎", "山田🗻");
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        out.trim(),
+        "error: users.last_name is utf8mb3 on MySQL, which cannot store 山田🗻, as given; use a utf8mb4 column"
+    );
+    assert_eq!(contents(&db), before);
+    for locale in ["ja_JP", "zh_TW", "ar_SA", "fa_IR"] {
+        let stats = users(&db.url, &["-n", "50", "--seed", "2", "--locale", locale]);
+        assert!(stats.inserted > 0, "{locale}: {stats:?}");
+    }
+}
+
+/// Every locale's names, first and last, by its code.
+fn locale_names() -> Vec<(&'static str, Vec<&'static str>)> {
+    use fake::locales::{
+        AR_SA, CY_GB, DE_DE, Data, EN, FA_IR, FR_FR, IT_IT, JA_JP, NL_NL, PT_BR, PT_PT, TR_TR,
+        ZH_CN, ZH_TW,
+    };
+    fn names<L: Data>() -> Vec<&'static str> {
+        [L::NAME_FIRST_NAME, L::NAME_LAST_NAME].concat()
+    }
+    vec![
+        ("en", names::<EN>()),
+        ("fr_FR", names::<FR_FR>()),
+        ("de_DE", names::<DE_DE>()),
+        ("it_IT", names::<IT_IT>()),
+        ("pt_BR", names::<PT_BR>()),
+        ("pt_PT", names::<PT_PT>()),
+        ("nl_NL", names::<NL_NL>()),
+        ("cy_GB", names::<CY_GB>()),
+        ("tr_TR", names::<TR_TR>()),
+        ("ja_JP", names::<JA_JP>()),
+        ("zh_CN", names::<ZH_CN>()),
+        ("zh_TW", names::<ZH_TW>()),
+        ("ar_SA", names::<AR_SA>()),
+        ("fa_IR", names::<FA_IR>()),
+    ]
+}
+
+/// For each character set of the server and each locale: seed refuses
+/// the locale exactly when the server would not store one of its names
+/// as it is (it converts from utf8mb4 and back), or, for a character set
+/// seed has no table for, whenever a name is not ASCII.
+#[test]
+fn every_character_set_refuses_the_locales_it_cannot_store() {
+    let Some(db) = Database::new() else { return };
+    let mut conn = db.conn();
+    let charsets: Vec<String> = conn
+        .query("SELECT character_set_name FROM information_schema.character_sets ORDER BY 1")
+        .expect("list character sets");
+    assert!(charsets.len() > 20 && charsets.iter().any(|c| c == "latin1"));
+    // Names all in ASCII are never asked about, but English stands for them.
+    let locales: Vec<_> = locale_names()
+        .into_iter()
+        .filter(|(locale, names)| *locale == "en" || !names.iter().all(|n| n.is_ascii()))
+        .collect();
+    let mut refused = 0;
+    for charset in &charsets {
+        conn.query_drop("DROP TABLE IF EXISTS users").expect("drop");
+        conn.query_drop(format!(
+            "CREATE TABLE users (id INTEGER AUTO_INCREMENT PRIMARY KEY, email VARCHAR(64) UNIQUE, \
+             confirmed BOOL, first_name VARCHAR(64), last_name VARCHAR(64), \
+             password_hash VARCHAR(128), role_id INTEGER) CHARACTER SET {charset}"
+        ))
+        .expect("create users");
+        for (locale, names) in &locales {
+            let all = names.join(" ");
+            let back: Option<Vec<u8>> = conn
+                .exec_first(
+                    format!("SELECT CONVERT(CONVERT(? USING {charset}) USING utf8mb4)"),
+                    (&all,),
+                )
+                .expect("convert");
+            let stored = back.as_deref() == Some(all.as_bytes());
+            let output = servers::seed()
+                .args(["users", "--dry-run", "-n", "1", "--hash-iterations", "1"])
+                .args(["--locale", locale, "--db", &db.url])
+                .output()
+                .expect("seed runs");
+            let text = String::from_utf8_lossy(&output.stderr);
+            match output.status.code() {
+                Some(0) => assert!(stored, "{charset} {locale}: accepted, not stored"),
+                Some(1) => {
+                    refused += 1;
+                    assert!(
+                        text.contains(&format!("users.first_name is {charset} on MySQL"))
+                            || text.contains(&format!("users.last_name is {charset} on MySQL")),
+                        "{charset} {locale}: {text}"
+                    );
+                    let unknown = text.contains("a character set seed cannot check");
+                    assert!(
+                        !stored || (unknown && !names.iter().all(|n| n.is_ascii())),
+                        "{charset} {locale}: refused, stored: {text}"
+                    );
+                }
+                other => panic!("{charset} {locale}: {other:?} {text}"),
+            }
+        }
+    }
+    assert!(refused > charsets.len(), "{refused}");
+}
+
+/// Laravel's one `name` column gets both names, each checked.
+#[test]
+fn a_latin1_name_column_of_laravel_is_refused_for_japanese_names() {
+    let Some(db) = Database::new() else { return };
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ddl/laravel.mysql.sql"
+    );
+    let fixture = std::fs::read_to_string(path).expect("the Laravel fixture");
+    let mut conn = db.conn();
+    for statement in fixture
+        .lines()
+        .filter(|line| !line.starts_with("--") && !line.trim().is_empty())
+    {
+        conn.query_drop(statement).expect("Laravel's DDL");
+    }
+    conn.query_drop("ALTER TABLE users MODIFY name VARCHAR(255) CHARACTER SET latin1 NOT NULL")
+        .expect("a latin1 name");
+    let out = fails(&["users", "-n", "10", "--locale", "ja_JP", "--db", &db.url]);
+    assert!(
+        out.contains(
+            "users.name is latin1 on MySQL, which cannot store the ja_JP names (e.g. あかり)"
+        ),
+        "{out}"
+    );
+    assert_eq!(contents(&db), [("users".to_owned(), 0)]);
+    servers::seed()
+        .args(["users", "-n", "50", "--seed", "3", "--locale", "pt_BR"])
+        .args(["--bcrypt-cost", "4", "--db", &db.url])
+        .assert()
+        .success();
+    let names: Vec<String> = db
+        .conn()
+        .query("SELECT name FROM users")
+        .expect("read names");
+    assert!(names.len() >= 45 && names.iter().any(|name| !name.is_ascii()));
+}

@@ -586,3 +586,194 @@ fn sslmode_prefer_goes_on_in_plain_text_and_require_stops() {
     );
     server.join().expect("fake server");
 }
+
+/// A database of its own in one encoding, dropped at the end even if the
+/// test fails.
+struct Database {
+    base: String,
+    name: String,
+    url: String,
+}
+
+impl Database {
+    fn new(encoding: &str) -> Option<Database> {
+        let base = server_url("SEED_TEST_POSTGRES_URL")?;
+        let name = unique_name();
+        let mut admin = Client::connect(&base, NoTls).expect("connect to the test server");
+        // The C locale goes with any encoding.
+        admin
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+            ))
+            .expect("create the test database");
+        let start = base.find("://").map_or(0, |i| i + 3);
+        let path = base[start..].find('/').map_or(base.len(), |i| start + i);
+        let query = base[path..].find('?').map_or("", |i| &base[path + i..]);
+        let url = format!("{}/{name}{query}", &base[..path]);
+        Some(Database { base, name, url })
+    }
+
+    fn client(&self) -> Client {
+        Client::connect(&self.url, NoTls).expect("connect to the test database")
+    }
+
+    /// Every table with its rows, and the roles, to show nothing changed.
+    fn contents(&self) -> Contents {
+        let mut client = self.client();
+        let tables: Vec<String> = client
+            .query(
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = 'public' ORDER BY 1",
+                &[],
+            )
+            .expect("list tables")
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let roles = if tables.iter().any(|t| t == "roles") {
+            client
+                .query("SELECT name, permissions FROM roles ORDER BY id", &[])
+                .expect("read roles")
+                .iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let tables = tables
+            .into_iter()
+            .map(|table| {
+                let sql = format!("SELECT count(*) FROM \"{table}\"");
+                let rows: i64 = client.query_one(&sql, &[]).expect("count").get(0);
+                (table, rows)
+            })
+            .collect();
+        Contents { tables, roles }
+    }
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Contents {
+    /// Each table and its number of rows.
+    tables: Vec<(String, i64)>,
+    /// Each role's name and permissions.
+    roles: Vec<(String, i32)>,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = Client::connect(&self.base, NoTls) {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+#[test]
+fn a_latin1_database_refuses_names_it_cannot_store_before_any_write() {
+    use fake::locales::{Data, FR_FR};
+
+    let Some(db) = Database::new("LATIN1") else {
+        return;
+    };
+    let encoding: String = db
+        .client()
+        .query_one("SHOW server_encoding", &[])
+        .expect("encoding")
+        .get(0);
+    assert_eq!(encoding, "LATIN1");
+    // The tables seed would make are in the database's encoding too.
+    let out = fails(&["users", "-n", "10", "--locale", "ja_JP", "--db", &db.url]);
+    assert_eq!(
+        out.trim(),
+        "error: users.first_name would be LATIN1 on PostgreSQL (the database's encoding), which cannot store the ja_JP names (e.g. あかり); use --locale en or a UTF8 database"
+    );
+    assert_eq!(db.contents(), Contents::default(), "nothing created");
+
+    users(&db.url, &["-n", "20", "--seed", "1", "--locale", "en"]);
+    // A role a real run would repair.
+    db.client()
+        .batch_execute("UPDATE roles SET permissions = 0 WHERE name = 'User'")
+        .expect("update a role");
+    let before = db.contents();
+    for run in [&["users"][..], &["users", "--dry-run"]] {
+        let out = fails(&[run, &["-n", "10", "--locale", "zh_CN", "--db", &db.url]].concat());
+        assert!(
+            out.contains("users.first_name is LATIN1 on PostgreSQL (the database's encoding), which cannot store the zh_CN names (e.g. "),
+            "{run:?}: {out}"
+        );
+        assert_eq!(out.trim().lines().count(), 1, "{out}");
+        assert_eq!(db.contents(), before, "{run:?}: no role repaired, no row");
+    }
+
+    let last: i32 = db
+        .client()
+        .query_one("SELECT max(id) FROM users", &[])
+        .expect("last id")
+        .get(0);
+    let stats = users(&db.url, &["-n", "300", "--seed", "4", "--locale", "fr_FR"]);
+    assert!(stats.inserted >= 290, "{stats:?}");
+    let names: Vec<(String, String)> = db
+        .client()
+        .query(
+            "SELECT first_name, last_name FROM users WHERE id > $1 ORDER BY id",
+            &[&last],
+        )
+        .expect("read names")
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(names.len() as u64, stats.inserted);
+    for (first, last) in &names {
+        assert!(FR_FR::NAME_FIRST_NAME.contains(&first.as_str()), "{first}");
+        assert!(FR_FR::NAME_LAST_NAME.contains(&last.as_str()), "{last}");
+    }
+    assert!(
+        names
+            .iter()
+            .any(|(first, last)| !first.is_ascii() || !last.is_ascii())
+    );
+}
+
+/// EUC_JP holds Japanese names, and French ones through JIS X 0212; not
+/// Arabic.
+#[test]
+fn an_euc_jp_database_takes_the_names_it_holds() {
+    let Some(db) = Database::new("EUC_JP") else {
+        return;
+    };
+    for locale in ["ja_JP", "fr_FR"] {
+        let stats = users(&db.url, &["-n", "100", "--seed", "6", "--locale", locale]);
+        assert!(stats.inserted >= 90, "{locale}: {stats:?}");
+    }
+    let before = db.contents();
+    let out = fails(&["users", "-n", "10", "--locale", "ar_SA", "--db", &db.url]);
+    assert!(
+        out.contains("users.first_name is EUC_JP on PostgreSQL (the database's encoding), which cannot store the ar_SA names"),
+        "{out}"
+    );
+    assert_eq!(db.contents(), before);
+}
+
+#[test]
+fn a_utf8_database_takes_every_locale() {
+    let Some(schema) = Schema::new() else { return };
+    let encoding: String = schema
+        .client()
+        .query_one("SHOW server_encoding", &[])
+        .expect("encoding")
+        .get(0);
+    assert_eq!(encoding, "UTF8");
+    for locale in [
+        "en", "fr_FR", "de_DE", "it_IT", "pt_BR", "pt_PT", "nl_NL", "cy_GB", "tr_TR", "ja_JP",
+        "zh_CN", "zh_TW", "ar_SA", "fa_IR",
+    ] {
+        let stats = users(
+            &schema.url,
+            &["-n", "20", "--seed", "8", "--locale", locale],
+        );
+        assert!(stats.inserted > 0, "{locale}: {stats:?}");
+    }
+}

@@ -38,12 +38,19 @@ fn run(db: &TempDb, args: &[&str], interval: Option<u64>) -> Piped {
     }
 }
 
-/// The counts of a progress line, checking its whole shape.
+/// What a real run's lines start with.
+const RUN: &str = "inserted";
+/// What a dry run's lines start with: nothing was inserted.
+const DRY_RUN: &str = "dry run: would insert";
+
+/// The counts of a progress line that starts with `label`, checking its
+/// whole shape.
 #[track_caller]
-fn parse(line: &str) -> (u64, u64) {
-    let shape = Regex::new(
-        r"^inserted (\d+), skipped (\d+)(?: \(([^)]*)\))?, \d+ rows/s, \d\d:[0-5]\d:[0-5]\d elapsed$",
-    )
+fn parse(line: &str, label: &str) -> (u64, u64) {
+    let shape = Regex::new(&format!(
+        r"^{} (\d+), skipped (\d+)(?: \(([^)]*)\))?, \d+ rows/s, \d\d:[0-5]\d:[0-5]\d elapsed$",
+        regex::escape(label)
+    ))
     .expect("a valid pattern");
     let reason =
         Regex::new(r"^(\d+) (?:already present|duplicate emails?)$").expect("a valid pattern");
@@ -72,13 +79,13 @@ fn parse(line: &str) -> (u64, u64) {
 }
 
 #[track_caller]
-fn check_lines(piped: &Piped) -> Vec<(u64, u64)> {
+fn check_lines(piped: &Piped, label: &str) -> Vec<(u64, u64)> {
     assert!(
         !piped.stderr.contains(&0x1b),
         "an escape byte on stderr: {:?}",
         String::from_utf8_lossy(&piped.stderr)
     );
-    let counts: Vec<(u64, u64)> = piped.lines.iter().map(|line| parse(line)).collect();
+    let counts: Vec<(u64, u64)> = piped.lines.iter().map(|line| parse(line, label)).collect();
     // Lines fall at multiples of the interval from the run's start, so no
     // more of them than the run lasted intervals.
     let most = (piped.stats.elapsed_seconds * 1000.0 / INTERVAL_MS as f64).floor() as usize;
@@ -104,7 +111,7 @@ fn a_run_longer_than_the_interval_prints_plain_lines_on_a_piped_stderr() {
     let args = ["--count", "20000", "--seed", "3"];
     let first = run(&db, &args, Some(INTERVAL_MS));
     assert!(first.stats.inserted > 19_000, "{:?}", first.stats);
-    let counts = check_lines(&first);
+    let counts = check_lines(&first, RUN);
     assert!(
         counts.iter().any(|(inserted, _)| *inserted > 0),
         "{counts:?}"
@@ -113,7 +120,7 @@ fn a_run_longer_than_the_interval_prints_plain_lines_on_a_piped_stderr() {
     // The same rows again: every one is skipped, and the lines say so.
     let again = run(&db, &args, Some(INTERVAL_MS));
     assert_eq!(again.stats.skipped, 20_000);
-    let counts = check_lines(&again);
+    let counts = check_lines(&again, RUN);
     assert!(
         again
             .lines
@@ -124,6 +131,24 @@ fn a_run_longer_than_the_interval_prints_plain_lines_on_a_piped_stderr() {
     );
     assert!(counts.iter().all(|(inserted, _)| *inserted == 0));
     assert!(counts.iter().any(|(_, skipped)| *skipped > 0), "{counts:?}");
+}
+
+#[test]
+fn the_progress_lines_of_a_dry_run_say_it_is_one() {
+    let db = TempDb::new();
+    // Over a million rows a second into memory: a second or so.
+    let dry = run(
+        &db,
+        &["--dry-run", "--count", "2000000", "--seed", "3"],
+        Some(INTERVAL_MS),
+    );
+    assert!(dry.stats.dry_run && dry.stats.inserted > 1_900_000);
+    let counts = check_lines(&dry, DRY_RUN);
+    assert!(
+        counts.iter().any(|(inserted, _)| *inserted > 0),
+        "{counts:?}"
+    );
+    assert!(!db.path.exists(), "a dry run creates no file");
 }
 
 #[test]

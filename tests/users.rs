@@ -529,3 +529,19 @@ fn a_rerun_that_inserts_nothing_leaves_the_file_byte_identical() {
     }
     assert_eq!(common::file_names(db.dir.path()), ["test.db"]);
 }
+
+#[test]
+fn a_journal_record_left_on_a_file_not_in_wal_mode_is_removed_and_the_file_left_as_it_was() {
+    // What a seeder killed between writing the record and switching to WAL
+    // mode leaves.
+    let db = TempDb::new();
+    db.users(&["--count", "100", "--seed", "5"]);
+    let record = common::journal_record(&db.path);
+    std::fs::write(&record, "delete\n").expect("write the record");
+    let before = db.bytes();
+    let again = db.users(&["--count", "100", "--seed", "5"]);
+    assert_eq!(again.inserted, 0);
+    assert!(db.bytes() == before, "the file is unchanged");
+    assert_eq!(file_names(db.dir.path()), ["test.db"]);
+    assert_eq!(common::journal_mode(&db.path), "delete");
+}

@@ -3,6 +3,8 @@
 
 use anyhow::{Result, bail};
 
+use crate::generate::ColumnText;
+
 /// One column of an existing table, as the database's catalog describes it.
 pub struct Column {
     pub name: String,
@@ -50,16 +52,16 @@ pub fn check_columns(table: &str, required: &[&str], id: &str, columns: &[Column
     Ok(())
 }
 
-/// Refuses a text column too short for what seed writes into it:
-/// `needs` is (column, the longest value seed may write, in characters).
-pub fn check_lengths(table: &str, needs: &[(String, usize)], columns: &[Column]) -> Result<()> {
-    for (name, longest) in needs {
+/// Refuses a text column too short for what seed writes into it.
+pub fn check_lengths(table: &str, needs: &[ColumnText<'_>], columns: &[Column]) -> Result<()> {
+    for need in needs {
+        let (name, longest) = (need.column.as_str(), need.longest);
         let declared = columns
             .iter()
-            .find(|column| column.name == *name)
+            .find(|column| column.name == name)
             .and_then(|column| column.max_len);
         if let Some(declared) = declared
-            && (declared as usize) < *longest
+            && (declared as usize) < longest
         {
             bail!(
                 "column {table}.{name} holds at most {declared} characters, but seed writes up to {longest} there; widen the column (or seed a table that fits the app)"

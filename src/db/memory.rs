@@ -1,17 +1,22 @@
 //! A database that keeps nothing but the identities of its rows: what
 //! `--dry-run` inserts into, and how a run remembers the rows it inserted.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, TryReserveError};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
 
+use super::available_memory::{self, two_sizes};
 use super::{IdentityKey, Insert, Writer};
 use crate::value::{Row, Value};
 
+/// What a dry run keeps of a row, as the help text says: a fingerprint in
+/// an [`Identities`] (a peak of 160 MB for 10,000,000 rows was measured).
+pub const BYTES_PER_ROW: u64 = 16;
+
 /// A set of identities (emails, usernames) as 64-bit fingerprints: 8 bytes
 /// and a control byte each, in a table at least one eighth empty whose size
-/// is a power of two, so 10 to 18 bytes an identity.
+/// is a power of two, so 10 to 21 bytes an identity.
 ///
 /// A fingerprint is 64 bits of SipHash with fixed keys: among 1,000,000
 /// identities, two different ones share a fingerprint about once in
@@ -20,20 +25,28 @@ use crate::value::{Row, Value};
 pub struct Identities(HashSet<u64, BuildHasherDefault<PassThrough>>);
 
 impl Identities {
-    /// Room for `n` identities at once, if memory allows: growing by
-    /// doubling would hold the old table and the new one together.
-    pub fn with_room(n: u64) -> Identities {
+    /// Room for `n` identities at once: growing by doubling would hold the
+    /// old table and the new one together.
+    pub fn with_room(n: u64) -> Result<Identities, TryReserveError> {
         let mut identities = Identities::default();
         // Beyond this, grow as rows come (a count that large may be mostly
         // a stop by Ctrl-C or a failure).
         let n = usize::try_from(n.min(100_000_000)).unwrap_or(0);
-        let _ = identities.0.try_reserve(n);
-        identities
+        identities.0.try_reserve(n)?;
+        Ok(identities)
     }
 
     /// Adds `value`; false if it was there already.
     pub fn insert(&mut self, value: Option<&Value>) -> bool {
         self.0.insert(fingerprint(value))
+    }
+
+    /// Adds `value` as [`Identities::insert`] does, or fails if the set
+    /// cannot grow: growing in `insert` aborts the process when memory
+    /// runs out.
+    pub fn try_insert(&mut self, value: Option<&Value>) -> Result<bool, TryReserveError> {
+        self.0.try_reserve(1)?;
+        Ok(self.0.insert(fingerprint(value)))
     }
 
     pub fn contains_fingerprint(&self, fingerprint: u64) -> bool {
@@ -97,6 +110,24 @@ impl Hasher for PassThrough {
     }
 }
 
+/// Refuses a dry run of `rows` that would keep more in memory than this
+/// process can still have, before it generates any: later, the allocator
+/// would abort it with no summary and no JSON.
+pub fn check_room(rows: u64) -> Result<()> {
+    let Some(available) = available_memory::available() else {
+        return Ok(());
+    };
+    let needed = rows.saturating_mul(BYTES_PER_ROW);
+    if needed <= available.bytes {
+        return Ok(());
+    }
+    let (needed, has) = two_sizes(needed, available.bytes);
+    bail!(
+        "a dry run of {rows} rows keeps about {needed} in memory ({BYTES_PER_ROW} bytes a row), more than the {has} available ({}); lower --count",
+        available.source
+    )
+}
+
 /// An empty users table with a unique identity column, in memory: a row
 /// goes in unless its identity did, as the database's unique index would
 /// have it. The apps' users tables have no other unique column seed fills.
@@ -106,12 +137,16 @@ pub struct MemoryWriter {
 }
 
 impl MemoryWriter {
-    /// `rows`: how many rows are expected, to make room for them at once.
-    pub fn new(key: IdentityKey, rows: u64) -> MemoryWriter {
-        MemoryWriter {
-            key,
-            inserted: Identities::with_room(rows),
-        }
+    /// `rows`: how many rows are expected, to make room for them at once;
+    /// refused if that room cannot be had.
+    pub fn new(key: IdentityKey, rows: u64) -> Result<MemoryWriter> {
+        let inserted = Identities::with_room(rows).map_err(|_| {
+            let (needed, _) = two_sizes(rows.saturating_mul(BYTES_PER_ROW), 0);
+            anyhow!(
+                "a dry run of {rows} rows keeps about {needed} in memory ({BYTES_PER_ROW} bytes a row), and the system would not give that much; lower --count"
+            )
+        })?;
+        Ok(MemoryWriter { key, inserted })
     }
 }
 
@@ -121,16 +156,21 @@ impl Writer for MemoryWriter {
     }
 
     fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
-        out.extend(rows.iter().map(|row| {
-            if self.inserted.insert(row.get(self.key.position)) {
+        for row in rows {
+            let Ok(new) = self.inserted.try_insert(row.get(self.key.position)) else {
+                bail!(
+                    "a dry run ran out of memory for the rows it keeps ({BYTES_PER_ROW} bytes a row); lower --count"
+                );
+            };
+            out.push(if new {
                 Insert::Inserted
             } else {
                 Insert::Skipped {
                     reason: self.key.duplicate,
                     detail: String::new(),
                 }
-            }
-        }));
+            });
+        }
         Ok(())
     }
 
@@ -154,7 +194,7 @@ mod tests {
             position: 1,
             duplicate: SkipReason::DuplicateUsername,
         };
-        let mut writer = MemoryWriter::new(key, 3);
+        let mut writer = MemoryWriter::new(key, 3).expect("room for 3 rows");
         let row =
             |name: &str, login: &str| vec![Value::Text(name.into()), Value::Text(login.into())];
         let mut out = Vec::new();

@@ -2,6 +2,9 @@
 //! its error classes. What to check, create and upsert is decided once, in
 //! [`schema`], over these primitives.
 
+mod available_memory;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod charset;
 mod columns;
 mod ddl;
 mod memory;
@@ -17,8 +20,10 @@ mod target;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod tls;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub use charset::Charset;
 pub use columns::Column;
-pub use memory::{Identities, MemoryWriter};
+pub use memory::{Identities, MemoryWriter, check_room};
 pub use target::{SqliteMode, Target};
 
 use std::time::Duration;
@@ -224,6 +229,15 @@ pub trait Conn: Writer {
 
     /// Each column of `table`, or None if there is no such table.
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>>;
+
+    /// The character set `table.column` stores its text in or, for a table
+    /// not there yet, the one `create_table` gives its text columns. None
+    /// where any text is stored (SQLite's UTF-8, the utf8mb4 tables seed
+    /// makes on MySQL, a binary column).
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    fn charset(&mut self, _table: &str, _column: &str) -> Result<Option<Charset>> {
+        Ok(None)
+    }
 
     /// Names of the unique indexes or constraints on exactly `table.column`,
     /// checked for every row.

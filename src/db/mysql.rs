@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate, Timelike};
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Opts, OptsBuilder, Params, SslOpts, UrlError};
 
+use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
 use super::server;
@@ -36,6 +37,10 @@ const COLUMNS: &str = "SELECT LOWER(column_name), is_nullable = 'NO', \
      (column_default IS NOT NULL AND column_default <> 'NULL') OR extra LIKE '%auto_increment%' OR extra LIKE '%generated%', \
      character_maximum_length \
      FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?";
+
+/// NULL for a column that is not text, or is binary.
+const CHARSET: &str = "SELECT character_set_name FROM information_schema.columns \
+     WHERE table_schema = DATABASE() AND table_name = ? AND LOWER(column_name) = LOWER(?)";
 
 /// Unique indexes on exactly one column (no prefix index).
 const UNIQUE_INDEXES: &str = "SELECT index_name FROM information_schema.statistics \
@@ -494,6 +499,15 @@ impl Conn for MysqlConn {
         Ok((!columns.is_empty()).then_some(columns))
     }
 
+    fn charset(&mut self, table: &str, column: &str) -> Result<Option<Charset>> {
+        let name: Option<Option<String>> = self
+            .conn
+            .exec_first(CHARSET, (table, column))
+            .map_err(|err| self.explain(err))?;
+        // No row: the table is not there, and seed makes it in utf8mb4.
+        Ok(name.flatten().map(|name| charset(&name)))
+    }
+
     fn unique_indexes(&mut self, table: &str, column: &str) -> Result<Vec<String>> {
         self.conn
             .exec(UNIQUE_INDEXES, (table, column))
@@ -574,6 +588,79 @@ impl Conn for MysqlConn {
             let _ = self.conn.query_drop("ROLLBACK");
         }
     }
+}
+
+/// Windows-31J's readings of JIS X 0208 cells that MySQL's sjis and ujis
+/// read as JIS does (`‖` for `∥`, `〜` for `～`).
+const JIS_SYMBOLS: &str = "∥－＼～￠￡￢";
+
+/// What a MySQL or MariaDB character set holds (SHOW CHARACTER SET), its
+/// text sent in utf8mb4 (SET NAMES).
+fn charset(name: &str) -> Charset {
+    use encoding_rs::{
+        BIG5, EUC_JP, EUC_KR, GBK, IBM866, ISO_8859_2, ISO_8859_7, ISO_8859_8, ISO_8859_13, KOI8_R,
+        KOI8_U, MACINTOSH, SHIFT_JIS, WINDOWS_874, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252,
+        WINDOWS_1254, WINDOWS_1256, WINDOWS_1257,
+    };
+    let table = |encoding| Repertoire::Encoded(Table::new(encoding));
+    let holds = match name.to_ascii_lowercase().as_str() {
+        "utf8mb4" | "utf16" | "utf16le" | "utf32" | "gb18030" | "binary" => Repertoire::All,
+        // MySQL's `utf8` (`utf8mb3` since 8.0 and MariaDB 10.6) is three
+        // bytes at most.
+        "utf8" | "utf8mb3" | "ucs2" => Repertoire::Bmp,
+        "ascii" => Repertoire::Ascii,
+        // MySQL's latin1 is cp1252, not ISO-8859-1.
+        "latin1" => table(WINDOWS_1252),
+        "latin2" => table(ISO_8859_2),
+        "latin7" => table(ISO_8859_13),
+        "cp1250" => table(WINDOWS_1250),
+        "cp1251" => table(WINDOWS_1251),
+        "cp1257" => table(WINDOWS_1257),
+        "koi8r" => table(KOI8_R),
+        "macroman" => table(MACINTOSH),
+        "cp932" => table(SHIFT_JIS),
+        // Where MySQL's tables differ from the WHATWG ones: its greek and
+        // hebrew are the ISO-8859 of 1987, its cp1256 the one before
+        // Urdu, its koi8u without Belarusian, its Japanese sets map a few
+        // symbols as JIS does, not as Windows does.
+        "latin5" => Repertoire::Encoded(Table::new(WINDOWS_1254).narrow(Narrow::NoC1)),
+        "greek" => Repertoire::Encoded(Table::new(ISO_8859_7).lacking("ͺ‘’€₯")),
+        "hebrew" => Repertoire::Encoded(Table::new(ISO_8859_8).lacking("¯")),
+        "cp1256" => Repertoire::Encoded(Table::new(WINDOWS_1256).lacking("ٹڈڑکںھہے")),
+        "cp866" => Repertoire::Encoded(Table::new(IBM866).lacking("¤№")),
+        "koi8u" => Repertoire::Encoded(Table::new(KOI8_U).lacking("Ўў∙")),
+        "tis620" => Repertoire::Encoded(
+            Table::new(WINDOWS_874)
+                .narrow(Narrow::NoC1)
+                .lacking("\u{A0}"),
+        ),
+        "sjis" => Repertoire::Encoded(
+            Table::new(SHIFT_JIS)
+                .narrow(Narrow::Sjis)
+                .lacking(JIS_SYMBOLS),
+        ),
+        "ujis" => Repertoire::Encoded(
+            Table::new(EUC_JP)
+                .narrow(Narrow::EucJp)
+                .with_jis0212()
+                .lacking(JIS_SYMBOLS),
+        ),
+        "eucjpms" => Repertoire::Encoded(Table::new(EUC_JP).with_jis0212().lacking("¦")),
+        "euckr" => Repertoire::Encoded(Table::new(EUC_KR).narrow(Narrow::Euc)),
+        "gb2312" => Repertoire::Encoded(Table::gb2312()),
+        // GB18030's additions to the GBK of Windows (code page 936).
+        "gbk" => Repertoire::Encoded(Table::new(GBK).lacking(
+            "ǹḿ€⺁⺄⺈⺋⺌⺗⺧⺪⺮⺳⺶⺷⺻⻊⿰⿱⿲⿳⿴⿵⿶⿷⿸⿹⿺⿻〾㑇㑳㖞㘎㘚㤘㥮㧏㧐㧟㩳㭎㱮㳠䁖䅟䌷䎬䎱䏝䓖䙌䙡䜣䜩䝼䞍䥇䥺䥽䦂䦃䦅䦆䦛䦟䦶䦷䱷䲟䲠䲡䲢䲣䴓䴔䴕䴖䴗䴘䴙䶮龴龵龶龷龸龹龺龻︐︑︒︓︔︕︖︗︘︙",
+        )),
+        "big5" => Repertoire::Encoded(
+            Table::new(BIG5)
+                .narrow(Narrow::Big5)
+                .lacking("¯ˍ‧∕⊕⊙╴﹑﹨～￠￡￣￥"),
+        ),
+        // armscii8, cp850, cp852, dec8, geostd8, hp8, keybcs2, macce, swe7.
+        _ => Repertoire::Unknown,
+    };
+    Charset::new(name, holds, None, "a utf8mb4 column")
 }
 
 /// The statement failed on one of its rows (a constraint or a trigger).
@@ -861,6 +948,7 @@ fn explain(err: mysql::Error, server: &str, lock_timeout: Duration) -> anyhow::E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::{Locale, Names};
 
     #[test]
     fn tls_parameters_are_taken_out_of_the_url() {
@@ -918,5 +1006,60 @@ mod tests {
         assert!(!ca.accept_invalid_certs() && ca.skip_domain_validation());
         let identity = tls.ssl_opts(SslMode::VerifyIdentity).expect("TLS");
         assert!(!identity.accept_invalid_certs() && !identity.skip_domain_validation());
+    }
+
+    /// The locales all of whose names `charset` holds.
+    fn locales_held(charset: &str) -> Vec<&'static str> {
+        let charset = super::charset(charset);
+        Locale::ALL
+            .into_iter()
+            .filter(|locale| {
+                let names = Names::new(*locale);
+                names
+                    .first
+                    .iter()
+                    .chain(names.last)
+                    .all(|name| charset.holds(name))
+            })
+            .map(Locale::code)
+            .collect()
+    }
+
+    #[test]
+    fn character_sets_hold_what_the_server_stores() {
+        let holds = |name: &str, text: &str| super::charset(name).holds(text);
+        // latin1 is cp1252, with š at 0x9A.
+        assert!(holds("latin1", "Émile") && holds("latin1", "Tomáš"));
+        assert!(!holds("latin1", "大智") && !holds("latin1", "Ayşe"));
+        assert!(holds("LATIN5", "Ayşe") && !holds("latin5", "Tomáš"));
+        assert!(holds("utf8mb3", "大智") && holds("utf8", "大智"));
+        assert!(!holds("utf8mb3", "山田🗻") && holds("utf8mb4", "山田🗻"));
+        assert!(holds("binary", "山田🗻") && holds("ascii", "Ann") && !holds("ascii", "Émile"));
+        // ujis has JIS X 0212's Latin letters, sjis only JIS X 0208.
+        assert!(holds("ujis", "大智") && holds("ujis", "Émile"));
+        assert!(holds("sjis", "大智") && !holds("sjis", "Émile"));
+        // Where MySQL's tables are not the WHATWG ones.
+        assert!(holds("cp932", "～") && !holds("sjis", "～"));
+        assert!(holds("cp1256", "محمد") && !holds("cp1256", "ک"));
+        assert!(!holds("koi8u", "ў") && holds("koi8u", "Київ"));
+        let swe7 = super::charset("swe7");
+        assert!(!swe7.is_known() && swe7.holds("Ann") && !swe7.holds("Émile"));
+    }
+
+    #[test]
+    fn locales_held_by_a_legacy_character_set() {
+        assert_eq!(
+            locales_held("latin1"),
+            ["en", "fr_FR", "it_IT", "pt_BR", "pt_PT", "nl_NL", "cy_GB"]
+        );
+        assert_eq!(locales_held("utf8mb3").len(), Locale::ALL.len());
+        assert_eq!(
+            locales_held("sjis"),
+            ["en", "it_IT", "nl_NL", "cy_GB", "ja_JP"]
+        );
+        assert_eq!(
+            locales_held("gbk"),
+            ["en", "it_IT", "nl_NL", "cy_GB", "ja_JP", "zh_CN", "zh_TW"]
+        );
     }
 }

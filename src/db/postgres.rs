@@ -16,6 +16,7 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
 use super::server;
@@ -690,6 +691,17 @@ impl Conn for PostgresConn {
         Ok((!columns.is_empty()).then_some(columns))
     }
 
+    /// The database's encoding, for every column and every new table: the
+    /// driver sends UTF-8 (client_encoding), which the server converts.
+    fn charset(&mut self, _table: &str, _column: &str) -> Result<Option<Charset>> {
+        let name: String = self
+            .client
+            .query_one("SELECT current_setting('server_encoding')", &[])
+            .and_then(|row| row.try_get(0))
+            .map_err(|err| self.explain(err))?;
+        Ok(Some(charset(&name)))
+    }
+
     fn unique_indexes(&mut self, table: &str, column: &str) -> Result<Vec<String>> {
         let rows = self
             .client
@@ -793,6 +805,74 @@ impl Conn for PostgresConn {
 }
 
 /// A column of a result row as a [`Value`], by its PostgreSQL type.
+/// What a PostgreSQL server encoding holds. SJIS, BIG5, GBK, UHC, GB18030
+/// and JOHAB are client encodings only: no database is in them.
+fn charset(name: &str) -> Charset {
+    use encoding_rs::{
+        EUC_JP, EUC_KR, IBM866, ISO_8859_2, ISO_8859_3, ISO_8859_4, ISO_8859_5, ISO_8859_6,
+        ISO_8859_7, ISO_8859_8, ISO_8859_10, ISO_8859_13, ISO_8859_14, ISO_8859_15, ISO_8859_16,
+        KOI8_R, KOI8_U, WINDOWS_874, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252, WINDOWS_1253,
+        WINDOWS_1254, WINDOWS_1255, WINDOWS_1256, WINDOWS_1257, WINDOWS_1258,
+    };
+    let table = |encoding| Repertoire::Encoded(Table::new(encoding));
+    let holds = match name.to_ascii_uppercase().as_str() {
+        // SQL_ASCII stores the bytes it is given, unconverted.
+        "UTF8" | "SQL_ASCII" => Repertoire::All,
+        "LATIN1" => Repertoire::Latin1,
+        "LATIN2" => table(ISO_8859_2),
+        "LATIN3" => table(ISO_8859_3),
+        "LATIN4" => table(ISO_8859_4),
+        "LATIN5" => Repertoire::Encoded(Table::new(WINDOWS_1254).narrow(Narrow::NoC1)),
+        "LATIN6" => table(ISO_8859_10),
+        "LATIN7" => table(ISO_8859_13),
+        "LATIN8" => table(ISO_8859_14),
+        "LATIN9" => table(ISO_8859_15),
+        "LATIN10" => table(ISO_8859_16),
+        "ISO_8859_5" => table(ISO_8859_5),
+        "ISO_8859_6" => table(ISO_8859_6),
+        "ISO_8859_7" => table(ISO_8859_7),
+        "ISO_8859_8" => table(ISO_8859_8),
+        "WIN1250" => table(WINDOWS_1250),
+        "WIN1251" => table(WINDOWS_1251),
+        "WIN1252" => table(WINDOWS_1252),
+        "WIN1253" => table(WINDOWS_1253),
+        "WIN1254" => table(WINDOWS_1254),
+        // Hebrew point holam haser, which PostgreSQL's table predates.
+        "WIN1255" => Repertoire::Encoded(Table::new(WINDOWS_1255).lacking("\u{5BA}")),
+        "WIN1256" => table(WINDOWS_1256),
+        "WIN1257" => table(WINDOWS_1257),
+        "WIN1258" => table(WINDOWS_1258),
+        "WIN866" => table(IBM866),
+        "WIN874" => table(WINDOWS_874),
+        "KOI8R" => table(KOI8_R),
+        // The WHATWG KOI8-U is KOI8-RU, with Belarusian.
+        "KOI8U" => Repertoire::Encoded(Table::new(KOI8_U).lacking("Ўў")),
+        "EUC_JP" => Repertoire::Encoded(
+            Table::new(EUC_JP)
+                .narrow(Narrow::EucJp)
+                .with_jis0212()
+                .lacking("¦"),
+        ),
+        // JIS X 0213, which holds JIS X 0208 but reads a few symbols
+        // otherwise.
+        "EUC_JIS_2004" => Repertoire::Encoded(
+            Table::new(EUC_JP)
+                .narrow(Narrow::EucJp)
+                .lacking("―￠￡￢￣￥"),
+        ),
+        "EUC_CN" => Repertoire::Encoded(Table::gb2312()),
+        "EUC_KR" => Repertoire::Encoded(Table::new(EUC_KR).narrow(Narrow::Euc)),
+        // EUC_TW, MULE_INTERNAL.
+        _ => Repertoire::Unknown,
+    };
+    Charset::new(
+        name,
+        holds,
+        Some("the database's encoding"),
+        "a UTF8 database",
+    )
+}
+
 fn read_value(row: &postgres::Row, i: usize) -> Result<Value, postgres::Error> {
     let ty = row.columns()[i].type_().clone();
     Ok(match ty {
@@ -1136,5 +1216,25 @@ mod tests {
         );
         assert!(TlsParams::split("postgres://h/db?sslmode=verify").is_err());
         assert!(TlsParams::split("postgres://h/db?sslcert=c.pem").is_err());
+    }
+
+    #[test]
+    fn encodings_hold_what_the_server_stores() {
+        let holds = |name: &str, text: &str| super::charset(name).holds(text);
+        assert!(holds("UTF8", "山田🗻") && holds("SQL_ASCII", "山田🗻"));
+        // LATIN1 is ISO-8859-1, without cp1252's š.
+        assert!(holds("LATIN1", "Émile") && !holds("LATIN1", "Tomáš"));
+        assert!(holds("WIN1252", "Tomáš") && !holds("LATIN1", "大智"));
+        assert!(holds("LATIN5", "Ayşe") && !holds("LATIN5", "Tomáš"));
+        // EUC_JP has JIS X 0212's Latin letters, EUC_JIS_2004 (as read
+        // here) only JIS X 0208's.
+        assert!(holds("EUC_JP", "大智") && holds("EUC_JP", "Émile"));
+        assert!(holds("EUC_JIS_2004", "大智") && !holds("EUC_JIS_2004", "Émile"));
+        // 畑 is a Japanese character.
+        assert!(holds("EUC_CN", "王文辉") && !holds("EUC_CN", "田畑"));
+        assert!(holds("WIN1256", "محمد") && !holds("ISO_8859_5", "محمد"));
+        let tw = super::charset("EUC_TW");
+        assert!(!tw.is_known() && tw.holds("Ann") && !tw.holds("王"));
+        assert_eq!(tw.of, Some("the database's encoding"));
     }
 }

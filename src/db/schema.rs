@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::columns::{check_columns, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
 use crate::app::{DETECTION_ORDER, ID, Preset, TableDef, Tables};
+use crate::generate::ColumnText;
 use crate::plan::{Chosen, Roles, Spec};
 
 /// What `seed roles` did to one role.
@@ -97,9 +98,9 @@ pub struct Checked {
 }
 
 /// Refuses a schema seed cannot fill or cannot detect duplicates in, before
-/// any write: a refused database is left exactly as it was. `lengths` are
-/// the longest values seed writes into the users table's text columns.
-pub fn check(conn: &mut dyn Conn, chosen: &Chosen, lengths: &[(String, usize)]) -> Result<Checked> {
+/// any write: a refused database is left exactly as it was. `values` are
+/// what seed writes into the users table's text columns.
+pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) -> Result<Checked> {
     let spec = &chosen.spec;
     let (defs, migrations): (&[&TableDef], Option<&str>) = match chosen.preset.map(|p| &p.tables) {
         None => (&[], None),
@@ -151,11 +152,12 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, lengths: &[(String, usize)]) 
         }
     }
     let mut had_rows = false;
-    match conn.columns(&spec.table)? {
+    let users = conn.columns(&spec.table)?;
+    match &users {
         Some(columns) => {
             let required: Vec<&str> = spec.columns.iter().map(|c| c.name.as_str()).collect();
-            check_columns(&spec.table, &required, ID, &columns)?;
-            check_lengths(&spec.table, lengths, &columns)?;
+            check_columns(&spec.table, &required, ID, columns)?;
+            check_lengths(&spec.table, values, columns)?;
             let identity = &spec.identity;
             if conn.unique_indexes(&spec.table, identity)?.is_empty() {
                 bail!(
@@ -180,6 +182,8 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, lengths: &[(String, usize)]) 
             (Some(_), None) => {}
         },
     }
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    check_charsets(conn, &spec.table, users.is_some(), values)?;
     // Tables named by foreign keys and the users table, as the app's
     // models order them.
     for def in defs {
@@ -192,6 +196,54 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, lengths: &[(String, usize)]) 
         role_names,
         had_rows,
     })
+}
+
+/// Refuses a column whose character set cannot store a name seed may write
+/// there, which the server would refuse at its row or keep as `?`. All
+/// else seed writes is ASCII, which every character set holds. `exists`:
+/// the table is there already (else seed makes it).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn check_charsets(
+    conn: &mut dyn Conn,
+    table: &str,
+    exists: bool,
+    values: &[ColumnText<'_>],
+) -> Result<()> {
+    use crate::generate::Source;
+
+    for value in values {
+        if value.texts.iter().all(|text| text.is_ascii()) {
+            continue;
+        }
+        let Some(charset) = conn.charset(table, &value.column)? else {
+            continue;
+        };
+        let Some(example) = value.texts.iter().find(|text| !charset.holds(text)) else {
+            continue;
+        };
+        let (what, instead) = match value.source {
+            Source::Locale(code) => (
+                format!("the {code} names (e.g. {example})"),
+                format!("--locale en or {}", charset.instead),
+            ),
+            Source::Given => (format!("{example}, as given"), charset.instead.to_owned()),
+        };
+        let column = format!(
+            "{table}.{} {} {} on {}{}",
+            value.column,
+            if exists { "is" } else { "would be" },
+            charset.name,
+            conn.backend(),
+            charset.of.map(|of| format!(" ({of})")).unwrap_or_default()
+        );
+        if charset.is_known() {
+            bail!("{column}, which cannot store {what}; use {instead}");
+        }
+        bail!(
+            "{column}, a character set seed cannot check {what} against (it writes only ASCII names there); use {instead}"
+        );
+    }
+    Ok(())
 }
 
 /// The result of [`apply`]: the roles to draw from and the insert, ready.

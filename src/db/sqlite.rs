@@ -1,5 +1,6 @@
 //! The embedded default: one SQLite file.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -28,9 +29,13 @@ pub struct SqliteConn {
     path: PathBuf,
     busy_timeout: Duration,
     durable: bool,
+    /// Opened to write: only then is the journal mode put back.
+    writable: bool,
     in_transaction: bool,
     /// The journal mode to restore when done, if seeding switched to WAL.
     restore_journal_mode: Option<String>,
+    /// This connection wrote the file's journal record.
+    recorded: bool,
     /// The file did not exist before: a run refused before its first
     /// write removes the empty file SQLite made on opening it.
     new_file: bool,
@@ -64,8 +69,10 @@ impl SqliteConn {
             path: path.to_owned(),
             busy_timeout: options.busy_timeout,
             durable: options.durable,
+            writable: matches!(mode, SqliteMode::ReadWrite | SqliteMode::ReadWriteCreate),
             in_transaction: false,
             restore_journal_mode: None,
+            recorded: false,
             new_file,
             wal_pending: false,
             dirty: false,
@@ -91,10 +98,17 @@ impl SqliteConn {
     }
 
     /// WAL lets each commit append to one log instead of rewriting the
-    /// database and a rollback journal; `finish` switches back. Switching
-    /// rewrites the file's header, so it waits for the first row that goes
-    /// in: a run that inserts nothing (a rerun of a seed) leaves the file's
-    /// bytes as they were.
+    /// database and a rollback journal (one commit per row: ~20,000 rows/s
+    /// instead of ~500); `finish` switches back. Switching rewrites the
+    /// file's header, so it waits for the first row that goes in: a run
+    /// that inserts nothing (a rerun of a seed) leaves the file's bytes as
+    /// they were.
+    ///
+    /// WAL mode is the one journal mode a file keeps after it is closed,
+    /// so the mode it had is first written down next to it (see
+    /// [`journal_record`]): a seeder killed in WAL mode, or one that
+    /// finished while another still had the file open, leaves the record,
+    /// and whichever seeder finishes next puts the file back.
     fn use_wal(&mut self) -> Result<()> {
         let current: String = self
             .conn
@@ -102,11 +116,24 @@ impl SqliteConn {
             .map_err(|err| self.explain(err))?;
         let current = current.to_ascii_lowercase();
         if current != "wal" && current != "memory" {
+            let record = journal_record(&self.path);
+            if !self.recorded {
+                // Without the record a kill would leave the file in WAL mode
+                // for good: the run goes on in the file's own mode instead.
+                write_journal_record(&record, &current)
+                    .map_err(|err| anyhow!("cannot write {}: {err}", record.display()))?;
+                self.recorded = true;
+            }
             let now: String = self
                 .conn
                 .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
                 .map_err(|err| self.explain(err))?;
             if now.eq_ignore_ascii_case("wal") {
+                // Another seeder that finished while the file was not yet in
+                // WAL mode took a stale record away: it must be there now.
+                if !record.exists() {
+                    let _ = write_journal_record(&record, &current);
+                }
                 self.restore_journal_mode = Some(current);
             }
         }
@@ -266,30 +293,26 @@ impl Writer for SqliteConn {
             let _ = std::fs::remove_file(&self.path);
             return Ok(());
         }
-        let Some(mode) = self.restore_journal_mode.take() else {
+        if !self.writable {
             return Ok(());
-        };
-        // Another connection (say, a second seeder) keeps the file in WAL
-        // mode; the last one to close folds the log back in. Don't wait for it.
-        self.conn
-            .busy_timeout(Duration::ZERO)
-            .map_err(|err| self.explain(err))?;
-        let restored = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .and_then(|()| {
-                let sql = match mode.as_str() {
-                    "truncate" => "PRAGMA journal_mode = TRUNCATE",
-                    "persist" => "PRAGMA journal_mode = PERSIST",
-                    "off" => "PRAGMA journal_mode = OFF",
-                    _ => "PRAGMA journal_mode = DELETE",
-                };
-                self.conn.query_row(sql, [], |_| Ok(()))
-            });
-        match restored {
-            Err(err) if !is_busy(&err) => Err(self.explain(err)),
-            _ => Ok(()),
         }
+        let record = journal_record(&self.path);
+        let mode = match self.restore_journal_mode.take() {
+            Some(mode) => mode,
+            // Another seeder switched the file to WAL and is still at work,
+            // or finished while this one had it open, or was killed.
+            None => match std::fs::read_to_string(&record) {
+                Ok(mode) => mode.trim().to_ascii_lowercase(),
+                Err(_) => return Ok(()),
+            },
+        };
+        // A file leaves WAL mode only through the one connection open on
+        // it. This one is closed first: two seeders that each kept theirs
+        // open while trying would each stop the other.
+        if let Ok(memory) = Connection::open_in_memory() {
+            let _ = std::mem::replace(&mut self.conn, memory).close();
+        }
+        settle(&self.path, &mode, &record).map_err(|err| self.explain(err))
     }
 }
 
@@ -465,6 +488,108 @@ fn declared_length(declared: &str) -> Option<u32> {
     let (_, rest) = upper.split_once('(')?;
     let (number, _) = rest.split_once(')')?;
     number.trim().parse().ok()
+}
+
+/// `<db>-seed-journal-mode`, beside the database: the journal mode the
+/// file had before seed switched it to WAL (`delete`, most often), there
+/// from just before the switch until the mode is put back.
+fn journal_record(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-seed-journal-mode");
+    PathBuf::from(name)
+}
+
+/// Writes the record and syncs it, with its folder: it must outlast a
+/// power cut as the switch to WAL mode does.
+fn write_journal_record(record: &Path, mode: &str) -> std::io::Result<()> {
+    let mut file = std::fs::File::create(record)?;
+    file.write_all(format!("{mode}\n").as_bytes())?;
+    file.sync_all()?;
+    let folder = match record.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // Some file systems cannot sync a folder; the record is written.
+    let _ = std::fs::File::open(folder).and_then(|folder| folder.sync_all());
+    Ok(())
+}
+
+/// How long a seeder that finishes tries to put the journal mode back
+/// while another connection has the file open: long enough for a second
+/// seeder finishing at the same moment to close, not to wait for one
+/// still at work (it puts the mode back itself when it finishes).
+const SETTLE_TIME: Duration = Duration::from_millis(250);
+
+/// Puts the file at `path` back in journal `mode` from WAL and removes
+/// `record`; a record left by a switch that never came is removed. If
+/// another connection keeps the file open for [`SETTLE_TIME`], both stay
+/// for the seeder that finishes next.
+fn settle(path: &Path, mode: &str, record: &Path) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + SETTLE_TIME;
+    loop {
+        match settle_once(path, mode, record) {
+            Err(err) if is_busy(&err) => {
+                if Instant::now() >= deadline {
+                    return Ok(());
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            settled => return settled,
+        }
+    }
+}
+
+fn settle_once(path: &Path, mode: &str, record: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::ZERO)?;
+    if !in_wal_mode(&conn)? {
+        // Under the write lock: a seeder that wrote the record cannot
+        // switch meanwhile, and writes it again once it has switched.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let stale = !in_wal_mode(&conn)?;
+        conn.execute_batch("COMMIT")?;
+        if stale {
+            remove_journal_record(record);
+        }
+        return close(conn);
+    }
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let sql = match mode {
+        "truncate" => "PRAGMA journal_mode = TRUNCATE",
+        "persist" => "PRAGMA journal_mode = PERSIST",
+        "off" => "PRAGMA journal_mode = OFF",
+        _ => "PRAGMA journal_mode = DELETE",
+    };
+    let now: String = conn.query_row(sql, [], |row| row.get(0))?;
+    if now.eq_ignore_ascii_case("wal") {
+        // Another connection still has the file open.
+        return Err(rusqlite::Error::SqliteFailure(
+            ffi::Error::new(ffi::SQLITE_BUSY),
+            None,
+        ));
+    }
+    remove_journal_record(record);
+    close(conn)
+}
+
+/// Whether the file is in WAL mode, as its header says: read once the
+/// schema is, a fresh connection's mode is the file's.
+fn in_wal_mode(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
+    Ok(mode.eq_ignore_ascii_case("wal"))
+}
+
+fn remove_journal_record(record: &Path) {
+    // One that cannot be removed is removed by a later run, as stale.
+    let _ = std::fs::remove_file(record);
+}
+
+fn close(conn: Connection) -> rusqlite::Result<()> {
+    conn.close().map_err(|(_, err)| err)
 }
 
 fn is_busy(err: &rusqlite::Error) -> bool {

@@ -160,6 +160,7 @@ impl NameOrder {
 
 /// A locale's names, with the ASCII form of each, made once per run.
 pub struct Names {
+    pub locale: Locale,
     pub first: &'static [&'static str],
     pub last: &'static [&'static str],
     /// `first[i]`'s ASCII form, in lowercase letters and digits.
@@ -173,6 +174,7 @@ impl Names {
         let (first, last, template) = locale.lists();
         let ascii = |names: &[&str]| names.iter().map(|name| ascii_name(name)).collect();
         Names {
+            locale,
             first,
             last,
             first_ascii: ascii(first),

@@ -335,44 +335,90 @@ pub fn role_values(spec: &Spec, roles: &[(i64, String)]) -> Vec<Vec<Value>> {
         .collect()
 }
 
-/// The longest value seed writes into each text column of `spec` with
-/// `names`, in characters, with a password hash of `hash_len`: a table
-/// whose columns are shorter is refused before any write.
-pub fn longest_values(spec: &Spec, hash_len: usize, names: &Names) -> Vec<(String, usize)> {
-    let role_len = |column: &str| match &spec.roles {
-        crate::plan::Roles::Fixed(roles) => roles
-            .iter()
-            .filter_map(|role| role.values.iter().find(|(c, _)| c == column))
-            .filter_map(|(_, value)| value.as_text())
-            .map(|text| text.chars().count())
-            .max(),
-        _ => None,
-    };
-    let own = |column: &crate::plan::Column| {
-        column
-            .r#gen
-            .longest(names, role_len(&column.name), hash_len)
+/// What seed writes into one text column of a users table, for the
+/// checks before any write.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql")),
+    allow(dead_code, reason = "SQLite stores any text: only lengths are checked")
+)]
+pub struct ColumnText<'a> {
+    pub column: String,
+    /// The longest value, in characters.
+    pub longest: usize,
+    /// Every name (or value given) that may go there. The rest of what
+    /// the column gets is ASCII: emails and logins are made of the names'
+    /// ASCII forms, and a full name's two names are joined by a space or
+    /// nothing.
+    pub texts: Vec<&'a str>,
+    pub source: Source,
+}
+
+/// Where the texts of a [`ColumnText`] come from, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A locale's lists, by its code.
+    Locale(&'static str),
+    /// `seed admin`'s options.
+    Given,
+}
+
+/// What seed writes into each text column of `spec` with `names`, with a
+/// password hash of `hash_len`: a table whose columns are shorter, or
+/// cannot store the names, is refused before any write.
+pub fn longest_values<'a>(spec: &'a Spec, hash_len: usize, names: &'a Names) -> Vec<ColumnText<'a>> {
+    let role_texts = |column: &str| -> Vec<&'a str> {
+        match &spec.roles {
+            crate::plan::Roles::Fixed(roles) => roles
+                .iter()
+                .filter_map(|role| role.values.iter().find(|(c, _)| c == column))
+                .filter_map(|(_, value)| value.as_text())
+                .collect(),
+            _ => Vec::new(),
+        }
     };
     spec.written()
         .filter_map(|column| {
-            let len = match &column.r#gen {
-                Gen::SameAs { column: other, .. } => spec.column(other).and_then(own),
-                _ => own(column),
+            // A copy writes what the column it copies writes.
+            let source = match &column.r#gen {
+                Gen::SameAs { column: other, .. } => spec.column(other)?,
+                _ => column,
             };
-            len.map(|len| (column.name.clone(), len))
+            let roles = role_texts(&source.name);
+            let role_len = roles.iter().map(|text| text.chars().count()).max();
+            let longest = source.r#gen.longest(names, role_len, hash_len)?;
+            let texts: Vec<&'a str> = match &source.r#gen {
+                Gen::FirstName => names.first.to_vec(),
+                Gen::LastName => names.last.to_vec(),
+                Gen::Name => [names.first, names.last].concat(),
+                Gen::Const(Value::Text(text)) => vec![text.as_str()],
+                Gen::Choice { values } => values.iter().filter_map(|(v, _)| v.as_text()).collect(),
+                Gen::Role => roles,
+                // Emails, logins, hashes, uuids and lorem words are ASCII.
+                _ => Vec::new(),
+            };
+            Some(ColumnText {
+                column: column.name.clone(),
+                longest,
+                texts,
+                source: Source::Locale(names.locale.code()),
+            })
         })
         .collect()
 }
 
-/// The lengths of the text values of `row` (a row of `spec`), in
-/// characters.
-pub fn value_lengths(spec: &Spec, row: &Row) -> Vec<(String, usize)> {
+/// What `row` (a row of `spec`, with values given) writes into each text
+/// column.
+pub fn value_lengths<'a>(spec: &Spec, row: &'a Row) -> Vec<ColumnText<'a>> {
     spec.written()
         .zip(row)
         .filter_map(|(column, value)| {
-            value
-                .as_text()
-                .map(|text| (column.name.clone(), text.chars().count()))
+            let text = value.as_text()?;
+            Some(ColumnText {
+                column: column.name.clone(),
+                longest: text.chars().count(),
+                texts: vec![text],
+                source: Source::Given,
+            })
         })
         .collect()
 }
@@ -529,7 +575,10 @@ mod tests {
             let names = Names::new(locale);
             for preset in PRESETS {
                 let spec = preset.plan();
-                let longest = longest_values(&spec, 4, &names);
+                let longest: Vec<(String, usize)> = longest_values(&spec, 4, &names)
+                    .into_iter()
+                    .map(|text| (text.column, text.longest))
+                    .collect();
                 let mut generator = generator_for(5, &spec, locale);
                 let mut row = Row::new();
                 for _ in 0..3000 {

@@ -29,6 +29,7 @@ pub struct Progress {
     next_update: u64,
     visible: bool,
     color: bool,
+    wording: Wording,
     /// The terminal's width the style was made for, and when it was last
     /// asked (at most once a second).
     width: u16,
@@ -47,6 +48,32 @@ struct Counters {
 }
 
 const ROWS_PER_UPDATE: u64 = 256;
+
+/// What the rows that went in are called: a dry run inserts none, and a
+/// line in a log read later must not pass for a real run's.
+#[derive(Clone, Copy)]
+enum Wording {
+    Run,
+    DryRun,
+}
+
+impl Wording {
+    /// Before the count of rows in, on a plain line.
+    fn plain(self) -> &'static str {
+        match self {
+            Wording::Run => "inserted",
+            Wording::DryRun => "dry run: would insert",
+        }
+    }
+
+    /// Before the count of rows in, on the bar, where columns are few.
+    fn bar(self) -> &'static str {
+        match self {
+            Wording::Run => "inserted",
+            Wording::DryRun => "would insert",
+        }
+    }
+}
 
 /// Columns left free at the end of the line. indicatif pads the line to
 /// the terminal's width, and a terminal echoes Ctrl-C as `^C`: on a full
@@ -95,8 +122,9 @@ impl Progress {
     /// A bar drawn on stderr if it is a terminal and `quiet` is off;
     /// otherwise a hidden one that costs nothing, and unless `quiet`, a
     /// plain line every ten seconds counted from `started`, the start of
-    /// the run (as the summary's time and rate are).
-    pub fn new(total: u64, exact: bool, quiet: bool, started: Instant) -> Progress {
+    /// the run (as the summary's time and rate are). A `dry_run`'s counts
+    /// say that the rows would be inserted.
+    pub fn new(total: u64, exact: bool, quiet: bool, dry_run: bool, started: Instant) -> Progress {
         let terminal = std::io::stderr().is_terminal();
         let visible = !quiet && terminal;
         let target = if visible {
@@ -106,14 +134,19 @@ impl Progress {
         };
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let counters = Arc::new(Counters::default());
+        let wording = if dry_run {
+            Wording::DryRun
+        } else {
+            Wording::Run
+        };
         let width = terminal_width();
         let bar = ProgressBar::with_draw_target(Some(total), target)
-            .with_style(style(width, total, color, &counters));
+            .with_style(style(width, total, color, wording, &counters));
         if visible {
             bar.enable_steady_tick(Duration::from_millis(200));
         }
         let ticker = (!quiet && !terminal)
-            .then(|| Ticker::start(Arc::clone(&counters), started, plain_interval()))
+            .then(|| Ticker::start(Arc::clone(&counters), wording, started, plain_interval()))
             .flatten();
         Progress {
             bar,
@@ -123,6 +156,7 @@ impl Progress {
             next_update: 0,
             visible,
             color,
+            wording,
             width,
             width_checked: Instant::now(),
             ticker,
@@ -143,8 +177,13 @@ impl Progress {
         let width = terminal_width();
         if width != self.width {
             self.width = width;
-            self.bar
-                .set_style(style(width, self.total, self.color, &self.counters));
+            self.bar.set_style(style(
+                width,
+                self.total,
+                self.color,
+                self.wording,
+                &self.counters,
+            ));
         }
     }
 }
@@ -204,7 +243,12 @@ struct Ticker {
 
 impl Ticker {
     /// None if no thread could be started: the run goes on without lines.
-    fn start(counters: Arc<Counters>, started: Instant, every: Duration) -> Option<Ticker> {
+    fn start(
+        counters: Arc<Counters>,
+        wording: Wording,
+        started: Instant,
+        every: Duration,
+    ) -> Option<Ticker> {
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("progress".into())
@@ -219,7 +263,7 @@ impl Ticker {
                                 .lock()
                                 .map(|counts| *counts)
                                 .unwrap_or_default();
-                            eprint_line(plain_line(&counts, started.elapsed()));
+                            eprint_line(plain_line(&counts, wording, started.elapsed()));
                         }
                         // Stopped, or the progress is gone.
                         Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
@@ -251,9 +295,9 @@ fn next_multiple(elapsed: Duration, every: Duration) -> Duration {
 }
 
 /// `inserted 52000, skipped 3 (3 duplicate emails), 5200 rows/s, 00:00:10
-/// elapsed`: no escape codes, the rate as the bar's and the summary's
-/// (rows tried per second).
-fn plain_line(counts: &Counts, elapsed: Duration) -> String {
+/// elapsed` (a dry run's: `dry run: would insert 52000, …`): no escape
+/// codes, the rate as the bar's and the summary's (rows tried per second).
+fn plain_line(counts: &Counts, wording: Wording, elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     let rate = if seconds > 0.0 {
         counts.attempted as f64 / seconds
@@ -262,7 +306,8 @@ fn plain_line(counts: &Counts, elapsed: Duration) -> String {
     };
     let whole = elapsed.as_secs();
     format!(
-        "inserted {}, {}, {rate:.0} rows/s, {:02}:{:02}:{:02} elapsed",
+        "{} {}, {}, {rate:.0} rows/s, {:02}:{:02}:{:02} elapsed",
+        wording.plain(),
         counts.inserted,
         skipped(counts.skipped(), &counts.by_reason()),
         whole / 3600,
@@ -281,13 +326,20 @@ fn terminal_width() -> u16 {
 
 /// The line for a terminal `width` columns wide: the counts go first when
 /// it is narrow, then the rate and the time left; the bar goes last.
-fn style(width: u16, total: u64, color: bool, counters: &Arc<Counters>) -> ProgressStyle {
+fn style(
+    width: u16,
+    total: u64,
+    color: bool,
+    wording: Wording,
+    counters: &Arc<Counters>,
+) -> ProgressStyle {
     let digits = total.to_string().len();
     let width = usize::from(width);
+    let label = wording.bar();
     // Each part's widest text: "00:00:00", " [", "] ", "N/N", and so on.
     let clock = 8 + 2 + 2;
     let position = 2 * digits + 1;
-    let counts = " inserted ".len() + digits + ", skipped ".len() + digits;
+    let counts = 1 + label.len() + 1 + digits + ", skipped ".len() + digits;
     let speed = ", ".len() + 9 + " rows/s, ETA ".len() + 6;
     let (fixed, show_counts, show_speed) = if width >= clock + position + counts + speed + 10 {
         (clock + position + counts + speed, true, true)
@@ -304,7 +356,7 @@ fn style(width: u16, total: u64, color: bool, counters: &Arc<Counters>) -> Progr
     };
     let mut template = format!("{{elapsed_precise}} [{bar}] {{pos}}/{{len}}");
     if show_counts {
-        template.push_str(" inserted {inserted}, skipped {skipped}");
+        template.push_str(&format!(" {label} {{inserted}}, skipped {{skipped}}"));
     }
     if show_speed {
         template.push_str(&format!(", {rate} rows/s, ETA {{eta}}"));
@@ -358,8 +410,8 @@ mod tests {
     #[derive(Debug)]
     struct Screen {
         width: u16,
-        line: Mutex<usize>,
-        longest: Arc<Mutex<usize>>,
+        line: Mutex<String>,
+        longest: Arc<Mutex<String>>,
     }
 
     impl TermLike for Screen {
@@ -384,13 +436,18 @@ mod tests {
         }
         fn write_str(&self, s: &str) -> std::io::Result<()> {
             let mut line = self.line.lock().map_err(|_| std::io::ErrorKind::Other)?;
-            *line += s.chars().count();
+            line.push_str(s);
             let mut longest = self.longest.lock().map_err(|_| std::io::ErrorKind::Other)?;
-            *longest = (*longest).max(*line);
+            if line.chars().count() > longest.chars().count() {
+                longest.clone_from(&line);
+            }
             Ok(())
         }
         fn clear_line(&self) -> std::io::Result<()> {
-            *self.line.lock().map_err(|_| std::io::ErrorKind::Other)? = 0;
+            self.line
+                .lock()
+                .map_err(|_| std::io::ErrorKind::Other)?
+                .clear();
             Ok(())
         }
         fn flush(&self) -> std::io::Result<()> {
@@ -400,11 +457,11 @@ mod tests {
 
     /// The longest line the bar draws on a terminal `width` wide, with
     /// every number at its widest.
-    fn longest_line(width: u16, total: u64) -> usize {
-        let longest = Arc::new(Mutex::new(0));
+    fn longest_line(width: u16, total: u64, wording: Wording) -> String {
+        let longest = Arc::new(Mutex::new(String::new()));
         let screen = Screen {
             width,
-            line: Mutex::new(0),
+            line: Mutex::new(String::new()),
             longest: Arc::clone(&longest),
         };
         let counters = Arc::new(Counters::default());
@@ -415,10 +472,10 @@ mod tests {
             Some(total),
             ProgressDrawTarget::term_like(Box::new(screen)),
         )
-        .with_style(style(width, total, false, &counters));
+        .with_style(style(width, total, false, wording, &counters));
         bar.set_position(total);
         bar.tick();
-        *longest.lock().expect("not poisoned")
+        longest.lock().expect("not poisoned").clone()
     }
 
     #[test]
@@ -430,7 +487,7 @@ mod tests {
             counts.skip(crate::db::SkipReason::DuplicateEmail);
         }
         assert_eq!(
-            plain_line(&counts, Duration::from_secs(10)),
+            plain_line(&counts, Wording::Run, Duration::from_secs(10)),
             "inserted 52000, skipped 3 (3 duplicate emails), 5200 rows/s, 00:00:10 elapsed"
         );
         for _ in 0..100 {
@@ -438,12 +495,40 @@ mod tests {
             counts.skip(crate::db::SkipReason::AlreadyPresent);
         }
         assert_eq!(
-            plain_line(&counts, Duration::from_secs(10)),
+            plain_line(&counts, Wording::Run, Duration::from_secs(10)),
             "inserted 52000, skipped 103 (100 already present, 3 duplicate emails), 5210 rows/s, 00:00:10 elapsed"
         );
         assert_eq!(
-            plain_line(&Counts::default(), Duration::from_secs(3725)),
+            plain_line(&Counts::default(), Wording::Run, Duration::from_secs(3725)),
             "inserted 0, skipped 0, 0 rows/s, 01:02:05 elapsed"
+        );
+    }
+
+    #[test]
+    fn in_a_dry_run_a_plain_line_says_the_rows_would_be_inserted() {
+        let mut counts = Counts::default();
+        counts.attempted = 211_600;
+        counts.inserted = 211_372;
+        for _ in 0..228 {
+            counts.skip(crate::db::SkipReason::DuplicateEmail);
+        }
+        assert_eq!(
+            plain_line(&counts, Wording::DryRun, Duration::from_secs(10)),
+            "dry run: would insert 211372, skipped 228 (228 duplicate emails), 21160 rows/s, 00:00:10 elapsed"
+        );
+    }
+
+    #[test]
+    fn in_a_dry_run_the_bar_says_the_rows_would_be_inserted() {
+        let line = longest_line(120, 1_000_000, Wording::DryRun);
+        assert!(
+            line.contains(" would insert 1000000, skipped 1000000"),
+            "{line:?}"
+        );
+        let line = longest_line(120, 1_000_000, Wording::Run);
+        assert!(
+            line.contains(" inserted 1000000, skipped 1000000") && !line.contains("would"),
+            "{line:?}"
         );
     }
 
@@ -461,12 +546,14 @@ mod tests {
         // The width indicatif is given: the terminal's, less the margin.
         for width in [40 - MARGIN, 50, 60, 80, 100, 120, 200] {
             for total in [100, 1_000_000, 100_000_000] {
-                let longest = longest_line(width, total);
-                assert!(longest > 20, "nothing drawn at {width} columns");
-                assert!(
-                    longest <= usize::from(width),
-                    "{width} columns, --count {total}: a line of {longest}"
-                );
+                for wording in [Wording::Run, Wording::DryRun] {
+                    let longest = longest_line(width, total, wording).chars().count();
+                    assert!(longest > 20, "nothing drawn at {width} columns");
+                    assert!(
+                        longest <= usize::from(width),
+                        "{width} columns, --count {total}: a line of {longest}"
+                    );
+                }
             }
         }
     }

@@ -237,3 +237,17 @@ pub fn send_signal(child: &std::process::Child, signal: &str) {
         .expect("run kill");
     assert!(status.success(), "kill -s {signal} failed");
 }
+
+/// The journal mode the file is in (`delete`, `wal`, …), as a new
+/// connection finds it.
+pub fn journal_mode(path: &Path) -> String {
+    Connection::open(path)
+        .and_then(|conn| conn.query_row("PRAGMA journal_mode", [], |row| row.get(0)))
+        .expect("read the journal mode")
+}
+
+/// Where seed writes down the journal mode a file had while it holds it
+/// in WAL mode.
+pub fn journal_record(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-seed-journal-mode", path.display()))
+}
