@@ -7,6 +7,7 @@ mod available_memory;
 mod charset;
 mod columns;
 mod ddl;
+pub mod describe;
 mod memory;
 #[cfg(feature = "mysql")]
 mod mysql;
@@ -229,6 +230,19 @@ pub trait Conn: Writer {
 
     /// Each column of `table`, or None if there is no such table.
     fn columns(&mut self, table: &str) -> Result<Option<Vec<Column>>>;
+
+    /// `table` as the catalog describes it (columns, types, nullability,
+    /// defaults, keys, uniques, foreign keys, enum and CHECK values), or
+    /// None if there is no such table. Only reads.
+    fn describe(&mut self, table: &str) -> Result<Option<describe::Described>> {
+        let _ = table;
+        anyhow::bail!("{} cannot describe a table yet", self.backend())
+    }
+
+    /// The tables of the schema the rows go to, by name.
+    fn tables(&mut self) -> Result<Vec<String>> {
+        anyhow::bail!("{} cannot list its tables yet", self.backend())
+    }
 
     /// The character set `table.column` stores its text in or, for a table
     /// not there yet, the one `create_table` gives its text columns. None
