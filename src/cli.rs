@@ -74,6 +74,15 @@ enum Commands {
         #[arg(long)]
         json: bool,
     },
+    /// Print a table as the database's catalog describes it, as JSON (what a plan is inferred from)
+    #[command(hide = true)]
+    Describe {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The table
+        #[arg(long, value_name = "NAME")]
+        table: String,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
@@ -497,6 +506,7 @@ impl Cli {
             Commands::Admin(args) => args.output.json,
             Commands::Roles { output, .. } => output.json,
             Commands::Plan { json, .. } => *json,
+            Commands::Describe { .. } => true,
             Commands::Completions { .. } | Commands::Man { .. } => false,
         }
     }
@@ -606,6 +616,7 @@ impl Cli {
                     output: args.output.into(),
                 })
             }
+            Commands::Describe { db, table } => Command::Describe(db.into_config()?, table),
             Commands::Completions { shell } => Command::Completions(shell),
             Commands::Man { command } => Command::Man(command),
         };

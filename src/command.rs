@@ -31,6 +31,7 @@ pub fn run(config: Config) -> Result<ExitStatus> {
         Command::Roles(roles_config) => roles(&roles_config),
         Command::Admin(admin_config) => admin(admin_config),
         Command::Plan(plan_config) => plan(&plan_config),
+        Command::Describe(db, table) => describe(&db, &table),
         Command::Completions(shell) => {
             let mut out = Vec::new();
             cli::write_completions(shell, &mut out);
@@ -543,6 +544,21 @@ fn generator_for(
     Ok(UserGenerator::new(
         seed, spec, names, picker, roles, labels, hash, config.now,
     ))
+}
+
+/// `seed describe`: the table as the catalog describes it, as JSON. Only
+/// reads.
+fn describe(db: &DbConfig, table: &str) -> Result<ExitStatus> {
+    let Some(mut conn) = open_to_read(db)? else {
+        bail!("there is no database at {}", db.target.redacted());
+    };
+    let described = conn.describe(table);
+    let finished = conn.finish();
+    let described = described?.with_context(|| format!("there is no table {table}"))?;
+    finished?;
+    let mut json = serde_json::to_string(&described).context("cannot write JSON")?;
+    json.push('\n');
+    print(json.as_bytes())
 }
 
 /// `seed plan`: the plan seed would use, as TOML or JSON on stdout.

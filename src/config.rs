@@ -18,6 +18,8 @@ pub enum Command {
     Roles(RolesConfig),
     Admin(AdminConfig),
     Plan(PlanConfig),
+    /// `seed describe`: a table's catalog entry, for inference and reports.
+    Describe(DbConfig, String),
     Completions(Shell),
     /// A command whose page to print, or seed's.
     Man(Option<String>),

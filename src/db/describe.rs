@@ -3,7 +3,7 @@
 //! policy that turns it into a plan is written once, in `plan::infer`.
 
 /// One table.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Described {
     pub name: String,
     /// In the table's order.
@@ -17,7 +17,7 @@ pub struct Described {
 }
 
 /// One column.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ColumnInfo {
     pub name: String,
     /// The type as the catalog spells it, for messages: `varchar(64)`,
@@ -38,7 +38,8 @@ pub struct ColumnInfo {
 }
 
 /// What a column holds, as far as a generator needs to know.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
 pub enum Kind {
     /// Text; the declared length in characters, if any.
     Text { max_len: Option<u32> },
@@ -53,12 +54,12 @@ pub enum Kind {
     /// An exact or floating-point number.
     Decimal,
     /// PostgreSQL's enums and domains over them, MySQL's `ENUM`: the values.
-    Enum(Vec<String>),
+    Enum { values: Vec<String> },
     /// Anything else (bytea, blob, arrays, geometry, …).
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ForeignKey {
     /// The columns of this table.
     pub columns: Vec<String>,
