@@ -67,3 +67,128 @@ pub struct ForeignKey {
     /// The referenced columns, in the same order.
     pub references: Vec<String>,
 }
+
+/// The values of `CHECK (col IN ('a', 'b'))` for `column`, found in SQL
+/// text (SQLite keeps a table's `CREATE TABLE` as written). None when no
+/// CHECK of that shape names the column.
+pub fn check_in_list(sql: &str, column: &str) -> Option<Vec<String>> {
+    let lower = sql.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("check") {
+        let start = from + found + "check".len();
+        from = start;
+        let rest = sql[start..].trim_start();
+        let Some(body) = rest.strip_prefix('(').and_then(balanced) else {
+            continue;
+        };
+        if let Some(values) = in_list(body, column) {
+            return Some(values);
+        }
+    }
+    None
+}
+
+/// The text inside the parenthesis `text` starts after, up to the one that
+/// closes it.
+fn balanced(text: &str) -> Option<&str> {
+    let mut depth = 1;
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&text[..i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `col IN ('a', 'b')`, with the column quoted or not.
+fn in_list(body: &str, column: &str) -> Option<Vec<String>> {
+    let body = body.trim();
+    let (name, rest) = identifier(body)?;
+    if !name.eq_ignore_ascii_case(column) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let (keyword, rest) = rest.split_at_checked(2)?;
+    if !keyword.eq_ignore_ascii_case("in") {
+        return None;
+    }
+    let list = balanced(rest.trim_start().strip_prefix('(')?)?;
+    let mut values = Vec::new();
+    let mut chars = list.trim().chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.next() != Some('\'') {
+            return None;
+        }
+        let mut value = String::new();
+        loop {
+            match chars.next()? {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    value.push('\'');
+                }
+                '\'' => break,
+                c => value.push(c),
+            }
+        }
+        values.push(value);
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next() {
+            None => return Some(values),
+            Some(',') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+/// A leading identifier, bare or quoted with `"`, `` ` `` or `[]`, and what
+/// follows it.
+fn identifier(text: &str) -> Option<(String, &str)> {
+    let close = match text.chars().next()? {
+        '"' => '"',
+        '`' => '`',
+        '[' => ']',
+        _ => {
+            let end = text
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(text.len());
+            return (end > 0).then(|| (text[..end].to_owned(), &text[end..]));
+        }
+    };
+    let inner = &text[1..];
+    let end = inner.find(close)?;
+    Some((inner[..end].to_owned(), &inner[end + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_lists_are_read_with_any_quoting_and_other_columns_are_not() {
+        let sql = "CREATE TABLE t (status TEXT CHECK (status IN ('active', 'banned')), \
+                   \"kind\" TEXT NOT NULL, plan TEXT, CHECK(\"kind\" in ('a','it''s')), \
+                   CHECK (length(plan) > 2))";
+        assert_eq!(
+            check_in_list(sql, "status"),
+            Some(vec!["active".to_owned(), "banned".to_owned()])
+        );
+        assert_eq!(
+            check_in_list(sql, "kind"),
+            Some(vec!["a".to_owned(), "it's".to_owned()])
+        );
+        assert_eq!(check_in_list(sql, "plan"), None);
+        assert_eq!(check_in_list(sql, "nope"), None);
+    }
+}

@@ -9,6 +9,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, ffi, params_from_iter};
 
 use super::columns::Column;
+use super::describe::{ColumnInfo, Described, ForeignKey, Kind, check_in_list};
 use super::ddl::Dialect;
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, SqliteMode, Value, Writer};
 use crate::app::TableDef;
@@ -352,6 +353,139 @@ impl Conn for SqliteConn {
         Ok((!columns.is_empty()).then_some(columns))
     }
 
+    fn describe(&mut self, table: &str) -> Result<Option<Described>> {
+        let found: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+                [table],
+                |row| Ok((row.get(0)?, row.get::<_, Option<String>>(1)?.unwrap_or_default())),
+            )
+            .map(Some)
+            .or_else(|err| match err {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                err => Err(err),
+            })
+            .map_err(|err| self.explain(err))?;
+        let Some((name, sql)) = found else {
+            return Ok(None);
+        };
+        let read = |conn: &Connection| -> rusqlite::Result<Described> {
+            let mut columns = Vec::new();
+            let mut keyed: Vec<(i64, String)> = Vec::new();
+            let mut stmt = conn.prepare(
+                "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)",
+            )?;
+            let mut rows = stmt.query([&name])?;
+            while let Some(row) = rows.next()? {
+                let column: String = row.get(0)?;
+                let declared: String = row.get(1)?;
+                let pk: i64 = row.get(4)?;
+                let hidden: i64 = row.get(5)?;
+                if pk > 0 {
+                    keyed.push((pk, column.clone()));
+                }
+                columns.push(ColumnInfo {
+                    allowed: check_in_list(&sql, &column),
+                    kind: sqlite_kind(&declared),
+                    name: column,
+                    declared,
+                    not_null: row.get(2)?,
+                    default: row.get(3)?,
+                    auto: false,
+                    // 2: virtual, 3: stored.
+                    generated: hidden >= 2,
+                });
+            }
+            keyed.sort();
+            let primary_key: Vec<String> = keyed.into_iter().map(|(_, name)| name).collect();
+            // A lone INTEGER PRIMARY KEY is the rowid: SQLite fills it.
+            if let [only] = primary_key.as_slice()
+                && let Some(column) = columns.iter_mut().find(|c| c.name == *only)
+                && column.declared.eq_ignore_ascii_case("integer")
+            {
+                column.auto = true;
+            }
+            let mut uniques = Vec::new();
+            let mut stmt = conn.prepare(
+                "SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND partial = 0 AND origin <> 'pk'",
+            )?;
+            let indexes: Vec<String> = stmt
+                .query_map([&name], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut stmt = conn.prepare("SELECT cid, name FROM pragma_index_info(?1) ORDER BY seqno")?;
+            for index in indexes {
+                let parts: Vec<(i64, Option<String>)> = stmt
+                    .query_map([&index], |row| Ok((row.get(0)?, row.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                // An index on an expression names no column.
+                if parts.iter().all(|(cid, name)| *cid >= 0 && name.is_some()) {
+                    let names: Vec<String> = parts.into_iter().filter_map(|(_, name)| name).collect();
+                    if names != primary_key && !uniques.contains(&names) {
+                        uniques.push(names);
+                    }
+                }
+            }
+            let mut foreign_keys: Vec<ForeignKey> = Vec::new();
+            let mut stmt = conn.prepare(
+                "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+            )?;
+            let mut rows = stmt.query([&name])?;
+            let mut last = None;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let parent: String = row.get(1)?;
+                let from: String = row.get(2)?;
+                // A key to the parent's primary key names no column.
+                let to: Option<String> = row.get(3)?;
+                if last != Some(id) {
+                    foreign_keys.push(ForeignKey {
+                        columns: Vec::new(),
+                        table: parent,
+                        references: Vec::new(),
+                    });
+                    last = Some(id);
+                }
+                if let Some(key) = foreign_keys.last_mut() {
+                    key.columns.push(from);
+                    key.references.push(to.unwrap_or_default());
+                }
+            }
+            Ok(Described {
+                name: name.clone(),
+                columns,
+                primary_key,
+                uniques,
+                foreign_keys,
+            })
+        };
+        let mut described = read(&self.conn).map_err(|err| self.explain(err))?;
+        // A key to the parent's primary key: the parent's key column.
+        for key in &mut described.foreign_keys {
+            if key.references.iter().any(String::is_empty) {
+                let parent: Vec<String> = self
+                    .conn
+                    .prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
+                    .and_then(|mut stmt| {
+                        stmt.query_map([&key.table], |row| row.get(0))?
+                            .collect::<rusqlite::Result<_>>()
+                    })
+                    .map_err(|err| self.explain(err))?;
+                key.references = parent;
+            }
+        }
+        Ok(Some(described))
+    }
+
+    fn tables(&mut self) -> Result<Vec<String>> {
+        self.conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+            .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect())
+            .map_err(|err| self.explain(err))
+    }
+
     fn unique_indexes(&mut self, table: &str, column: &str) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
@@ -480,6 +614,34 @@ pub fn sqlite_time(time: &chrono::NaiveDateTime) -> String {
 }
 
 /// The n of a declared `VARCHAR(n)`, `CHARACTER VARYING(n)`, `CHAR(n)`.
+/// What a declared type holds, by SQLite's affinity rules and the names
+/// ORMs give types (`BOOLEAN`, `DATETIME`, `UUID`, `JSON`).
+fn sqlite_kind(declared: &str) -> Kind {
+    let lower = declared.to_ascii_lowercase();
+    let has = |word: &str| lower.contains(word);
+    if has("bool") {
+        Kind::Boolean
+    } else if has("int") {
+        Kind::Integer { bytes: 8 }
+    } else if has("timestamp") || has("datetime") {
+        Kind::Timestamp
+    } else if has("date") {
+        Kind::Date
+    } else if has("uuid") || has("guid") {
+        Kind::Uuid
+    } else if has("json") {
+        Kind::Json
+    } else if has("char") || has("clob") || has("text") || lower.is_empty() {
+        Kind::Text {
+            max_len: declared_length(declared),
+        }
+    } else if has("real") || has("floa") || has("doub") || has("num") || has("dec") {
+        Kind::Decimal
+    } else {
+        Kind::Other
+    }
+}
+
 fn declared_length(declared: &str) -> Option<u32> {
     let upper = declared.to_ascii_uppercase();
     if !upper.contains("CHAR") {
