@@ -17,7 +17,7 @@ use crate::config::{
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
 use crate::generate::{Locale, RoleWeights, digest, reference_now};
-use crate::plan::Chosen;
+use crate::plan::{Choice, Chosen};
 use crate::report;
 use crate::run::Plan;
 
@@ -105,6 +105,10 @@ struct AppArg {
     /// The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]
     #[arg(long, value_name = "FILE", conflicts_with = "app", value_hint = clap::ValueHint::FilePath)]
     plan: Option<PathBuf>,
+
+    /// The users table, when no plan names it: its plan is inferred from its columns [default: an app's table, else the one table named like a users table]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["app", "plan"])]
+    table: Option<String>,
 }
 
 /// The file a plan is read from when none is named.
@@ -113,7 +117,20 @@ pub const PLAN_FILE: &str = "seed.toml";
 impl AppArg {
     /// The plan named (`--app`, `--plan`) or found (`./seed.toml`), read
     /// and checked before anything is opened; None: read from the tables.
-    fn resolve(self) -> Result<Option<Chosen>, UsageError> {
+    fn resolve(self) -> Result<Choice, UsageError> {
+        if let Some(table) = self.table {
+            return Ok(Choice {
+                chosen: None,
+                table: Some(table),
+            });
+        }
+        self.resolve_plan().map(|chosen| Choice {
+            chosen,
+            table: None,
+        })
+    }
+
+    fn resolve_plan(self) -> Result<Option<Chosen>, UsageError> {
         if let Some(name) = &self.app {
             return Ok(crate::app::preset(name).map(Chosen::preset));
         }
@@ -141,6 +158,7 @@ impl AppArg {
             spec,
             preset: None,
             source: path.display().to_string(),
+            reasons: Vec::new(),
         }))
     }
 }
@@ -521,7 +539,7 @@ impl Cli {
                             .into(),
                     ));
                 }
-                let chosen = args.app.resolve()?;
+                let Choice { chosen, table } = args.app.resolve()?;
                 // Told now when the plan is known; when it is detected,
                 // after the database says which it is.
                 if let Some(chosen) = &chosen {
@@ -536,6 +554,7 @@ impl Cli {
                 }
                 Command::Users(UsersConfig {
                     chosen,
+                    table,
                     plan: Plan {
                         count: args.count,
                         exact: args.exact,
@@ -559,12 +578,12 @@ impl Cli {
                 })
             }
             Commands::Plan { app, db, json } => Command::Plan(PlanConfig {
-                chosen: app.resolve()?,
+                choice: app.resolve()?,
                 db: db.into_config()?,
                 json,
             }),
             Commands::Roles { app, db, output } => Command::Roles(RolesConfig {
-                chosen: app.resolve()?,
+                choice: app.resolve()?,
                 db: db.into_config()?,
                 output: output.into(),
             }),
@@ -595,7 +614,7 @@ impl Cli {
                             .into(),
                     ));
                 }
-                let chosen = args.app.resolve()?;
+                let Choice { chosen, table } = args.app.resolve()?;
                 if let Some(chosen) = &chosen
                     && args.username.is_some()
                     && chosen.spec.login_column().is_none()
@@ -607,6 +626,7 @@ impl Cli {
                 }
                 Command::Admin(AdminConfig {
                     chosen,
+                    table,
                     email: args.email,
                     username: args.username,
                     password: args.password_file.resolve(args.password)?,

@@ -351,10 +351,11 @@ fn insert_all(
 
 /// The plan named (`--app`, `--plan`, `./seed.toml`), or the preset whose
 /// tables are there.
-fn plan_of(conn: &mut dyn Conn, given: Option<&Chosen>) -> Result<Chosen> {
-    match given {
-        Some(chosen) => Ok(chosen.clone()),
-        None => Ok(Chosen::preset(schema::detect(conn)?)),
+fn plan_of(conn: &mut dyn Conn, given: Option<&Chosen>, table: Option<&str>) -> Result<Chosen> {
+    match (given, table) {
+        (Some(chosen), _) => Ok(chosen.clone()),
+        (None, Some(table)) => schema::infer(conn, table),
+        (None, None) => schema::choose(conn),
     }
 }
 
@@ -379,7 +380,7 @@ fn prepare_users(
     stop: &dyn Fn() -> bool,
     detected: &mut Option<Chosen>,
 ) -> Result<Option<Prepared>> {
-    let chosen = plan_of(conn, config.chosen.as_ref())?;
+    let chosen = plan_of(conn, config.chosen.as_ref(), config.table.as_deref())?;
     *detected = Some(chosen.clone());
     let spec = &chosen.spec;
     let Some(hash) = hash_for(config, seed, &chosen, stop)? else {
@@ -394,8 +395,10 @@ fn prepare_users(
     // Read before the first write, so that a failure cannot refuse a run
     // that wrote.
     let logins = schema::login_names(checked.had_rows.then_some(&mut *conn), spec)?;
+    let pools = schema::ref_pools(conn, spec)?;
     let applied = schema::apply(conn, spec, &checked)?;
-    let generator = generator_for(config, seed, spec, names, &applied.roles, hash)?;
+    let generator =
+        generator_for(config, seed, spec, names, &applied.roles, hash)?.with_pools(spec, pools);
     let target = applied.target;
     // Only a table with rows at the start can hold a row a duplicate is of;
     // an empty one spares the run the set of identities it inserted.
@@ -416,16 +419,28 @@ fn prepare_dry_run(
     // Before the database is read and the password hashed: a count that
     // cannot fit is refused at once.
     db::check_room(config.plan.count)?;
-    let mut conn = match config.chosen {
-        Some(_) => None,
-        None => open_to_read(&config.db)?,
+    // A named plan without refs needs no database; anything else reads it.
+    let needs = config
+        .chosen
+        .as_ref()
+        .is_none_or(|chosen| !chosen.spec.refs().is_empty());
+    let mut conn = if needs {
+        open_to_read(&config.db)?
+    } else {
+        None
     };
     if let Some(conn) = &conn {
         *database = db::describe(&config.db.target, conn.as_ref());
     }
     let chosen = match (&config.chosen, &mut conn) {
         (Some(chosen), _) => chosen.clone(),
-        (None, Some(conn)) => Chosen::preset(schema::detect(conn.as_mut())?),
+        (None, Some(conn)) => plan_of(conn.as_mut(), None, config.table.as_deref())?,
+        (None, None) if config.table.is_some() => {
+            bail!(
+                "there is no database at {} to read a table from",
+                config.db.target.redacted()
+            )
+        }
         // A new SQLite file gets flask-base's tables.
         (None, None) => Chosen::preset(&crate::app::flask_base::PRESET),
     };
@@ -435,24 +450,26 @@ fn prepare_dry_run(
         return Ok(None);
     };
     let names = Names::new(config.locale);
-    let role_names = match &mut conn {
+    let (role_names, pools) = match &mut conn {
         // What a real run would check and draw from.
         Some(conn) => {
             let lengths = generate::longest_values(spec, hash.chars().count(), &names);
-            let checked = schema::check(conn.as_mut(), &chosen, &lengths);
+            let checked = schema::check(conn.as_mut(), &chosen, &lengths).and_then(|checked| {
+                Ok((checked.role_names, schema::ref_pools(conn.as_mut(), spec)?))
+            });
             let finished = conn.finish();
-            let role_names = checked?.role_names;
+            let checked = checked?;
             finished?;
-            role_names
+            checked
         }
-        None => spec.role_names(),
+        None => (spec.role_names(), Vec::new()),
     };
     if let Some(weights) = &config.role_weights {
         weights.check(&role_names)?;
     }
     // Ids as a new roles table numbers them; the rows' digest names roles.
     let roles: Vec<(i64, String)> = (1..).zip(role_names).collect();
-    let generator = generator_for(config, seed, spec, names, &roles, hash)?;
+    let generator = generator_for(config, seed, spec, names, &roles, hash)?.with_pools(spec, pools);
     // It keeps only the rows that go in: with --exact, the count.
     let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count)?;
     // A dry run counts into an empty table: only the run's own repeats.
@@ -563,18 +580,22 @@ fn describe(db: &DbConfig, table: &str) -> Result<ExitStatus> {
 
 /// `seed plan`: the plan seed would use, as TOML or JSON on stdout.
 fn plan(config: &crate::config::PlanConfig) -> Result<ExitStatus> {
-    let chosen = match &config.chosen {
+    let chosen = match &config.choice.chosen {
         Some(chosen) => chosen.clone(),
         None => {
             let conn = open_to_read(&config.db)?;
             match conn {
                 Some(mut conn) => {
-                    let found = schema::detect(conn.as_mut());
+                    let found = plan_of(conn.as_mut(), None, config.choice.table.as_deref());
                     let finished = conn.finish();
-                    let preset = found?;
+                    let chosen = found?;
                     finished?;
-                    Chosen::preset(preset)
+                    chosen
                 }
+                None if config.choice.table.is_some() => bail!(
+                    "there is no database at {} to read a table from",
+                    config.db.target.redacted()
+                ),
                 None => Chosen::preset(&crate::app::flask_base::PRESET),
             }
         }
@@ -602,14 +623,18 @@ struct RolesReport {
 
 fn roles(config: &RolesConfig) -> Result<ExitStatus> {
     let mut report = RolesReport {
-        app: config.chosen.as_ref().map(|chosen| chosen.source.clone()),
+        app: config
+            .choice
+            .chosen
+            .as_ref()
+            .map(|chosen| chosen.source.clone()),
         database: config.db.target.redacted(),
         roles: BTreeMap::new(),
         error: None,
     };
     let result = db::open(&config.db.target, &config.db.options).and_then(|mut conn| {
         report.database = db::describe(&config.db.target, conn.as_ref());
-        let applied = apply_roles(conn.as_mut(), config.chosen.as_ref(), &mut report);
+        let applied = apply_roles(conn.as_mut(), &config.choice, &mut report);
         let finished = conn.finish();
         applied.and(finished)
     });
@@ -637,10 +662,10 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
 /// it goes.
 fn apply_roles(
     conn: &mut dyn Conn,
-    given: Option<&Chosen>,
+    given: &crate::plan::Choice,
     report: &mut RolesReport,
 ) -> Result<()> {
-    let chosen = plan_of(conn, given)?;
+    let chosen = plan_of(conn, given.chosen.as_ref(), given.table.as_deref())?;
     report.app = Some(chosen.source.clone());
     let checked = schema::check(conn, &chosen, &[])?;
     let applied = schema::apply(conn, &chosen.spec, &checked)?;
@@ -779,7 +804,7 @@ fn stdout_is_open() -> bool {
 /// as it goes: the app, whether the account was created, its username
 /// (django) and the password seed chose, if it did.
 fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminReport) -> Result<()> {
-    let chosen = plan_of(conn, config.chosen.as_ref())?;
+    let chosen = plan_of(conn, config.chosen.as_ref(), config.table.as_deref())?;
     report.app = Some(chosen.source.clone());
     let spec = &chosen.spec;
     let name = &chosen.source;

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::{Options, Target};
 use crate::generate::{Locale, RoleWeights};
-use crate::plan::Chosen;
+use crate::plan::{Choice, Chosen};
 use crate::run::Plan;
 
 pub struct Config {
@@ -38,15 +38,13 @@ pub struct Output {
 
 /// `seed plan`.
 pub struct PlanConfig {
-    /// None: read from the tables.
-    pub chosen: Option<Chosen>,
+    pub choice: Choice,
     pub db: DbConfig,
     pub json: bool,
 }
 
 pub struct RolesConfig {
-    /// None: read from the tables.
-    pub chosen: Option<Chosen>,
+    pub choice: Choice,
     pub db: DbConfig,
     pub output: Output,
 }
@@ -55,6 +53,8 @@ pub struct UsersConfig {
     /// The plan (`--app`, `--plan`, `./seed.toml`); None: read from the
     /// tables already there.
     pub chosen: Option<Chosen>,
+    /// `--table`: the table to infer a plan from.
+    pub table: Option<String>,
     pub plan: Plan,
     pub seed: Option<u64>,
     /// Whose names the users get.
@@ -80,6 +80,8 @@ pub struct UsersConfig {
 pub struct AdminConfig {
     /// None: read from the tables.
     pub chosen: Option<Chosen>,
+    /// `--table`: the table to infer a plan from.
+    pub table: Option<String>,
     pub email: String,
     /// Django's login; None: the email's local part.
     pub username: Option<String>,

@@ -15,13 +15,23 @@ pub struct Column {
     pub max_len: Option<u32>,
 }
 
-/// Refuses a table that lacks a column seed writes (`required`, with `id`,
-/// which the database must fill), or that has a NOT NULL column without a
-/// default, which seed would leave empty.
-pub fn check_columns(table: &str, required: &[&str], id: &str, columns: &[Column]) -> Result<()> {
+/// Refuses a table that lacks a column of the plan (`required`), whose
+/// columns the plan leaves to the database (`left`) have no default, or
+/// that has a NOT NULL column without a default, which seed would leave
+/// empty.
+pub fn check_columns(
+    table: &str,
+    required: &[&str],
+    left: &[&str],
+    columns: &[Column],
+) -> Result<()> {
     let missing: Vec<String> = required
         .iter()
-        .filter(|name| !columns.iter().any(|column| column.name == **name))
+        .filter(|name| {
+            !columns
+                .iter()
+                .any(|column| column.name.eq_ignore_ascii_case(name))
+        })
         .map(|name| format!("\"{name}\""))
         .collect();
     if !missing.is_empty() {
@@ -36,12 +46,20 @@ pub fn check_columns(table: &str, required: &[&str], id: &str, columns: &[Column
         );
     }
     for column in columns {
-        if column.name == id && !column.has_default {
+        let is = |names: &[&str]| {
+            names
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(&column.name))
+        };
+        let id = column.name.eq_ignore_ascii_case(crate::app::ID);
+        if is(left) && !column.has_default && (column.not_null || id) {
+            let what = if id { "id" } else { "value" };
             bail!(
-                "table {table} has an \"{id}\" column that the database does not fill (no default, identity or auto-increment), so every row would get a NULL or missing id; refusing to seed"
+                "table {table} has an \"{}\" column that the database does not fill (no default, identity or auto-increment), so every row would get a NULL or missing {what}; refusing to seed",
+                column.name
             );
         }
-        let filled = required.contains(&column.name.as_str()) && column.name != id;
+        let filled = is(required) && !is(left);
         if column.not_null && !column.has_default && !filled {
             bail!(
                 "table {table} has a NOT NULL column \"{}\" without a default, which seed does not fill",
@@ -58,7 +76,7 @@ pub fn check_lengths(table: &str, needs: &[ColumnText<'_>], columns: &[Column]) 
         let (name, longest) = (need.column.as_str(), need.longest);
         let declared = columns
             .iter()
-            .find(|column| column.name == name)
+            .find(|column| column.name.eq_ignore_ascii_case(name))
             .and_then(|column| column.max_len);
         if let Some(declared) = declared
             && (declared as usize) < longest
@@ -92,19 +110,19 @@ mod tests {
             .iter()
             .map(|name| column(name, *name == "id", *name == "id"))
             .collect();
-        assert!(check_columns("roles", ROLES_COLUMNS, "id", &roles).is_ok());
+        assert!(check_columns("roles", ROLES_COLUMNS, &["id"], &roles).is_ok());
         roles.push(column("created_at", true, false));
-        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("\"created_at\"")));
         roles.pop();
         roles[0].has_default = false;
-        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("\"id\"")));
         roles.remove(1);
-        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("no column \"name\";")));
         roles.remove(1);
-        let err = check_columns("roles", ROLES_COLUMNS, "id", &roles).map_err(|e| e.to_string());
+        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("no columns \"name\", \"index\";")));
     }
 }

@@ -86,6 +86,134 @@ pub fn detect(conn: &mut dyn Conn) -> Result<&'static Preset> {
     )
 }
 
+/// The plan of `table`, inferred from what the catalog says of it. Only
+/// reads.
+pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
+    let Some(described) = conn.describe(table)? else {
+        let tables = conn.tables()?;
+        bail!(
+            "there is no table {table} on {}; the tables are: {}",
+            conn.backend(),
+            listed(&tables)
+        );
+    };
+    // A hash already there says which format the app checks.
+    let password = described
+        .columns
+        .iter()
+        .find(|c| PASSWORD_NAMES.contains(&crate::plan::infer::normalised(&c.name).as_str()))
+        .map(|c| c.name.clone());
+    let sample = match password {
+        Some(column) => {
+            let sql = format!(
+                "SELECT {column} FROM {table} WHERE {column} IS NOT NULL LIMIT 1",
+                column = conn.quote(&column),
+                table = conn.quote(&described.name)
+            );
+            conn.query(&sql, &[])?
+                .into_iter()
+                .next()
+                .and_then(|row| row.into_iter().next())
+                .and_then(|value| value.as_text().map(str::to_owned))
+        }
+        None => None,
+    };
+    // A roles table's label: the column that names a role.
+    let mut labels: Vec<(String, Option<String>)> = Vec::new();
+    for key in &described.foreign_keys {
+        let parent = conn.describe(&key.table)?;
+        let label = parent.and_then(|parent| {
+            let texts = parent
+                .columns
+                .iter()
+                .filter(|c| matches!(c.kind, super::describe::Kind::Text { .. }));
+            let named = |c: &&super::describe::ColumnInfo| {
+                ["name", "title", "label", "slug", "code"]
+                    .contains(&crate::plan::infer::normalised(&c.name).as_str())
+            };
+            texts
+                .clone()
+                .find(named)
+                .or(texts.clone().next())
+                .map(|c| c.name.clone())
+        });
+        labels.push((key.table.clone(), label));
+    }
+    let label_of = |table: &str| {
+        labels
+            .iter()
+            .find(|(t, _)| t == table)
+            .and_then(|(_, label)| label.clone())
+    };
+    let hints = crate::plan::infer::Hints {
+        sample_hash: sample.as_deref(),
+        label_of: &label_of,
+    };
+    let inferred = crate::plan::infer::infer(&described, &hints).map_err(anyhow::Error::msg)?;
+    Ok(Chosen {
+        spec: inferred.spec,
+        preset: None,
+        source: "inferred".into(),
+        reasons: inferred.reasons,
+    })
+}
+
+const PASSWORD_NAMES: &[&str] = &[
+    "password",
+    "passwordhash",
+    "passworddigest",
+    "hashedpassword",
+    "encryptedpassword",
+    "pwhash",
+    "pwdigest",
+    "passwd",
+    "pwd",
+    "pass",
+];
+
+/// Names, or "none".
+fn listed(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The plan for a database no plan names: an app's preset when its tables
+/// are there, else the plan inferred from the one table named like a
+/// users table; flask-base's, to create, when there are no tables. Only
+/// reads.
+pub fn choose(conn: &mut dyn Conn) -> Result<Chosen> {
+    let detected = detect(conn);
+    let candidates: Vec<String> = conn
+        .tables()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| {
+            crate::plan::infer::USERS_TABLES.contains(&crate::plan::infer::normalised(t).as_str())
+        })
+        .collect();
+    let fallback = match detected {
+        // detect gives flask-base when no app's table is there, to create:
+        // a table named like a users table is then the one to fill.
+        Ok(preset) if conn.columns(&preset.plan().table)?.is_some() || candidates.is_empty() => {
+            return Ok(Chosen::preset(preset));
+        }
+        Ok(_) => None,
+        Err(err) => Some(err),
+    };
+    match (candidates.as_slice(), fallback) {
+        ([one], _) => infer(conn, one),
+        ([], Some(err)) => Err(err),
+        ([], None) => Ok(Chosen::preset(&crate::app::flask_base::PRESET)),
+        (many, _) => bail!(
+            "several tables are named like a users table ({}); name one with --table",
+            many.join(", ")
+        ),
+    }
+}
+
 /// What the checks found: the tables to create. Nothing written yet.
 pub struct Checked {
     create: Vec<&'static TableDef>,
@@ -123,7 +251,7 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
                     }
                 }
             }
-            check_columns(&roles.table, &required, &roles.key, &columns)?;
+            check_columns(&roles.table, &required, &[roles.key.as_str()], &columns)?;
             let sql = format!(
                 "SELECT {label} FROM {} WHERE {label} IS NOT NULL ORDER BY {}",
                 conn.quote(&roles.table),
@@ -156,7 +284,13 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
     match &users {
         Some(columns) => {
             let required: Vec<&str> = spec.columns.iter().map(|c| c.name.as_str()).collect();
-            check_columns(&spec.table, &required, ID, columns)?;
+            let left: Vec<&str> = spec
+                .columns
+                .iter()
+                .filter(|c| !c.r#gen.is_written())
+                .map(|c| c.name.as_str())
+                .collect();
+            check_columns(&spec.table, &required, &left, columns)?;
             check_lengths(&spec.table, values, columns)?;
             let identity = &spec.identity;
             if conn.unique_indexes(&spec.table, identity)?.is_empty() {
@@ -354,6 +488,32 @@ pub struct Account {
     /// Its role's name, if its values are one of the app's roles.
     pub role: Option<String>,
     pub admin: bool,
+}
+
+/// The values of each `ref` column's parent, to draw from. Refused, naming
+/// the parent, when it has no rows. Only reads.
+pub fn ref_pools(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<(String, Vec<Value>)>> {
+    let mut pools = Vec::new();
+    for (column, table, parent) in spec.refs() {
+        let sql = format!(
+            "SELECT {parent} FROM {table} WHERE {parent} IS NOT NULL ORDER BY 1 LIMIT 1000000",
+            parent = conn.quote(parent),
+            table = conn.quote(table)
+        );
+        let values: Vec<Value> = conn
+            .query(&sql, &[])?
+            .into_iter()
+            .filter_map(|row| row.into_iter().next())
+            .collect();
+        if values.is_empty() {
+            bail!(
+                "{}.{column} references {table}.{parent}, and {table} has no rows to reference; add some first (or write {column} = \"null\" in the plan if it may be NULL)",
+                spec.table
+            );
+        }
+        pools.push((column.to_owned(), values));
+    }
+    Ok(pools)
 }
 
 /// The first account whose `column` is `value` (case folded: a login name

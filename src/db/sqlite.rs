@@ -9,8 +9,8 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, ffi, params_from_iter};
 
 use super::columns::Column;
-use super::describe::{ColumnInfo, Described, ForeignKey, Kind, check_in_list};
 use super::ddl::Dialect;
+use super::describe::{ColumnInfo, Described, ForeignKey, Kind, check_in_list};
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, SqliteMode, Value, Writer};
 use crate::app::TableDef;
 
@@ -331,10 +331,10 @@ impl Conn for SqliteConn {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT name, \"notnull\", dflt_value IS NOT NULL \
+                "SELECT name, \"notnull\", dflt_value IS NOT NULL OR hidden >= 2 \
                  OR (pk = 1 AND upper(type) = 'INTEGER' \
                      AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1), \
-                 type FROM pragma_table_info(?1)",
+                 type FROM pragma_table_xinfo(?1)",
             )
             .map_err(|err| self.explain(err))?;
         let columns = stmt
@@ -413,14 +413,16 @@ impl Conn for SqliteConn {
             let indexes: Vec<String> = stmt
                 .query_map([&name], |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut stmt = conn.prepare("SELECT cid, name FROM pragma_index_info(?1) ORDER BY seqno")?;
+            let mut stmt =
+                conn.prepare("SELECT cid, name FROM pragma_index_info(?1) ORDER BY seqno")?;
             for index in indexes {
                 let parts: Vec<(i64, Option<String>)> = stmt
                     .query_map([&index], |row| Ok((row.get(0)?, row.get(1)?)))?
                     .collect::<rusqlite::Result<_>>()?;
                 // An index on an expression names no column.
                 if parts.iter().all(|(cid, name)| *cid >= 0 && name.is_some()) {
-                    let names: Vec<String> = parts.into_iter().filter_map(|(_, name)| name).collect();
+                    let names: Vec<String> =
+                        parts.into_iter().filter_map(|(_, name)| name).collect();
                     if names != primary_key && !uniques.contains(&names) {
                         uniques.push(names);
                     }

@@ -87,6 +87,8 @@ struct Prepared {
     role: Option<usize>,
     /// For `same_as`: the position of the column it copies.
     same_as: Option<(usize, Case)>,
+    /// For `ref`: the values of the parent's rows.
+    pool: Option<std::sync::Arc<Vec<Value>>>,
 }
 
 /// The users of a plan, from the seed.
@@ -144,6 +146,7 @@ impl UserGenerator {
                     _ => None,
                 },
                 r#gen: column.r#gen.clone(),
+                pool: None,
             })
             .collect();
         UserGenerator {
@@ -162,6 +165,22 @@ impl UserGenerator {
             full_name: String::new(),
             digest: RowDigest::new(&crate::plan::file::print(spec, None)),
         }
+    }
+
+    /// Gives each `ref` column the values of its parent's rows, by column
+    /// name.
+    pub fn with_pools(mut self, spec: &Spec, pools: Vec<(String, Vec<Value>)>) -> UserGenerator {
+        let written = spec.written_names();
+        for (name, values) in pools {
+            if let Some(column) = written
+                .iter()
+                .position(|c| *c == name)
+                .and_then(|i| self.columns.get_mut(i))
+            {
+                column.pool = Some(std::sync::Arc::new(values));
+            }
+        }
+        self
     }
 
     /// `sha256:<hex>` of the rows made so far, in order.
@@ -205,7 +224,12 @@ impl UserGenerator {
             } else {
                 SplitMix64::seed_from_u64(0)
             };
-            column.r#gen.write(&mut rng, &context, value);
+            match &column.pool {
+                Some(pool) if !pool.is_empty() => {
+                    value.clone_from(&pool[rng.random_range(0..pool.len())]);
+                }
+                _ => column.r#gen.write(&mut rng, &context, value),
+            }
         }
         copy_same_as(self.columns.iter().map(|column| column.same_as), row);
         role
@@ -365,7 +389,11 @@ pub enum Source {
 /// What seed writes into each text column of `spec` with `names`, with a
 /// password hash of `hash_len`: a table whose columns are shorter, or
 /// cannot store the names, is refused before any write.
-pub fn longest_values<'a>(spec: &'a Spec, hash_len: usize, names: &'a Names) -> Vec<ColumnText<'a>> {
+pub fn longest_values<'a>(
+    spec: &'a Spec,
+    hash_len: usize,
+    names: &'a Names,
+) -> Vec<ColumnText<'a>> {
     let role_texts = |column: &str| -> Vec<&'a str> {
         match &spec.roles {
             crate::plan::Roles::Fixed(roles) => roles

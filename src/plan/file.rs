@@ -144,6 +144,7 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
         "text" => &["gen", "max"],
         "choice" => &["gen", "values", "weights"],
         "same_as" => &["gen", "column", "case"],
+        "ref" => &["gen", "table", "column"],
         _ => &["gen"],
     };
     refuse_unknown(&what, params, keys)?;
@@ -331,6 +332,19 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
                 Some(_) => return Err(format!("{what}: case is \"upper\" or \"lower\"")),
             },
         },
+        "ref" => {
+            let text = |key: &str| {
+                params
+                    .get(key)
+                    .and_then(Toml::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{what}: ref needs {key} = \"…\""))
+            };
+            Gen::Ref {
+                table: text("table")?,
+                column: text("column").unwrap_or_else(|_| "id".into()),
+            }
+        }
         other => {
             return Err(format!(
                 "{what}: unknown generator \"{other}\"; the generators are {}",
@@ -574,6 +588,9 @@ fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {
             }
             inline(&params)
         }
+        Gen::Ref { table, column } => {
+            inline(&[("table", quoted(table)), ("column", quoted(column))])
+        }
         other => quoted(other.name()),
     }
 }
@@ -609,6 +626,10 @@ pub fn print_with_header(chosen: &super::Chosen) -> String {
             "# The plan of {}'s users table (seed's built-in preset); keep it as\n# seed.toml and edit it: seed users then fills the table by it.\n\n",
             preset.name
         ),
+        None if !chosen.reasons.is_empty() => format!(
+            "# The plan seed infers from the columns of {}; keep it as seed.toml\n# and edit it: seed users then fills the table by it.\n\n",
+            chosen.spec.table
+        ),
         None => format!("# The plan read from {}.\n\n", chosen.source),
     };
     out.push_str(&print(
@@ -620,6 +641,9 @@ pub fn print_with_header(chosen: &super::Chosen) -> String {
 
 /// Why a column's generator was chosen, for its comment.
 fn why(chosen: &super::Chosen, column: &Column) -> String {
+    if let Some((_, why)) = chosen.reasons.iter().find(|(name, _)| *name == column.name) {
+        return why.clone();
+    }
     match (chosen.preset, &column.r#gen) {
         (_, Gen::Default) => "left out: the database fills it".into(),
         (Some(preset), _) => format!("{} preset", preset.name),
@@ -653,7 +677,8 @@ mod tests {
             let spec = preset.plan();
             let chosen = super::super::Chosen::preset(preset);
             for text in [print(&spec, None), print_with_header(&chosen)] {
-                let read = parse(&text).unwrap_or_else(|err| panic!("{}: {err}\n{text}", preset.name));
+                let read =
+                    parse(&text).unwrap_or_else(|err| panic!("{}: {err}\n{text}", preset.name));
                 assert_eq!(read, spec, "{}", preset.name);
                 // The canonical text, which the digest covers, is the same.
                 assert_eq!(print(&read, None), print(&spec, None));
@@ -685,10 +710,7 @@ role = "moderator"
         assert_eq!(spec.table, "members");
         assert_eq!(spec.written_names().len(), 8);
         assert_eq!(spec.role_names(), ["member", "moderator"]);
-        assert_eq!(
-            spec.password(),
-            Some((PasswordFormat::Bcrypt2y, None))
-        );
+        assert_eq!(spec.password(), Some((PasswordFormat::Bcrypt2y, None)));
         assert_eq!(parse(&print(&spec, None)), Ok(spec));
     }
 
@@ -716,9 +738,14 @@ role = "moderator"
                 plan("x = { gen = \"same_as\", column = \"nope\" }"),
                 "x = same_as nope, which is not one of the plan's columns",
             ),
-            (plan("x = \"role\""), "x is a role column, but the plan has no [roles]"),
             (
-                parse("table = \"t\"\nidentity = \"email\"\nidentiy = \"x\"\n[columns]\nemail = \"email\""),
+                plan("x = \"role\""),
+                "x is a role column, but the plan has no [roles]",
+            ),
+            (
+                parse(
+                    "table = \"t\"\nidentity = \"email\"\nidentiy = \"x\"\n[columns]\nemail = \"email\"",
+                ),
                 "the plan: unknown key identiy; the keys are table, identity, also_unique, columns, roles, admin",
             ),
             (
@@ -729,7 +756,10 @@ role = "moderator"
         ];
         for (result, wanted) in refusals {
             let err = result.err().unwrap_or_default();
-            assert!(err.starts_with(wanted) || err.contains(wanted), "{err}\nwanted: {wanted}");
+            assert!(
+                err.starts_with(wanted) || err.contains(wanted),
+                "{err}\nwanted: {wanted}"
+            );
         }
     }
 }

@@ -63,6 +63,12 @@ pub enum Gen {
         column: String,
         case: Case,
     },
+    /// The `column` of a random row of `table` (a foreign key's parent),
+    /// read when the run starts.
+    Ref {
+        table: String,
+        column: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +97,7 @@ pub const NAMES: &[&str] = &[
     "text",
     "choice",
     "same_as",
+    "ref",
 ];
 
 /// What a row's values are made from besides the column's own stream.
@@ -133,6 +140,7 @@ impl Gen {
             Gen::Text { .. } => "text",
             Gen::Choice { .. } => "choice",
             Gen::SameAs { .. } => "same_as",
+            Gen::Ref { .. } => "ref",
         }
     }
 
@@ -151,6 +159,7 @@ impl Gen {
                 | Gen::Uuid
                 | Gen::Text { .. }
                 | Gen::Choice { .. }
+                | Gen::Ref { .. }
         )
     }
 
@@ -159,7 +168,8 @@ impl Gen {
     /// is filled by the caller, from the other column.
     pub fn write(&self, rng: &mut SplitMix64, row: &RowContext<'_>, out: &mut Value) {
         match self {
-            Gen::Default | Gen::Null | Gen::SameAs { .. } => *out = Value::Null,
+            // Filled by the generator: from the other column, the parent's rows.
+            Gen::Default | Gen::Null | Gen::SameAs { .. } | Gen::Ref { .. } => *out = Value::Null,
             Gen::Const(value) => {
                 if out != value {
                     out.clone_from(value);
@@ -237,7 +247,8 @@ impl Gen {
             | Gen::Bool { .. }
             | Gen::Int { .. }
             | Gen::Timestamp { .. }
-            | Gen::SameAs { .. } => None,
+            | Gen::SameAs { .. }
+            | Gen::Ref { .. } => None,
             Gen::Const(value) => value.as_text().map(|text| text.chars().count()),
             Gen::FirstName => Some(first),
             Gen::LastName => Some(last),
@@ -268,7 +279,8 @@ impl Gen {
             | Gen::Username
             | Gen::Timestamp { .. }
             | Gen::Uuid
-            | Gen::SameAs { .. } => None,
+            | Gen::SameAs { .. }
+            | Gen::Ref { .. } => None,
             Gen::Null => Some(0),
             Gen::Const(_) | Gen::Password { .. } => Some(1),
             Gen::Role => Some(roles as u64),

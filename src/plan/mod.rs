@@ -4,6 +4,7 @@
 
 pub mod file;
 pub mod r#gen;
+pub mod infer;
 
 pub use r#gen::{Case, Gen, RowContext};
 
@@ -19,6 +20,8 @@ pub struct Chosen {
     /// What the summary and the JSON call it: the app's name, the file's
     /// path, or `inferred`.
     pub source: String,
+    /// An inferred plan's reason for each column's generator.
+    pub reasons: Vec<(String, String)>,
 }
 
 impl Chosen {
@@ -27,8 +30,18 @@ impl Chosen {
             spec: preset.plan(),
             preset: Some(preset),
             source: preset.name.to_owned(),
+            reasons: Vec::new(),
         }
     }
+}
+
+/// What the command line chose: a plan, or a table to infer one from;
+/// neither: read from the tables.
+#[derive(Clone, Debug, Default)]
+pub struct Choice {
+    pub chosen: Option<Chosen>,
+    /// `--table`.
+    pub table: Option<String>,
 }
 
 /// One users table and what seed writes into it.
@@ -160,6 +173,19 @@ impl Spec {
         self.columns.iter().find(|column| column.name == name)
     }
 
+    /// The `ref` columns: (column, parent table, parent column).
+    pub fn refs(&self) -> Vec<(&str, &str, &str)> {
+        self.written()
+            .filter_map(|column| match &column.r#gen {
+                Gen::Ref {
+                    table,
+                    column: parent,
+                } => Some((column.name.as_str(), table.as_str(), parent.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The password column's format and work factor, if there is one.
     pub fn password(&self) -> Option<(PasswordFormat, Option<u32>)> {
         self.columns.iter().find_map(|column| match column.r#gen {
@@ -236,7 +262,7 @@ impl Spec {
                                 column.name
                             ));
                         }
-                        Some(Gen::SameAs { .. } | Gen::Default) => {
+                        Some(Gen::SameAs { .. } | Gen::Default | Gen::Ref { .. }) => {
                             return Err(format!(
                                 "{} = same_as {other}, which is not written by a generator of its own",
                                 column.name
