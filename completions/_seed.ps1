@@ -28,12 +28,16 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Insert fake users with random roles, one commit per row')
             [CompletionResult]::new('roles', 'roles', [CompletionResultType]::ParameterValue, 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)')
             [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Create one administrator who can log in, unless the email (or username) exists')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the plan seed would use (the table, and what fills each column) as TOML, to keep as seed.toml and edit')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Print a table as the database''s catalog describes it, as JSON (what a plan is inferred from)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): seed''s, or one command''s')
             break
         }
         'seed;users' {
-            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Rows to attempt (with --exact: rows to insert)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Rows to attempt (with --exact: rows to insert)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Seed for the generator: the same seed gives the same rows [default: random, and reported]')
@@ -63,7 +67,9 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             break
         }
         'seed;roles' {
-            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')
@@ -76,7 +82,9 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             break
         }
         'seed;admin' {
-            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'The administrator''s email (the login, but for django)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]')
@@ -91,6 +99,29 @@ Register-ArgumentCompleter -Native -CommandName 'seed' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'seed;plan' {
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]')
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')
+            [CompletionResult]::new('--durable', '--durable', [CompletionResultType]::ParameterName, 'Commit with a full sync, so rows survive a power cut (not only a crash); slower')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the plan as one JSON object instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'seed;describe' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a lock held by another connection before failing')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'The table')
+            [CompletionResult]::new('--durable', '--durable', [CompletionResultType]::ParameterName, 'Commit with a full sync, so rows survive a power cut (not only a crash); slower')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

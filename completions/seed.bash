@@ -22,8 +22,14 @@ _seed() {
             seed,completions)
                 cmd="seed__subcmd__completions"
                 ;;
+            seed,describe)
+                cmd="seed__subcmd__describe"
+                ;;
             seed,man)
                 cmd="seed__subcmd__man"
+                ;;
+            seed,plan)
+                cmd="seed__subcmd__plan"
                 ;;
             seed,roles)
                 cmd="seed__subcmd__roles"
@@ -38,7 +44,7 @@ _seed() {
 
     case "${cmd}" in
         seed)
-            opts="-h -V --help --version users roles admin completions man"
+            opts="-h -V --help --version users roles admin plan describe completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -52,7 +58,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__admin)
-            opts="-d -q -h --app --email --name --username --password --password-file --first-name --last-name --db --busy-timeout --durable --json --quiet --help"
+            opts="-d -q -h --app --plan --table --email --name --username --password --password-file --first-name --last-name --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -60,6 +66,25 @@ _seed() {
             case "${prev}" in
                 --app)
                     COMPREPLY=($(compgen -W "flask-base ctfd django laravel devise" -- "${cur}"))
+                    return 0
+                    ;;
+                --plan)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --email)
@@ -134,8 +159,38 @@ _seed() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        seed__subcmd__describe)
+            opts="-d -h --db --busy-timeout --durable --table --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         seed__subcmd__man)
-            opts="-h --help users roles admin completions man"
+            opts="-h --help users roles admin plan completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,8 +203,8 @@ _seed() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        seed__subcmd__roles)
-            opts="-d -q -h --app --db --busy-timeout --durable --json --quiet --help"
+        seed__subcmd__plan)
+            opts="-d -h --app --plan --table --db --busy-timeout --durable --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -157,6 +212,74 @@ _seed() {
             case "${prev}" in
                 --app)
                     COMPREPLY=($(compgen -W "flask-base ctfd django laravel devise" -- "${cur}"))
+                    return 0
+                    ;;
+                --plan)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        seed__subcmd__roles)
+            opts="-d -q -h --app --plan --table --db --busy-timeout --durable --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -W "flask-base ctfd django laravel devise" -- "${cur}"))
+                    return 0
+                    ;;
+                --plan)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -179,7 +302,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__users)
-            opts="-n -s -j -d -q -h --app --count --seed --locale --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --dry-run --expect-digest --db --busy-timeout --durable --json --quiet --help"
+            opts="-n -s -j -d -q -h --app --plan --table --count --seed --locale --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --dry-run --expect-digest --db --busy-timeout --durable --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,6 +310,25 @@ _seed() {
             case "${prev}" in
                 --app)
                     COMPREPLY=($(compgen -W "flask-base ctfd django laravel devise" -- "${cur}"))
+                    return 0
+                    ;;
+                --plan)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --count)

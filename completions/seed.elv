@@ -25,11 +25,15 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand users 'Insert fake users with random roles, one commit per row'
             cand roles 'Create or update the app''s roles (flask-base: User and Administrator; idempotent)'
             cand admin 'Create one administrator who can log in, unless the email (or username) exists'
+            cand plan 'Print the plan seed would use (the table, and what fills each column) as TOML, to keep as seed.toml and edit'
+            cand describe 'Print a table as the database''s catalog describes it, as JSON (what a plan is inferred from)'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (roff): seed''s, or one command''s'
         }
         &'seed;users'= {
-            cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
+            cand --app 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]'
+            cand --plan 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]'
+            cand --table 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]'
             cand -n 'Rows to attempt (with --exact: rows to insert)'
             cand --count 'Rows to attempt (with --exact: rows to insert)'
             cand -s 'Seed for the generator: the same seed gives the same rows [default: random, and reported]'
@@ -58,7 +62,9 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --help 'Print help'
         }
         &'seed;roles'= {
-            cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
+            cand --app 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]'
+            cand --plan 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]'
+            cand --table 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]'
             cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
@@ -70,7 +76,9 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --help 'Print help'
         }
         &'seed;admin'= {
-            cand --app 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]'
+            cand --app 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]'
+            cand --plan 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]'
+            cand --table 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]'
             cand --email 'The administrator''s email (the login, but for django)'
             cand --username 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]'
             cand --name 'The name the administrator logs in by besides the email: django''s username, ctfd''s name [default: the email''s local part]'
@@ -85,6 +93,27 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --json 'Print the result as one JSON object on stdout'
             cand -q 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
             cand --quiet 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'seed;plan'= {
+            cand --app 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]'
+            cand --plan 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]'
+            cand --table 'The users table, when no plan names it: its plan is inferred from its columns [default: an app''s table, else the one table named like a users table]'
+            cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
+            cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+            cand --json 'Print the plan as one JSON object instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'seed;describe'= {
+            cand -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
+            cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
+            cand --table 'The table'
+            cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -29,13 +29,17 @@ complete -c seed -n "__fish_seed_needs_command" -s V -l version -d 'Print versio
 complete -c seed -n "__fish_seed_needs_command" -f -a "users" -d 'Insert fake users with random roles, one commit per row'
 complete -c seed -n "__fish_seed_needs_command" -f -a "roles" -d 'Create or update the app\'s roles (flask-base: User and Administrator; idempotent)'
 complete -c seed -n "__fish_seed_needs_command" -f -a "admin" -d 'Create one administrator who can log in, unless the email (or username) exists'
+complete -c seed -n "__fish_seed_needs_command" -f -a "plan" -d 'Print the plan seed would use (the table, and what fills each column) as TOML, to keep as seed.toml and edit'
+complete -c seed -n "__fish_seed_needs_command" -f -a "describe" -d 'Print a table as the database\'s catalog describes it, as JSON (what a plan is inferred from)'
 complete -c seed -n "__fish_seed_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c seed -n "__fish_seed_needs_command" -f -a "man" -d 'Print a man page (roff): seed\'s, or one command\'s'
-complete -c seed -n "__fish_seed_using_subcommand users" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
+complete -c seed -n "__fish_seed_using_subcommand users" -l app -d 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
 django\t''
 laravel\t''
 devise\t''"
+complete -c seed -n "__fish_seed_using_subcommand users" -l plan -d 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]' -r -F
+complete -c seed -n "__fish_seed_using_subcommand users" -l table -d 'The users table, when no plan names it: its plan is inferred from its columns [default: an app\'s table, else the one table named like a users table]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s n -l count -d 'Rows to attempt (with --exact: rows to insert)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s s -l seed -d 'Seed for the generator: the same seed gives the same rows [default: random, and reported]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l locale -d 'Whose names the users get, in the locale\'s own script (stored as UTF-8); emails and logins are the names written in lowercase ASCII' -r -f -a "en\t''
@@ -69,22 +73,26 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit w
 complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
-complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
+complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
 django\t''
 laravel\t''
 devise\t''"
+complete -c seed -n "__fish_seed_using_subcommand roles" -l plan -d 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]' -r -F
+complete -c seed -n "__fish_seed_using_subcommand roles" -l table -d 'The users table, when no plan names it: its plan is inferred from its columns [default: an app\'s table, else the one table named like a users table]' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
-complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill [default: read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
+complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
 django\t''
 laravel\t''
 devise\t''"
+complete -c seed -n "__fish_seed_using_subcommand admin" -l plan -d 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]' -r -F
+complete -c seed -n "__fish_seed_using_subcommand admin" -l table -d 'The users table, when no plan names it: its plan is inferred from its columns [default: an app\'s table, else the one table named like a users table]' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l email -d 'The administrator\'s email (the login, but for django)' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l username -l name -d 'The name the administrator logs in by besides the email: django\'s username, ctfd\'s name [default: the email\'s local part]' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l password -d 'The password (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not) [default: a random one, printed on stdout]' -r
@@ -97,5 +105,22 @@ complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit w
 complete -c seed -n "__fish_seed_using_subcommand admin" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s h -l help -d 'Print help'
+complete -c seed -n "__fish_seed_using_subcommand plan" -l app -d 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
+ctfd\t''
+django\t''
+laravel\t''
+devise\t''"
+complete -c seed -n "__fish_seed_using_subcommand plan" -l plan -d 'The plan file to fill the table by (see seed plan) [default: ./seed.toml if there is one]' -r -F
+complete -c seed -n "__fish_seed_using_subcommand plan" -l table -d 'The users table, when no plan names it: its plan is inferred from its columns [default: an app\'s table, else the one table named like a users table]' -r
+complete -c seed -n "__fish_seed_using_subcommand plan" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
+complete -c seed -n "__fish_seed_using_subcommand plan" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand plan" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+complete -c seed -n "__fish_seed_using_subcommand plan" -l json -d 'Print the plan as one JSON object instead'
+complete -c seed -n "__fish_seed_using_subcommand plan" -s h -l help -d 'Print help'
+complete -c seed -n "__fish_seed_using_subcommand describe" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
+complete -c seed -n "__fish_seed_using_subcommand describe" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand describe" -l table -d 'The table' -r
+complete -c seed -n "__fish_seed_using_subcommand describe" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
+complete -c seed -n "__fish_seed_using_subcommand describe" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand man" -s h -l help -d 'Print help'

@@ -6,7 +6,7 @@ use common::{TempDb, parse_stats, seed};
 
 /// `--count 1000 --seed 42`, flask-base, default options (as in the README).
 const FLASK_BASE_1000: &str =
-    "sha256:f4a4d670bd35c9be1b3b7adfca436a858c761eccc9d1eb3abac4debf8f595c48";
+    "sha256:757ad585dd16f2605e3da69e7d322d60589ff58c4abdb36f89bae84f7a286bbb";
 
 #[test]
 fn the_digest_follows_the_data_options_and_nothing_else() {

@@ -83,9 +83,9 @@ fn seed_42_gives_these_first_three_users() {
     assert_eq!(
         db.dump_users(),
         vec![
-            format!("1|1|'Dan'|'Parker'|'dan.parker@users.example.com'|{hash}|1"),
-            format!("2|1|'Evie'|'Murazik'|'eviem89@post.example.org'|{hash}|1"),
-            format!("3|1|'Emely'|'Hackett'|'emely.hackett@post.example.org'|{hash}|2"),
+            format!("1|1|'Mustafa'|'Leffler'|'mustafa.leffler59@example.com'|{hash}|1"),
+            format!("2|1|'Reece'|'Oberbrunner'|'reeceoberbrunner09@post.example.org'|{hash}|1"),
+            format!("3|1|'Amos'|'Glover'|'amos.glover98@mail.example.com'|{hash}|1"),
         ]
     );
 }
@@ -165,11 +165,11 @@ fn the_summary_says_one_user_and_many_users() {
         )
     };
     assert_eq!(
-        tr("25", "100"),
+        tr("29", "100"),
         format!("Inserted 99 flask-base users into {into}, skipped 1 (1 duplicate email)")
     );
     assert_eq!(
-        tr("25", "200"),
+        tr("29", "200"),
         format!(
             "Inserted 98 flask-base users into {into}, skipped 102 (101 already present, 1 duplicate email)"
         )
@@ -182,7 +182,7 @@ fn the_summary_says_one_user_and_many_users() {
             &["--locale", "tr_TR", "--seed", "1", "--count", "1000"]
         ),
         format!(
-            "Inserted 972 flask-base users into {}, skipped 28 (28 duplicate emails)",
+            "Inserted 983 flask-base users into {}, skipped 17 (17 duplicate emails)",
             db.arg()
         )
     );
