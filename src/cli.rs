@@ -152,6 +152,10 @@ impl AppArg {
                 )));
             }
         };
+        // `seed plan > seed.toml` makes the file, empty, before seed reads it.
+        if !named && text.trim().is_empty() {
+            return Ok(None);
+        }
         let spec = crate::plan::file::parse(&text)
             .map_err(|err| UsageError(format!("{}: {err}", path.display())))?;
         Ok(Some(Chosen {

@@ -153,6 +153,30 @@ impl TempDb {
         self.conn().execute_batch(sql).expect("run setup SQL");
     }
 
+    /// Every row of `sql`, each value as text (NULL as "").
+    pub fn query(&self, sql: &str) -> Vec<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(sql).expect("prepare query");
+        let width = stmt.column_count();
+        stmt.query_map([], |row| {
+            (0..width)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => String::new(),
+                        rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                        rusqlite::types::ValueRef::Real(f) => f.to_string(),
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            String::from_utf8_lossy(t).into_owned()
+                        }
+                    })
+                })
+                .collect()
+        })
+        .expect("run query")
+        .collect::<Result<_, _>>()
+        .expect("read rows")
+    }
+
     pub fn bytes(&self) -> Vec<u8> {
         std::fs::read(&self.path).expect("read database file")
     }

@@ -1,0 +1,295 @@
+//! Plans: inferred from a table, printed by `seed plan`, kept as a file and
+//! read back, and the presets as plans of the same kind.
+
+mod common;
+
+use common::{TempDb, parse_stats, seed};
+
+/// Runs seed in `dir` with `args`; it must succeed. Returns stdout.
+#[track_caller]
+fn run_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = seed()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run seed");
+    assert!(
+        output.status.success(),
+        "seed {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Realistic tables of apps seed has no preset for, each filled by the
+/// plan inferred from it, every row as the columns want it.
+#[test]
+fn realistic_tables_are_filled_by_their_inferred_plans() {
+    let tables = [
+        // A Prisma "User" model: a text id without a default, camelCase.
+        (
+            "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL PRIMARY KEY, \"email\" TEXT NOT NULL, \
+             \"name\" TEXT, \"passwordHash\" TEXT NOT NULL, \"createdAt\" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, \
+             \"updatedAt\" DATETIME NOT NULL, \"role\" TEXT NOT NULL DEFAULT 'USER' CHECK (\"role\" IN ('USER', 'ADMIN'))); \
+             CREATE UNIQUE INDEX \"User_email_key\" ON \"User\"(\"email\");",
+            "User",
+            "SELECT id, email, passwordHash, updatedAt, role FROM \"User\"",
+        ),
+        // FastAPI Users: a uuid key, flags.
+        (
+            "CREATE TABLE user (id CHAR(36) NOT NULL PRIMARY KEY, email VARCHAR(320) NOT NULL UNIQUE, \
+             hashed_password VARCHAR(1024) NOT NULL, is_active BOOLEAN NOT NULL, \
+             is_superuser BOOLEAN NOT NULL, is_verified BOOLEAN NOT NULL)",
+            "user",
+            "SELECT id, email, hashed_password, is_active, is_superuser, is_verified FROM user",
+        ),
+        // A hand-made members table: a roles CHECK list, JSON, a default,
+        // a column named order, a foreign key to a table with rows.
+        (
+            "CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL); \
+             INSERT INTO orgs (name) VALUES ('a'), ('b'), ('c'); \
+             CREATE TABLE members (id INTEGER PRIMARY KEY, email VARCHAR(120) NOT NULL UNIQUE, \
+             handle VARCHAR(40) NOT NULL, pw_digest TEXT NOT NULL, \"order\" INTEGER NOT NULL, \
+             kind TEXT NOT NULL CHECK (kind IN ('member', 'moderator')), prefs JSON NOT NULL, \
+             org_id INTEGER NOT NULL REFERENCES orgs(id), plan TEXT NOT NULL DEFAULT 'free', bio TEXT)",
+            "members",
+            "SELECT email, handle, pw_digest, \"order\", kind, prefs, org_id, plan, bio FROM members",
+        ),
+    ];
+    for (ddl, table, sql) in tables {
+        let db = TempDb::new();
+        db.exec(ddl);
+        let stats = db.users(&["--count", "200", "--seed", "5", "--bcrypt-cost", "4"]);
+        assert_eq!(stats.plan.as_deref(), Some("inferred"), "{table}");
+        assert_eq!(stats.table.as_deref(), Some(table));
+        assert_eq!(stats.inserted, 200, "{table}: {stats:?}");
+        let rows = db.query(sql);
+        assert_eq!(rows.len(), 200);
+        for row in &rows {
+            match table {
+                "User" => {
+                    assert_eq!(row[0].len(), 36, "a uuid id: {row:?}");
+                    assert!(row[1].contains('@'));
+                    assert!(row[2].starts_with("$2b$04$"), "{row:?}");
+                    assert!(row[3].starts_with("2025-"), "{row:?}");
+                    assert_eq!(row[4], "USER", "role keeps its default");
+                }
+                "user" => {
+                    assert_eq!(row[0].len(), 36);
+                    assert!(row[2].starts_with("$2b$04$"));
+                    // Flags that let a user in are true, those that
+                    // elevate false.
+                    assert_eq!(&row[3..], ["1", "0", "1"], "{row:?}");
+                }
+                _ => {
+                    assert!(row[0].contains('@') && !row[1].contains('@'));
+                    assert!(
+                        ["member", "moderator"].contains(&row[4].as_str()),
+                        "{row:?}"
+                    );
+                    assert_eq!(row[5], "{}");
+                    assert!(["1", "2", "3"].contains(&row[6].as_str()), "{row:?}");
+                    assert_eq!(row[7], "free");
+                    assert_eq!(row[8], "", "a nullable column stays NULL");
+                }
+            }
+        }
+    }
+}
+
+/// `seed plan > seed.toml`, then a run with the file: the same rows and
+/// digest as the run without it; and a preset's plan read back is the
+/// preset.
+#[test]
+fn a_plan_printed_and_read_back_makes_the_same_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("app.db");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         display_name TEXT, created_at TIMESTAMP NOT NULL, pw TEXT NOT NULL)",
+    )
+    .expect("create");
+    drop(conn);
+    let args = [
+        "users",
+        "--db",
+        "app.db",
+        "--count",
+        "300",
+        "--seed",
+        "1",
+        "--dry-run",
+        "--json",
+        "--bcrypt-cost",
+        "4",
+    ];
+    let inferred = parse_stats(run_in(dir.path(), &args).as_bytes());
+    let plan = run_in(dir.path(), &["plan", "--db", "app.db"]);
+    assert!(plan.contains("table = \"members\""), "{plan}");
+    assert!(plan.contains("created_at = \"timestamp\""), "{plan}");
+    std::fs::write(dir.path().join("seed.toml"), &plan).expect("write seed.toml");
+    let from_file = parse_stats(run_in(dir.path(), &args).as_bytes());
+    assert_eq!(inferred.plan.as_deref(), Some("inferred"));
+    assert_eq!(from_file.plan.as_deref(), Some("seed.toml"));
+    assert!(inferred.digest.is_some());
+    assert_eq!(from_file.digest, inferred.digest);
+
+    // A preset: its plan, read back, makes its rows.
+    let other = tempfile::tempdir().expect("temp dir");
+    let django = run_in(other.path(), &["plan", "--app", "django"]);
+    std::fs::write(other.path().join("p.toml"), &django).expect("write p.toml");
+    let base = [
+        "users",
+        "--count",
+        "300",
+        "--seed",
+        "1",
+        "--dry-run",
+        "--json",
+        "--hash-iterations",
+        "1",
+    ];
+    let preset =
+        parse_stats(run_in(other.path(), &[&base[..], &["--app", "django"]].concat()).as_bytes());
+    let file =
+        parse_stats(run_in(other.path(), &[&base[..], &["--plan", "p.toml"]].concat()).as_bytes());
+    assert_eq!(preset.app.as_deref(), Some("django"));
+    assert_eq!(file.plan.as_deref(), Some("p.toml"));
+    assert_eq!(file.digest, preset.digest);
+    assert_eq!(file.counts(), preset.counts());
+}
+
+/// A bad plan is a usage error, told before anything is opened: no file is
+/// made.
+#[test]
+fn a_bad_plan_is_refused_before_any_connection() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        (
+            "table = \"t\"\nidentity = \"email\"\n[columns]\nemail = \"emial\"\n",
+            "unknown generator \"emial\"; the generators are default, null, const,",
+        ),
+        (
+            "table = \"t\"\nidentity = \"email\"\ncolour = 1\n[columns]\nemail = \"email\"\n",
+            "unknown key colour; the keys are table, identity, also_unique, columns, roles, admin",
+        ),
+        (
+            "table = \"t\"\nidentity = \"email\"\n[columns]\nemail = \"email\"\npw = { gen = \"password\", format = \"md5\" }\n",
+            "unknown password format \"md5\"; the formats are bcrypt, bcrypt-2y, bcrypt-2a, werkzeug-pbkdf2, django-pbkdf2, passlib-bcrypt-sha256",
+        ),
+    ];
+    for (text, wanted) in cases {
+        std::fs::write(dir.path().join("bad.toml"), text).expect("write");
+        let output = seed()
+            .current_dir(dir.path())
+            .args(["users", "--plan", "bad.toml", "--db", "x.db"])
+            .output()
+            .expect("run seed");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.starts_with("error: bad.toml: column email") || stderr.contains(wanted),
+            "{stderr}"
+        );
+        assert!(stderr.contains(wanted), "{stderr}");
+        assert!(!dir.path().join("x.db").exists());
+    }
+    let output = seed()
+        .current_dir(dir.path())
+        .args(["users", "--plan", "bad.toml", "--app", "django"])
+        .output()
+        .expect("run seed");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// Two tables named like a users table, and none: refused, naming them.
+#[test]
+fn the_users_table_is_the_one_named_like_one_or_the_one_named() {
+    let db = TempDb::new();
+    db.exec(
+        "CREATE TABLE accounts (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE); \
+         CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);",
+    );
+    let before = db.bytes();
+    let output = seed()
+        .args(["users", "--db", &db.arg()])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "several tables are named like a users table (accounts, members); name one with --table"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(db.bytes(), before);
+    let stats = db.users(&["--table", "members", "--count", "10"]);
+    assert_eq!(stats.table.as_deref(), Some("members"));
+    assert_eq!(db.count("members"), 10);
+    assert_eq!(db.count("accounts"), 0);
+}
+
+/// `seed admin` on a plan: refused without an `[admin]` section, saying
+/// what to add; with one, it makes the administrator the plan describes.
+#[test]
+fn seed_admin_follows_the_plan_s_admin_section() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conn = rusqlite::Connection::open(dir.path().join("app.db")).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         pw TEXT NOT NULL, role TEXT NOT NULL)",
+    )
+    .expect("create");
+    let plan = "table = \"members\"\nidentity = \"email\"\n[columns]\nid = \"default\"\n\
+                email = \"email\"\npw = { gen = \"password\", format = \"bcrypt-2y\", cost = 4 }\n\
+                role = { gen = \"role\", values = { member = 9, moderator = 1 } }\n";
+    std::fs::write(dir.path().join("seed.toml"), plan).expect("write");
+    let output = seed()
+        .current_dir(dir.path())
+        .args([
+            "admin",
+            "--db",
+            "app.db",
+            "--email",
+            "boss@example.com",
+            "--password",
+            "pw",
+        ])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "seed.toml has no admin role, so seed admin does not apply; add an [admin] section"
+        ),
+        "{stderr}"
+    );
+    std::fs::write(
+        dir.path().join("seed.toml"),
+        format!("{plan}[admin]\nrole = \"moderator\"\n"),
+    )
+    .expect("write");
+    run_in(
+        dir.path(),
+        &[
+            "admin",
+            "--db",
+            "app.db",
+            "--email",
+            "boss@example.com",
+            "--password",
+            "pw",
+        ],
+    );
+    let role: String = conn
+        .query_row(
+            "SELECT role FROM members WHERE email = 'boss@example.com'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the admin");
+    assert_eq!(role, "moderator");
+}
