@@ -637,3 +637,295 @@ fn a_latin1_name_column_of_laravel_is_refused_for_japanese_names() {
         .expect("read names");
     assert!(names.len() >= 45 && names.iter().any(|name| !name.is_ascii()));
 }
+
+/// Tables with what `seed describe` must read back: names in their own
+/// case, a column named by a keyword, each kind of type, CHECK lists,
+/// generated columns, keys of one and two columns.
+const DESCRIBED_DDL: &[&str] = &[
+    "CREATE TABLE roles (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64) NOT NULL UNIQUE)",
+    "CREATE TABLE `User` (
+        id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        `createdAt` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+        `firstName` VARCHAR(40),
+        `order` INT,
+        role ENUM('member', 'moderator', 'it''s') NOT NULL DEFAULT 'member',
+        flag TINYINT(1) NOT NULL DEFAULT 0,
+        level TINYINT,
+        status VARCHAR(10) NOT NULL CHECK (status IN ('active', 'banned')),
+        tier VARCHAR(10),
+        meta JSON,
+        full_name VARCHAR(81) GENERATED ALWAYS AS (CONCAT(`firstName`, ' ', status)) VIRTUAL,
+        doubled INT GENERATED ALWAYS AS (`order` * 2) STORED,
+        avatar BLOB NOT NULL,
+        plan VARCHAR(10) NOT NULL DEFAULT 'free',
+        nickname VARCHAR(20) DEFAULT NULL,
+        bio TEXT,
+        balance DECIMAL(10, 2),
+        born DATE,
+        email VARCHAR(255) NOT NULL UNIQUE,
+        org INT,
+        handle VARCHAR(30),
+        role_id INT NOT NULL,
+        UNIQUE KEY org_handle (org, handle),
+        CONSTRAINT tier_values CHECK (tier IN ('gold', 'silver')),
+        CONSTRAINT order_positive CHECK (`order` > 0),
+        FOREIGN KEY (role_id) REFERENCES roles (id)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    "CREATE TABLE sessions (
+        token CHAR(36) NOT NULL PRIMARY KEY,
+        secret BINARY(16),
+        org INT,
+        handle VARCHAR(30),
+        CONSTRAINT member FOREIGN KEY (org, handle) REFERENCES `User` (org, handle)
+    ) ENGINE=InnoDB",
+    "CREATE TABLE tags (name VARCHAR(32) NOT NULL PRIMARY KEY, note VARCHAR(10))",
+];
+
+/// A database holding [`DESCRIBED_DDL`].
+fn described_database() -> Option<Database> {
+    let db = Database::new()?;
+    let mut conn = db.conn();
+    for statement in DESCRIBED_DDL {
+        conn.query_drop(statement).expect("the tables to describe");
+    }
+    Some(db)
+}
+
+/// `seed describe --table table`, which must succeed, as JSON.
+#[track_caller]
+fn describe(db: &Database, table: &str) -> serde_json::Value {
+    let output = servers::seed()
+        .args(["describe", "--db", &db.url, "--table", table])
+        .output()
+        .expect("seed runs");
+    assert!(
+        output.status.success(),
+        "seed describe --table {table} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object on stdout")
+}
+
+/// The column `name` of a described table.
+#[track_caller]
+fn column<'a>(table: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    table["columns"]
+        .as_array()
+        .expect("a list of columns")
+        .iter()
+        .find(|column| column["name"] == name)
+        .unwrap_or_else(|| panic!("no column {name} in {table}"))
+}
+
+#[test]
+fn describe_reads_names_as_spelled_and_types_as_declared() {
+    use serde_json::json;
+    let Some(db) = described_database() else {
+        return;
+    };
+    let user = describe(&db, "User");
+    assert_eq!(user["name"], "User");
+    let names: Vec<&str> = user["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .filter_map(|column| column["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "createdAt",
+            "firstName",
+            "order",
+            "role",
+            "flag",
+            "level",
+            "status",
+            "tier",
+            "meta",
+            "full_name",
+            "doubled",
+            "avatar",
+            "plan",
+            "nickname",
+            "bio",
+            "balance",
+            "born",
+            "email",
+            "org",
+            "handle",
+            "role_id"
+        ]
+    );
+    let expected = [
+        (
+            "id",
+            "int(10) unsigned",
+            json!({"type": "integer", "bytes": 4}),
+        ),
+        ("createdAt", "datetime(6)", json!({"type": "timestamp"})),
+        (
+            "firstName",
+            "varchar(40)",
+            json!({"type": "text", "max_len": 40}),
+        ),
+        ("order", "int(11)", json!({"type": "integer", "bytes": 4})),
+        (
+            "role",
+            "enum('member','moderator','it''s')",
+            json!({"type": "enum", "values": ["member", "moderator", "it's"]}),
+        ),
+        ("flag", "tinyint(1)", json!({"type": "boolean"})),
+        (
+            "level",
+            "tinyint(4)",
+            json!({"type": "integer", "bytes": 1}),
+        ),
+        ("avatar", "blob", json!({"type": "other"})),
+        ("bio", "text", json!({"type": "text", "max_len": null})),
+        ("balance", "decimal(10,2)", json!({"type": "decimal"})),
+        ("born", "date", json!({"type": "date"})),
+    ];
+    for (name, declared, kind) in expected {
+        let column = column(&user, name);
+        // MySQL 8 writes integers without a display width.
+        let spelled = column["declared"].as_str().expect("declared");
+        assert!(
+            spelled == declared || spelled == declared.replace("(11)", "").replace("(10)", ""),
+            "{name}: {spelled}"
+        );
+        assert_eq!(column["kind"], kind, "{name}");
+    }
+    // MariaDB's JSON is longtext under a json_valid CHECK.
+    assert_eq!(column(&user, "meta")["kind"], json!({"type": "json"}));
+
+    let sessions = describe(&db, "sessions");
+    assert_eq!(column(&sessions, "token")["declared"], "char(36)");
+    assert_eq!(
+        column(&sessions, "token")["kind"],
+        json!({"type": "text", "max_len": 36})
+    );
+    assert_eq!(
+        column(&sessions, "secret")["kind"],
+        json!({"type": "other"})
+    );
+}
+
+#[test]
+fn describe_reads_defaults_nullability_and_what_the_server_fills() {
+    let Some(db) = described_database() else {
+        return;
+    };
+    let user = describe(&db, "User");
+    let id = column(&user, "id");
+    assert_eq!(
+        (&id["auto"], &id["not_null"], &id["default"]),
+        (&true.into(), &true.into(), &serde_json::Value::Null)
+    );
+    let plan = column(&user, "plan");
+    assert_eq!(plan["default"], "'free'");
+    assert_eq!(plan["not_null"], true);
+    assert_eq!(column(&user, "role")["default"], "'member'");
+    assert_eq!(column(&user, "flag")["default"], "0");
+    let created = column(&user, "createdAt")["default"]
+        .as_str()
+        .expect("a default")
+        .to_ascii_lowercase();
+    assert_eq!(created, "current_timestamp(6)");
+    // DEFAULT NULL and no default at all are both none.
+    for name in ["nickname", "firstName", "avatar", "email"] {
+        assert_eq!(
+            column(&user, name)["default"],
+            serde_json::Value::Null,
+            "{name}"
+        );
+    }
+    assert_eq!(column(&user, "firstName")["not_null"], false);
+    assert_eq!(column(&user, "avatar")["not_null"], true);
+    for name in ["full_name", "doubled"] {
+        assert_eq!(column(&user, name)["generated"], true, "{name}");
+        assert_eq!(column(&user, name)["auto"], false, "{name}");
+    }
+    for name in ["createdAt", "plan", "order", "role_id"] {
+        assert_eq!(column(&user, name)["generated"], false, "{name}");
+        assert_eq!(column(&user, name)["auto"], false, "{name}");
+    }
+    let sessions = describe(&db, "sessions");
+    let token = column(&sessions, "token");
+    assert_eq!(
+        (&token["auto"], &token["default"]),
+        (&false.into(), &serde_json::Value::Null)
+    );
+}
+
+#[test]
+fn describe_reads_the_values_a_check_allows() {
+    let Some(db) = described_database() else {
+        return;
+    };
+    let user = describe(&db, "User");
+    assert_eq!(
+        column(&user, "status")["allowed"],
+        serde_json::json!(["active", "banned"])
+    );
+    // A table-level CHECK, named.
+    assert_eq!(
+        column(&user, "tier")["allowed"],
+        serde_json::json!(["gold", "silver"])
+    );
+    // A CHECK of another shape, and an ENUM, allow no list.
+    for name in ["order", "role", "plan"] {
+        assert_eq!(
+            column(&user, name)["allowed"],
+            serde_json::Value::Null,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn describe_reads_keys_uniques_and_foreign_keys() {
+    use serde_json::json;
+    let Some(db) = described_database() else {
+        return;
+    };
+    let user = describe(&db, "User");
+    assert_eq!(user["primary_key"], json!(["id"]));
+    assert_eq!(user["uniques"], json!([["email"], ["org", "handle"]]));
+    assert_eq!(
+        user["foreign_keys"],
+        json!([{"columns": ["role_id"], "table": "roles", "references": ["id"]}])
+    );
+    let sessions = describe(&db, "sessions");
+    assert_eq!(sessions["primary_key"], json!(["token"]));
+    assert_eq!(sessions["uniques"], json!([]));
+    assert_eq!(
+        sessions["foreign_keys"],
+        json!([{"columns": ["org", "handle"], "table": "User", "references": ["org", "handle"]}])
+    );
+    let tags = describe(&db, "tags");
+    assert_eq!(tags["primary_key"], json!(["name"]));
+    assert_eq!(tags["foreign_keys"], json!([]));
+    let roles = describe(&db, "roles");
+    assert_eq!(roles["uniques"], json!([["name"]]));
+}
+
+#[test]
+fn describe_of_a_missing_table_fails_naming_it() {
+    let Some(db) = described_database() else {
+        return;
+    };
+    let out = fails(&["describe", "--db", &db.url, "--table", "accounts"]);
+    assert!(out.contains("there is no table accounts"), "{out}");
+    // Table names are as the server matches them: on Linux, by case.
+    let mut conn = db.conn();
+    let folds: i64 = conn
+        .query_first("SELECT @@lower_case_table_names")
+        .expect("query runs")
+        .expect("one row");
+    if folds == 0 {
+        let out = fails(&["describe", "--db", &db.url, "--table", "user"]);
+        assert!(out.contains("there is no table user"), "{out}");
+    }
+}

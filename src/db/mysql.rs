@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod catalog;
+
 use anyhow::{Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate, Timelike};
 use mysql::prelude::Queryable;
@@ -13,6 +15,7 @@ use mysql::{DriverError, Opts, OptsBuilder, Params, SslOpts, UrlError};
 use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
+use super::describe::Described;
 use super::server;
 use super::tls;
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
@@ -100,6 +103,9 @@ pub struct MysqlConn {
     many: HashMap<usize, String>,
     /// LAST_INSERT_ID() as this connection last saw it.
     generated: u64,
+    /// MariaDB, not MySQL: the two spell their catalog differently
+    /// (defaults, CHECK clauses).
+    mariadb: bool,
 }
 
 impl MysqlConn {
@@ -136,6 +142,7 @@ impl MysqlConn {
             many_rows: false,
             many: HashMap::new(),
             generated: 0,
+            mariadb: false,
         };
         this.setup(options)?;
         Ok(this)
@@ -170,6 +177,7 @@ impl MysqlConn {
             .map_err(|err| self.explain(err))?
             .unwrap_or_default();
         self.returning = lock_mode <= 1 && returns_rows(&version);
+        self.mariadb = version.contains("MariaDB");
         if options.durable {
             let flush: Option<u64> = self
                 .conn
@@ -497,6 +505,14 @@ impl Conn for MysqlConn {
             })
             .collect();
         Ok((!columns.is_empty()).then_some(columns))
+    }
+
+    fn describe(&mut self, table: &str) -> Result<Option<Described>> {
+        catalog::describe(&mut self.conn, table, self.mariadb).map_err(|err| self.explain(err))
+    }
+
+    fn tables(&mut self) -> Result<Vec<String>> {
+        catalog::tables(&mut self.conn).map_err(|err| self.explain(err))
     }
 
     fn charset(&mut self, table: &str, column: &str) -> Result<Option<Charset>> {
