@@ -8,6 +8,11 @@ mod app;
 mod generate;
 #[path = "../src/plan/mod.rs"]
 mod plan;
+#[path = "../src/db/describe.rs"]
+pub mod describe;
+mod db {
+    pub use super::describe;
+}
 #[path = "../src/value.rs"]
 mod value;
 
