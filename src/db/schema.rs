@@ -101,7 +101,7 @@ pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
     let password = described
         .columns
         .iter()
-        .find(|c| PASSWORD_NAMES.contains(&crate::plan::infer::normalised(&c.name).as_str()))
+        .find(|c| crate::plan::infer::PASSWORD.contains(&crate::plan::infer::normalised(&c.name).as_str()))
         .map(|c| c.name.clone());
     let sample = match password {
         Some(column) => {
@@ -158,18 +158,6 @@ pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
     })
 }
 
-const PASSWORD_NAMES: &[&str] = &[
-    "password",
-    "passwordhash",
-    "passworddigest",
-    "hashedpassword",
-    "encryptedpassword",
-    "pwhash",
-    "pwdigest",
-    "passwd",
-    "pwd",
-    "pass",
-];
 
 /// Names, or "none".
 fn listed(names: &[String]) -> String {

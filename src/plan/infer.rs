@@ -87,7 +87,8 @@ const LOGIN: &[&str] = &[
     "screenname",
     "userlogin",
 ];
-const PASSWORD: &[&str] = &[
+/// Names of a password column, normalised.
+pub const PASSWORD: &[&str] = &[
     "password",
     "passwordhash",
     "passworddigest",
@@ -97,6 +98,7 @@ const PASSWORD: &[&str] = &[
     "pwdigest",
     "passwd",
     "pwd",
+    "pw",
     "pass",
 ];
 const ROLE: &[&str] = &[
