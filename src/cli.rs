@@ -232,7 +232,7 @@ struct UsersArgs {
     #[arg(short, long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1_u64, 64))]
     jobs: u64,
 
-    /// Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, but to read which app the database is for when --app is not given. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available
+    /// Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, except to read which plan the database needs when no --app or --plan names it. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available
     #[arg(long)]
     dry_run: bool,
 
@@ -614,9 +614,15 @@ impl Cli {
                     && (username.trim().is_empty() || username.chars().count() > 150)
                 {
                     return Err(UsageError(
-                        "--username must be 1 to 150 characters (django's auth_user.username)"
+                        "--username/--name must be 1 to 150 characters (django's auth_user.username; the table's column may be shorter)"
                             .into(),
                     ));
+                }
+                // The apps strip what a user types at the login form.
+                if args.username.is_some() && username.trim() != username {
+                    return Err(UsageError(format!(
+                        "--username/--name '{username}' begins or ends with a space, which the app's login form would strip"
+                    )));
                 }
                 let Choice { chosen, table } = args.app.resolve()?;
                 if let Some(chosen) = &chosen
