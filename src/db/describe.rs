@@ -42,9 +42,13 @@ pub struct ColumnInfo {
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Kind {
     /// Text; the declared length in characters, if any.
-    Text { max_len: Option<u32> },
+    Text {
+        max_len: Option<u32>,
+    },
     /// An integer of this many bytes (2, 4, 8; SQLite's INTEGER is 8).
-    Integer { bytes: u8 },
+    Integer {
+        bytes: u8,
+    },
     Boolean,
     /// A date and time (with or without a time zone).
     Timestamp,
@@ -54,7 +58,9 @@ pub enum Kind {
     /// An exact or floating-point number.
     Decimal,
     /// PostgreSQL's enums and domains over them, MySQL's `ENUM`: the values.
-    Enum { values: Vec<String> },
+    Enum {
+        values: Vec<String>,
+    },
     /// Anything else (bytea, blob, arrays, geometry, …).
     Other,
 }

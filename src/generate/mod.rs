@@ -365,7 +365,11 @@ pub enum Source {
 /// What seed writes into each text column of `spec` with `names`, with a
 /// password hash of `hash_len`: a table whose columns are shorter, or
 /// cannot store the names, is refused before any write.
-pub fn longest_values<'a>(spec: &'a Spec, hash_len: usize, names: &'a Names) -> Vec<ColumnText<'a>> {
+pub fn longest_values<'a>(
+    spec: &'a Spec,
+    hash_len: usize,
+    names: &'a Names,
+) -> Vec<ColumnText<'a>> {
     let role_texts = |column: &str| -> Vec<&'a str> {
         match &spec.roles {
             crate::plan::Roles::Fixed(roles) => roles

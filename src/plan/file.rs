@@ -653,7 +653,8 @@ mod tests {
             let spec = preset.plan();
             let chosen = super::super::Chosen::preset(preset);
             for text in [print(&spec, None), print_with_header(&chosen)] {
-                let read = parse(&text).unwrap_or_else(|err| panic!("{}: {err}\n{text}", preset.name));
+                let read =
+                    parse(&text).unwrap_or_else(|err| panic!("{}: {err}\n{text}", preset.name));
                 assert_eq!(read, spec, "{}", preset.name);
                 // The canonical text, which the digest covers, is the same.
                 assert_eq!(print(&read, None), print(&spec, None));
@@ -685,10 +686,7 @@ role = "moderator"
         assert_eq!(spec.table, "members");
         assert_eq!(spec.written_names().len(), 8);
         assert_eq!(spec.role_names(), ["member", "moderator"]);
-        assert_eq!(
-            spec.password(),
-            Some((PasswordFormat::Bcrypt2y, None))
-        );
+        assert_eq!(spec.password(), Some((PasswordFormat::Bcrypt2y, None)));
         assert_eq!(parse(&print(&spec, None)), Ok(spec));
     }
 
@@ -716,9 +714,14 @@ role = "moderator"
                 plan("x = { gen = \"same_as\", column = \"nope\" }"),
                 "x = same_as nope, which is not one of the plan's columns",
             ),
-            (plan("x = \"role\""), "x is a role column, but the plan has no [roles]"),
             (
-                parse("table = \"t\"\nidentity = \"email\"\nidentiy = \"x\"\n[columns]\nemail = \"email\""),
+                plan("x = \"role\""),
+                "x is a role column, but the plan has no [roles]",
+            ),
+            (
+                parse(
+                    "table = \"t\"\nidentity = \"email\"\nidentiy = \"x\"\n[columns]\nemail = \"email\"",
+                ),
                 "the plan: unknown key identiy; the keys are table, identity, also_unique, columns, roles, admin",
             ),
             (
@@ -729,7 +732,10 @@ role = "moderator"
         ];
         for (result, wanted) in refusals {
             let err = result.err().unwrap_or_default();
-            assert!(err.starts_with(wanted) || err.contains(wanted), "{err}\nwanted: {wanted}");
+            assert!(
+                err.starts_with(wanted) || err.contains(wanted),
+                "{err}\nwanted: {wanted}"
+            );
         }
     }
 }
