@@ -519,6 +519,7 @@ mod tests {
             "CHECK ((b = lower(b)))",
             "CHECK ((bb = ANY (ARRAY['x'::text])))",
             "CHECK ((b = 'unterminated))",
+            "CHECK (((((b + 1) + 2) + 3) > 0))",
         ] {
             assert_eq!(values(def, "b"), None, "{def}");
         }
