@@ -861,7 +861,8 @@ fn describe_reads_types_keys_and_constraints_from_the_catalog() {
              CREATE TABLE tokens (id UUID PRIMARY KEY, account_id BIGINT REFERENCES accounts, \
                last TEXT, first TEXT, \
                FOREIGN KEY (last, first) REFERENCES accounts (last_name, first_name)); \
-             CREATE TABLE codes (code TEXT PRIMARY KEY, label TEXT); \
+             CREATE DOMAIN short_label AS VARCHAR(8); \
+             CREATE TABLE codes (code TEXT PRIMARY KEY, label short_label); \
              CREATE TABLE \"User\" (id SERIAL PRIMARY KEY, \
                \"createdAt\" TIMESTAMPTZ NOT NULL DEFAULT now(), \"firstName\" VARCHAR(40))",
         )
@@ -1008,6 +1009,10 @@ fn describe_reads_types_keys_and_constraints_from_the_catalog() {
     let codes = describe(&db.url, "codes");
     assert_eq!(codes["primary_key"], json!(["code"]));
     assert_eq!(column(&codes, "code")["auto"], false);
+    // The length is the domain's.
+    let label = column(&codes, "label");
+    assert_eq!(label["declared"], "short_label");
+    assert_eq!(label["kind"], json!({"type": "text", "max_len": 8}));
 
     // As spelled: the quoted, mixed-case names are found and kept.
     let user = describe(&db.url, "User");
