@@ -570,8 +570,27 @@ fn describe(db: &DbConfig, table: &str) -> Result<ExitStatus> {
         bail!("there is no database at {}", db.target.redacted());
     };
     let described = conn.describe(table);
+    // A mistyped or miscased name is told by the names that are there;
+    // a backend that cannot list them says only what is missing.
+    let others = match &described {
+        Ok(None) => conn.tables().ok(),
+        _ => None,
+    };
     let finished = conn.finish();
-    let described = described?.with_context(|| format!("there is no table {table}"))?;
+    let Some(described) = described? else {
+        let Some(tables) = others else {
+            bail!("there is no table {table}");
+        };
+        let listed = if tables.is_empty() {
+            "none".to_owned()
+        } else {
+            tables.join(", ")
+        };
+        bail!(
+            "there is no table {table} on {}; the tables are: {listed}",
+            conn.backend()
+        );
+    };
     finished?;
     let mut json = serde_json::to_string(&described).context("cannot write JSON")?;
     json.push('\n');

@@ -777,3 +777,295 @@ fn a_utf8_database_takes_every_locale() {
         assert!(stats.inserted > 0, "{locale}: {stats:?}");
     }
 }
+
+/// `seed describe --table TABLE` against `url`, which must succeed.
+#[track_caller]
+fn describe(url: &str, table: &str) -> serde_json::Value {
+    let output = servers::seed()
+        .args(["describe", "--db", url, "--table", table])
+        .output()
+        .expect("seed runs");
+    assert!(
+        output.status.success(),
+        "seed describe --table {table} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object on stdout")
+}
+
+/// The column so named in a described table.
+#[track_caller]
+fn column<'a>(table: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    table["columns"]
+        .as_array()
+        .expect("columns is a list")
+        .iter()
+        .find(|column| column["name"] == name)
+        .unwrap_or_else(|| panic!("no column {name} in {table}"))
+}
+
+#[track_caller]
+fn column_names(table: &serde_json::Value) -> Vec<&str> {
+    table["columns"]
+        .as_array()
+        .expect("columns is a list")
+        .iter()
+        .map(|column| column["name"].as_str().expect("a name"))
+        .collect()
+}
+
+#[test]
+fn describe_reads_types_keys_and_constraints_from_the_catalog() {
+    use serde_json::json;
+    let Some(db) = Schema::new() else { return };
+    let out = fails(&["describe", "--db", &db.url, "--table", "accounts"]);
+    assert!(
+        out.contains("there is no table accounts on PostgreSQL; the tables are: none"),
+        "{out}"
+    );
+    db.client()
+        .batch_execute(
+            "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); \
+             ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok'; \
+             CREATE DOMAIN mood_d AS mood; \
+             CREATE DOMAIN plan_name AS text NOT NULL CHECK (VALUE IN ('free', 'pro')); \
+             CREATE TABLE teams (id SERIAL PRIMARY KEY, name TEXT NOT NULL); \
+             CREATE TABLE accounts ( \
+               id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
+               team_id INTEGER NOT NULL REFERENCES teams (id), \
+               email VARCHAR(64) NOT NULL UNIQUE, \
+               \"order\" SMALLINT, \
+               status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'banned')), \
+               role VARCHAR(16) CHECK (role IN ('admin', 'member')), \
+               level TEXT CHECK (level = 'low' OR level = 'high'), \
+               nickname TEXT CHECK (length(nickname) > 2), \
+               plan plan_name DEFAULT 'free', \
+               mood mood, \
+               feeling mood_d, \
+               settings JSON, \
+               profile JSONB NOT NULL DEFAULT '{}', \
+               balance NUMERIC(10, 2), \
+               score DOUBLE PRECISION, \
+               active BOOLEAN NOT NULL DEFAULT true, \
+               born DATE, \
+               created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT now(), \
+               avatar BYTEA NOT NULL, \
+               tags TEXT[], \
+               email_lower TEXT GENERATED ALWAYS AS (lower(email)) STORED, \
+               first_name VARCHAR(40), \
+               last_name VARCHAR(40), \
+               UNIQUE (first_name, last_name)); \
+             CREATE UNIQUE INDEX accounts_order ON accounts (\"order\"); \
+             CREATE UNIQUE INDEX accounts_one_admin ON accounts (role) WHERE role = 'admin'; \
+             CREATE UNIQUE INDEX accounts_lower_first ON accounts (lower(first_name)); \
+             CREATE TABLE tokens (id UUID PRIMARY KEY, account_id BIGINT REFERENCES accounts, \
+               last TEXT, first TEXT, \
+               FOREIGN KEY (last, first) REFERENCES accounts (last_name, first_name)); \
+             CREATE DOMAIN short_label AS VARCHAR(8); \
+             CREATE TABLE codes (code TEXT PRIMARY KEY, label short_label); \
+             CREATE TABLE \"User\" (id SERIAL PRIMARY KEY, \
+               \"createdAt\" TIMESTAMPTZ NOT NULL DEFAULT now(), \"firstName\" VARCHAR(40))",
+        )
+        .expect("create the tables");
+
+    let teams = describe(&db.url, "teams");
+    assert_eq!(
+        column(&teams, "id"),
+        &json!({
+            "name": "id", "declared": "integer", "kind": {"type": "integer", "bytes": 4},
+            "not_null": true, "default": "nextval('teams_id_seq'::regclass)",
+            "auto": true, "generated": false, "allowed": null,
+        })
+    );
+    assert_eq!(teams["primary_key"], json!(["id"]));
+
+    let accounts = describe(&db.url, "accounts");
+    assert_eq!(accounts["name"], "accounts");
+    assert_eq!(
+        column_names(&accounts),
+        [
+            "id",
+            "team_id",
+            "email",
+            "order",
+            "status",
+            "role",
+            "level",
+            "nickname",
+            "plan",
+            "mood",
+            "feeling",
+            "settings",
+            "profile",
+            "balance",
+            "score",
+            "active",
+            "born",
+            "created_at",
+            "avatar",
+            "tags",
+            "email_lower",
+            "first_name",
+            "last_name",
+        ]
+    );
+    let id = column(&accounts, "id");
+    assert_eq!(id["kind"], json!({"type": "integer", "bytes": 8}));
+    assert_eq!((&id["auto"], &id["default"]), (&json!(true), &json!(null)));
+    let email = column(&accounts, "email");
+    assert_eq!(email["declared"], "character varying(64)");
+    assert_eq!(email["kind"], json!({"type": "text", "max_len": 64}));
+    assert_eq!(email["not_null"], true);
+    assert_eq!(
+        column(&accounts, "order")["kind"],
+        json!({"type": "integer", "bytes": 2})
+    );
+    let status = column(&accounts, "status");
+    assert_eq!(status["allowed"], json!(["active", "banned"]));
+    assert_eq!(status["default"], "'active'::text");
+    let role = column(&accounts, "role");
+    assert_eq!(role["allowed"], json!(["admin", "member"]));
+    assert_eq!(role["kind"], json!({"type": "text", "max_len": 16}));
+    assert_eq!(
+        column(&accounts, "level")["allowed"],
+        json!(["low", "high"])
+    );
+    assert_eq!(column(&accounts, "nickname")["allowed"], json!(null));
+    // The domain's NOT NULL, CHECK and base type; the column's default.
+    assert_eq!(
+        column(&accounts, "plan"),
+        &json!({
+            "name": "plan", "declared": "plan_name", "kind": {"type": "text", "max_len": null},
+            "not_null": true, "default": "'free'::text",
+            "auto": false, "generated": false, "allowed": ["free", "pro"],
+        })
+    );
+    let moods = json!({"type": "enum", "values": ["sad", "meh", "ok", "happy"]});
+    assert_eq!(column(&accounts, "mood")["kind"], moods);
+    assert_eq!(column(&accounts, "mood")["declared"], "mood");
+    assert_eq!(column(&accounts, "feeling")["kind"], moods);
+    assert_eq!(column(&accounts, "feeling")["declared"], "mood_d");
+    assert_eq!(
+        column(&accounts, "settings")["kind"],
+        json!({"type": "json"})
+    );
+    let profile = column(&accounts, "profile");
+    assert_eq!(profile["kind"], json!({"type": "json"}));
+    assert_eq!(profile["default"], "'{}'::jsonb");
+    for (name, declared) in [("balance", "numeric(10,2)"), ("score", "double precision")] {
+        assert_eq!(column(&accounts, name)["declared"], declared);
+        assert_eq!(column(&accounts, name)["kind"], json!({"type": "decimal"}));
+    }
+    let active = column(&accounts, "active");
+    assert_eq!(active["kind"], json!({"type": "boolean"}));
+    assert_eq!(active["default"], "true");
+    assert_eq!(column(&accounts, "born")["kind"], json!({"type": "date"}));
+    let created = column(&accounts, "created_at");
+    assert_eq!(created["declared"], "timestamp without time zone");
+    assert_eq!(created["kind"], json!({"type": "timestamp"}));
+    assert_eq!(created["default"], "now()");
+    let avatar = column(&accounts, "avatar");
+    assert_eq!(avatar["kind"], json!({"type": "other"}));
+    assert_eq!(avatar["not_null"], true);
+    assert_eq!(column(&accounts, "tags")["declared"], "text[]");
+    assert_eq!(column(&accounts, "tags")["kind"], json!({"type": "other"}));
+    // Its expression is no default, and it is not filled like a serial.
+    assert_eq!(
+        column(&accounts, "email_lower"),
+        &json!({
+            "name": "email_lower", "declared": "text", "kind": {"type": "text", "max_len": null},
+            "not_null": false, "default": null,
+            "auto": false, "generated": true, "allowed": null,
+        })
+    );
+    assert_eq!(accounts["primary_key"], json!(["id"]));
+    // Neither the partial index nor the one on an expression.
+    assert_eq!(
+        accounts["uniques"],
+        json!([["email"], ["first_name", "last_name"], ["order"]])
+    );
+    assert_eq!(
+        accounts["foreign_keys"],
+        json!([{"columns": ["team_id"], "table": "teams", "references": ["id"]}])
+    );
+
+    let tokens = describe(&db.url, "tokens");
+    let id = column(&tokens, "id");
+    assert_eq!(id["kind"], json!({"type": "uuid"}));
+    assert_eq!(
+        (&id["auto"], &id["default"], &id["not_null"]),
+        (&json!(false), &json!(null), &json!(true))
+    );
+    assert_eq!(tokens["primary_key"], json!(["id"]));
+    assert_eq!(tokens["uniques"], json!([]));
+    assert_eq!(
+        tokens["foreign_keys"],
+        json!([
+            {"columns": ["account_id"], "table": "accounts", "references": ["id"]},
+            {"columns": ["last", "first"], "table": "accounts", "references": ["last_name", "first_name"]},
+        ])
+    );
+
+    let codes = describe(&db.url, "codes");
+    assert_eq!(codes["primary_key"], json!(["code"]));
+    assert_eq!(column(&codes, "code")["auto"], false);
+    // The length is the domain's.
+    let label = column(&codes, "label");
+    assert_eq!(label["declared"], "short_label");
+    assert_eq!(label["kind"], json!({"type": "text", "max_len": 8}));
+
+    // As spelled: the quoted, mixed-case names are found and kept.
+    let user = describe(&db.url, "User");
+    assert_eq!(user["name"], "User");
+    assert_eq!(column_names(&user), ["id", "createdAt", "firstName"]);
+    let created = column(&user, "createdAt");
+    assert_eq!(created["declared"], "timestamp with time zone");
+    assert_eq!(created["kind"], json!({"type": "timestamp"}));
+    assert_eq!(
+        column(&user, "firstName")["kind"],
+        json!({"type": "text", "max_len": 40})
+    );
+    assert_eq!(column(&user, "id")["auto"], true);
+
+    let out = fails(&["describe", "--db", &db.url, "--table", "user"]);
+    assert!(
+        out.contains(
+            "there is no table user on PostgreSQL; the tables are: User, accounts, codes, teams, tokens"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn describe_finds_the_table_in_the_first_schema_of_the_search_path_that_has_it() {
+    let (Some(first), Some(second)) = (Schema::new(), Schema::new()) else {
+        return;
+    };
+    first
+        .client()
+        .batch_execute("CREATE TABLE items (id BIGINT, name TEXT)")
+        .expect("create the first schema's tables");
+    second
+        .client()
+        .batch_execute(
+            "CREATE TABLE items (id INTEGER); CREATE TABLE codes (code TEXT PRIMARY KEY)",
+        )
+        .expect("create the second schema's tables");
+    let separator = if first.base.contains('?') { '&' } else { '?' };
+    let url = format!(
+        "{}{separator}options=-csearch_path%3D{}%2C{}",
+        first.base, first.name, second.name
+    );
+    let items = describe(&url, "items");
+    assert_eq!(column_names(&items), ["id", "name"]);
+    assert_eq!(
+        column(&items, "id")["kind"],
+        serde_json::json!({"type": "integer", "bytes": 8})
+    );
+    assert_eq!(column_names(&describe(&url, "codes")), ["code"]);
+    let out = fails(&["describe", "--db", &url, "--table", "nope"]);
+    assert!(
+        out.contains("there is no table nope on PostgreSQL; the tables are: codes, items"),
+        "{out}"
+    );
+}

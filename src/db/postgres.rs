@@ -16,9 +16,12 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+mod catalog;
+
 use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
+use super::describe::Described;
 use super::server;
 use super::tls::{self, Verify};
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
@@ -689,6 +692,14 @@ impl Conn for PostgresConn {
             .collect::<Result<Vec<_>, postgres::Error>>()
             .map_err(|err| self.explain(err))?;
         Ok((!columns.is_empty()).then_some(columns))
+    }
+
+    fn describe(&mut self, table: &str) -> Result<Option<Described>> {
+        catalog::describe(&mut self.client, table).map_err(|err| self.explain(err))
+    }
+
+    fn tables(&mut self) -> Result<Vec<String>> {
+        catalog::tables(&mut self.client).map_err(|err| self.explain(err))
     }
 
     /// The database's encoding, for every column and every new table: the
