@@ -4,12 +4,12 @@
 
 #[path = "../src/app/mod.rs"]
 mod app;
+#[path = "../src/db/describe.rs"]
+pub mod describe;
 #[path = "../src/generate/mod.rs"]
 mod generate;
 #[path = "../src/plan/mod.rs"]
 mod plan;
-#[path = "../src/db/describe.rs"]
-pub mod describe;
 mod db {
     pub use super::describe;
 }

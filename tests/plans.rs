@@ -72,7 +72,10 @@ fn realistic_tables_are_filled_by_their_inferred_plans() {
                     assert!(row[1].contains('@'));
                     assert!(row[2].starts_with("$2b$04$"), "{row:?}");
                     assert!(row[3].starts_with("2025-"), "{row:?}");
-                    assert!(["USER", "ADMIN"].contains(&row[4].as_str()), "a role: {row:?}");
+                    assert!(
+                        ["USER", "ADMIN"].contains(&row[4].as_str()),
+                        "a role: {row:?}"
+                    );
                 }
                 "user" => {
                     assert_eq!(row[0].len(), 36);

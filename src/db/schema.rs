@@ -101,7 +101,9 @@ pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
     let password = described
         .columns
         .iter()
-        .find(|c| crate::plan::infer::PASSWORD.contains(&crate::plan::infer::normalised(&c.name).as_str()))
+        .find(|c| {
+            crate::plan::infer::PASSWORD.contains(&crate::plan::infer::normalised(&c.name).as_str())
+        })
         .map(|c| c.name.clone());
     let sample = match password {
         Some(column) => {
@@ -158,7 +160,6 @@ pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
     })
 }
 
-
 /// Names, or "none".
 fn listed(names: &[String]) -> String {
     if names.is_empty() {
@@ -175,8 +176,7 @@ fn listed(names: &[String]) -> String {
 pub fn choose(conn: &mut dyn Conn) -> Result<Chosen> {
     let detected = detect(conn);
     let candidates: Vec<String> = conn
-        .tables()
-        .unwrap_or_default()
+        .tables()?
         .into_iter()
         .filter(|t| {
             crate::plan::infer::USERS_TABLES.contains(&crate::plan::infer::normalised(t).as_str())

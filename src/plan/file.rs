@@ -492,7 +492,7 @@ pub fn print(spec: &Spec, why: Option<&dyn Fn(&Column) -> String>) -> String {
             }
         }
     }
-    let roles: Vec<(&str, Option<u32>, &[(String, Value)])> = match &spec.roles {
+    let roles: Vec<RoleSection<'_>> = match &spec.roles {
         Roles::None => Vec::new(),
         Roles::Fixed(roles) => roles
             .iter()
@@ -530,6 +530,9 @@ pub fn print(spec: &Spec, why: Option<&dyn Fn(&Column) -> String>) -> String {
     }
     out
 }
+
+/// A `[roles.NAME]` section: the name, its weight, its values.
+type RoleSection<'a> = (&'a str, Option<u32>, &'a [(String, Value)]);
 
 /// The right-hand side of a column's line.
 fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {

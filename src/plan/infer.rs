@@ -222,7 +222,6 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
             continue;
         }
         // 3. Name rules, on the whole normalised name.
-        let with_values = |r#gen: Gen| r#gen;
         let rule: Option<(Gen, String)> = if FIRST.contains(&normal.as_str()) && text {
             Some((Gen::FirstName, "name rule".into()))
         } else if LAST.contains(&normal.as_str()) && text {
@@ -250,7 +249,7 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
                 },
                 "name rule: the email, upper-cased".into(),
             ))
-        } else if (normal == "normalizedusername" || normal == "normalizedusername") && text {
+        } else if normal == "normalizedusername" && text {
             Some((
                 Gen::SameAs {
                     column: find(table, LOGIN).unwrap_or_else(|| "username".into()),
@@ -270,10 +269,7 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
                     })
                     .collect(),
             );
-            Some((
-                with_values(Gen::Role),
-                "name rule: the role, one of its values".into(),
-            ))
+            Some((Gen::Role, "name rule: the role, one of its values".into()))
         } else if ALLOW.contains(&normal.as_str()) && flag(info) {
             keep_default(
                 info,
