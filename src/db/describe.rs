@@ -60,7 +60,10 @@ pub enum Kind {
     /// PostgreSQL's enums and domains over them, MySQL's `ENUM`: the values.
     #[cfg_attr(
         not(any(feature = "postgres", feature = "mysql")),
-        allow(dead_code, reason = "SQLite has no enum type: only the servers report one")
+        allow(
+            dead_code,
+            reason = "SQLite has no enum type: only the servers report one"
+        )
     )]
     Enum {
         values: Vec<String>,
