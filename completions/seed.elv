@@ -53,7 +53,7 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --db 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…'
             cand --busy-timeout 'Seconds to wait for a lock held by another connection before failing'
             cand --exact 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
-            cand --dry-run 'Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, but to read which app the database is for when --app is not given. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available'
+            cand --dry-run 'Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, except to read which plan the database needs when no --app or --plan names it. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available'
             cand --durable 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
             cand --json 'Print the result as one JSON object on stdout'
             cand -q 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'

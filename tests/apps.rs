@@ -678,6 +678,79 @@ fn admin(db: &dyn Backend, app: &str) {
     assert_eq!(count(db, table), before);
 }
 
+/// A table no app has, filled by the plan inferred from its catalog: a
+/// CHECK list, a default, a nullable column, a camelCase name, and the
+/// password format read from a hash already there, which the app's own
+/// check (PHP's password_verify) accepts.
+fn inferred_plan(db: &dyn Backend) {
+    let (time, text) = match db.kind() {
+        "mysql" => ("DATETIME(6)", "TEXT"),
+        _ => ("TIMESTAMP", "TEXT"),
+    };
+    let quote = if db.kind() == "mysql" { '`' } else { '"' };
+    db.exec(&format!(
+        "CREATE TABLE members (id {serial}, email VARCHAR(120) NOT NULL UNIQUE, \
+         handle VARCHAR(40) NOT NULL, pw_digest VARCHAR(255) NOT NULL, \
+         kind VARCHAR(20) NOT NULL CHECK (kind IN ('member', 'moderator')), \
+         {quote}createdAt{quote} {time} NOT NULL, plan VARCHAR(10) NOT NULL DEFAULT 'free', bio {text})",
+        serial = db.serial()
+    ));
+    // A row the app wrote: its hash's format is the one to write.
+    db.exec(
+        "INSERT INTO members (email, handle, pw_digest, kind, createdAt, plan) VALUES \
+         ('first@example.com', 'first', '$2y$04$abcdefghijklmnopqrstuu3P8MiIMPCSqUw8kVVqCKmF2I8d3P2DO', 'member', '2025-01-01 00:00:00', 'pro')"
+            .replace("createdAt", &format!("{quote}createdAt{quote}"))
+            .as_str(),
+    );
+    let url = db.url();
+    let output = seed()
+        .args(["plan", "--db", &url])
+        .output()
+        .expect("run seed plan");
+    let plan = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in [
+        "table = \"members\"",
+        "pw_digest = { gen = \"password\", format = \"bcrypt-2y\" }",
+        "kind = \"role\"",
+        "createdAt = \"timestamp\"",
+        "plan = \"default\"",
+        "bio = \"null\"",
+    ] {
+        assert!(plan.contains(line), "{line}: {plan}");
+    }
+    let stats = run_users(
+        db,
+        "laravel",
+        &["--count", "300", "--seed", "2", "--batch-size", "50"],
+    );
+    assert_eq!(stats.plan.as_deref(), Some("inferred"));
+    assert_eq!(stats.inserted + 1, count(db, "members"));
+    assert_eq!(stats.inserted + stats.skipped, 300);
+    let rows = db.texts(
+        "SELECT email, handle, pw_digest, kind, plan, bio FROM members WHERE email <> 'first@example.com'",
+    );
+    let mut hashes = Vec::new();
+    for row in &rows {
+        let value = |i: usize| row[i].clone().unwrap_or_default();
+        assert!(value(0).contains('@') && !value(1).is_empty(), "{row:?}");
+        assert!(value(2).starts_with("$2y$04$"), "{row:?}");
+        assert!(
+            ["member", "moderator"].contains(&value(3).as_str()),
+            "{row:?}"
+        );
+        assert_eq!(value(4), "free");
+        assert_eq!(row[5], None);
+        hashes.push(value(2));
+    }
+    hashes.dedup();
+    logins("laravel", "password", &hashes);
+}
+
 /// CTFd logs users in by name or email and keeps names unique in its own
 /// code only: no seeded row and no administrator takes a name that is
 /// there, whatever the batch size and connections.
@@ -790,6 +863,13 @@ macro_rules! every_app {
             fn devise() {
                 if let Some(db) = $new {
                     round(&db, "devise");
+                }
+            }
+
+            #[test]
+            fn a_table_no_app_has_is_filled_by_its_inferred_plan() {
+                if let Some(db) = $new {
+                    inferred_plan(&db);
                 }
             }
 
