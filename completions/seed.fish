@@ -59,7 +59,7 @@ fa_IR\t''"
 complete -c seed -n "__fish_seed_using_subcommand users" -l role-weights -d 'Role mix by role name, e.g. User=9,Administrator=1 (flask-base), user=9,admin=1 (ctfd), user=8,staff=1,superuser=1 (django); roles not named get 0 [default: flask-base: uniform over the roles in the table; ctfd: user=9,admin=1; django: user=8,staff=1,superuser=1]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l password -d 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l password-file -d 'Read the password from FILE, or from stdin with -; one trailing newline is dropped' -r -F
-complete -c seed -n "__fish_seed_using_subcommand users" -l batch-size -d 'Rows per transaction, each row in its own savepoint; 1 commits every row on its own' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l batch-size -d 'Rows per transaction (SQLite: each row in its own savepoint; servers: multi-row statements, and 10000 or more a bulk load); 1 commits every row on its own' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l hash-iterations -d 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l bcrypt-cost -d 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps\' own]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l now -d 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]' -r
@@ -71,7 +71,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exa
 complete -c seed -n "__fish_seed_using_subcommand users" -l dry-run -d 'Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, except to read which plan the database needs when no --app or --plan names it. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available'
 complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand users" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand users" -s q -l quiet -d 'Nothing on stderr but errors: for seed users, no progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary; for roles and admin, no report of what was done'
 complete -c seed -n "__fish_seed_using_subcommand users" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l app -d 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
@@ -84,7 +84,7 @@ complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database
 complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'Nothing on stderr but errors: for seed users, no progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary; for roles and admin, no report of what was done'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l app -d 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''
@@ -103,7 +103,7 @@ complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database
 complete -c seed -n "__fish_seed_using_subcommand admin" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l json -d 'Print the result as one JSON object on stdout'
-complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)'
+complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'Nothing on stderr but errors: for seed users, no progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary; for roles and admin, no report of what was done'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand plan" -l app -d 'The app whose users table to fill, by its built-in plan [default: ./seed.toml if there is one, else read from the tables already there; flask-base if there are none]' -r -f -a "flask-base\t''
 ctfd\t''

@@ -212,7 +212,7 @@ struct UsersArgs {
     #[arg(long)]
     exact: bool,
 
-    /// Rows per transaction, each row in its own savepoint; 1 commits every row on its own
+    /// Rows per transaction (SQLite: each row in its own savepoint; servers: multi-row statements, and 10000 or more a bulk load); 1 commits every row on its own
     #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1, u64::MAX))]
     batch_size: u64,
 
@@ -321,7 +321,7 @@ struct OutputArgs {
     #[arg(long)]
     json: bool,
 
-    /// No progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary on stderr (errors are still printed)
+    /// Nothing on stderr but errors: for seed users, no progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary; for roles and admin, no report of what was done
     #[arg(short, long)]
     quiet: bool,
 }

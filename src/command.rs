@@ -395,6 +395,7 @@ fn prepare_users(
     // Read before the first write, so that a failure cannot refuse a run
     // that wrote.
     let logins = schema::login_names(checked.had_rows.then_some(&mut *conn), spec)?;
+    schema::check_capacity(conn, spec, config.plan.count, checked.role_names.len())?;
     let pools = schema::ref_pools(conn, spec)?;
     let applied = schema::apply(conn, spec, &checked)?;
     let generator =
@@ -455,6 +456,12 @@ fn prepare_dry_run(
         Some(conn) => {
             let lengths = generate::longest_values(spec, hash.chars().count(), &names);
             let checked = schema::check(conn.as_mut(), &chosen, &lengths).and_then(|checked| {
+                schema::check_capacity(
+                    conn.as_mut(),
+                    spec,
+                    config.plan.count,
+                    checked.role_names.len(),
+                )?;
                 Ok((checked.role_names, schema::ref_pools(conn.as_mut(), spec)?))
             });
             let finished = conn.finish();

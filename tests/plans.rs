@@ -296,3 +296,39 @@ fn seed_admin_follows_the_plan_s_admin_section() {
         .expect("the admin");
     assert_eq!(role, "moderator");
 }
+
+/// A UNIQUE column whose generator has fewer values than the rows asked
+/// for is refused before any write, naming the column and how many values
+/// the generator has.
+#[test]
+fn a_unique_column_the_generator_cannot_fill_distinctly_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conn = rusqlite::Connection::open(dir.path().join("app.db")).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         tier TEXT NOT NULL UNIQUE)",
+    )
+    .expect("create");
+    drop(conn);
+    let plan = "table = \"members\"\nidentity = \"email\"\n[columns]\nid = \"default\"\n\
+                email = \"email\"\ntier = { gen = \"choice\", values = [\"gold\", \"silver\", \"bronze\"] }\n";
+    std::fs::write(dir.path().join("seed.toml"), plan).expect("write");
+    let before = std::fs::read(dir.path().join("app.db")).expect("read");
+    let output = seed()
+        .current_dir(dir.path())
+        .args(["users", "--db", "app.db", "--count", "1000"])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("members.tier is UNIQUE, but its generator (choice) has 3 distinct values, fewer than the 1000 rows asked for"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("app.db")).expect("read"),
+        before
+    );
+    // Three rows fit.
+    run_in(dir.path(), &["users", "--db", "app.db", "--count", "3"]);
+}

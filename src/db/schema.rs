@@ -478,6 +478,31 @@ pub struct Account {
     pub admin: bool,
 }
 
+/// Refuses a UNIQUE column whose generator has fewer distinct values than
+/// the run needs (`country` into a unique column of 1,000 rows): every row
+/// past them would be a duplicate. Only reads.
+pub fn check_capacity(conn: &mut dyn Conn, spec: &Spec, rows: u64, roles: usize) -> Result<()> {
+    if rows <= 1 {
+        return Ok(());
+    }
+    for column in spec.written() {
+        let Some(capacity) = column.r#gen.capacity(roles) else {
+            continue;
+        };
+        if capacity < rows && !conn.unique_indexes(&spec.table, &column.name)?.is_empty() {
+            bail!(
+                "{}.{} is UNIQUE, but its generator ({}) has {} distinct {}, fewer than the {rows} rows asked for; give it a generator of distinct values (uuid, email, username, text) in the plan",
+                spec.table,
+                column.name,
+                column.r#gen.name(),
+                capacity,
+                if capacity == 1 { "value" } else { "values" }
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The values of each `ref` column's parent, to draw from. Refused, naming
 /// the parent, when it has no rows. Only reads.
 pub fn ref_pools(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<(String, Vec<Value>)>> {
