@@ -678,11 +678,9 @@ fn admin(db: &dyn Backend, app: &str) {
     assert_eq!(count(db, table), before);
 }
 
-/// A table no app has, filled by the plan inferred from its catalog: a
-/// CHECK list, a default, a nullable column, a camelCase name, and the
-/// password format read from a hash already there, which the app's own
-/// check (PHP's password_verify) accepts.
-fn inferred_plan(db: &dyn Backend) {
+/// A members table no app has, in `db`'s dialect; returns its identifier
+/// quote.
+fn members_table(db: &dyn Backend) -> char {
     let (time, text) = match db.kind() {
         "mysql" => ("DATETIME(6)", "TEXT"),
         _ => ("TIMESTAMP", "TEXT"),
@@ -695,6 +693,48 @@ fn inferred_plan(db: &dyn Backend) {
          {quote}createdAt{quote} {time} NOT NULL, plan VARCHAR(10) NOT NULL DEFAULT 'free', bio {text})",
         serial = db.serial()
     ));
+    quote
+}
+
+/// An inferred plan goes through every path as a preset does: one commit
+/// per row, batches, several connections and the bulk load (COPY on
+/// PostgreSQL) make the same rows, counted alike.
+fn inferred_plan_every_path(db: &dyn Backend) {
+    members_table(db);
+    let mut runs = vec![&["--batch-size", "1"][..], &["--batch-size", "100"]];
+    if db.kind() != "sqlite" {
+        runs.extend([
+            &["--batch-size", "7", "--jobs", "3"][..],
+            &["--batch-size", "20000"],
+        ]);
+    }
+    let mut digest = None;
+    let mut inserted = 0;
+    for options in runs {
+        let args = [&["--count", "300", "--seed", "4"][..], options].concat();
+        let stats = run_users(db, "laravel", &args);
+        assert_eq!(stats.plan.as_deref(), Some("inferred"));
+        assert!(stats.digest.is_some());
+        if digest.is_none() {
+            digest.clone_from(&stats.digest);
+        }
+        assert_eq!(stats.digest, digest, "{} {options:?}", db.kind());
+        assert_eq!(stats.attempted, 300);
+        inserted += stats.inserted;
+    }
+    assert_eq!(count(db, "members"), inserted);
+    let times = db.texts(
+        "SELECT count(*) FROM members WHERE kind IN ('member', 'moderator') AND plan = 'free'",
+    );
+    assert_eq!(times[0][0].as_deref(), Some(inserted.to_string().as_str()));
+}
+
+/// A table no app has, filled by the plan inferred from its catalog: a
+/// CHECK list, a default, a nullable column, a camelCase name, and the
+/// password format read from a hash already there, which the app's own
+/// check (PHP's password_verify) accepts.
+fn inferred_plan(db: &dyn Backend) {
+    let quote = members_table(db);
     // A row the app wrote: its hash's format is the one to write.
     db.exec(
         "INSERT INTO members (email, handle, pw_digest, kind, createdAt, plan) VALUES \
@@ -863,6 +903,13 @@ macro_rules! every_app {
             fn devise() {
                 if let Some(db) = $new {
                     round(&db, "devise");
+                }
+            }
+
+            #[test]
+            fn an_inferred_plan_makes_the_same_rows_on_every_path() {
+                if let Some(db) = $new {
+                    inferred_plan_every_path(&db);
                 }
             }
 
