@@ -163,6 +163,7 @@ impl AppArg {
             preset: None,
             source: path.display().to_string(),
             reasons: Vec::new(),
+            notes: Vec::new(),
         }))
     }
 }

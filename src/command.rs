@@ -359,6 +359,15 @@ fn plan_of(conn: &mut dyn Conn, given: Option<&Chosen>, table: Option<&str>) -> 
     }
 }
 
+/// Says what the plan's notes say, to a person: not with --json or --quiet.
+fn tell_notes(config: &UsersConfig, chosen: &Chosen) {
+    if !config.output.json && !config.output.quiet {
+        for note in &chosen.notes {
+            report::eprint_line(note);
+        }
+    }
+}
+
 /// A run ready for its first row: the generator, where rows go, the
 /// identity when the table held rows, and the login names the run keeps
 /// unique itself.
@@ -382,6 +391,7 @@ fn prepare_users(
 ) -> Result<Option<Prepared>> {
     let chosen = plan_of(conn, config.chosen.as_ref(), config.table.as_deref())?;
     *detected = Some(chosen.clone());
+    tell_notes(config, &chosen);
     let spec = &chosen.spec;
     let Some(hash) = hash_for(config, seed, &chosen, stop)? else {
         return Ok(None);
@@ -446,6 +456,7 @@ fn prepare_dry_run(
         (None, None) => Chosen::preset(&crate::app::flask_base::PRESET),
     };
     *detected = Some(chosen.clone());
+    tell_notes(config, &chosen);
     let spec = &chosen.spec;
     let Some(hash) = hash_for(config, seed, &chosen, stop)? else {
         return Ok(None);

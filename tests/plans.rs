@@ -332,3 +332,40 @@ fn a_unique_column_the_generator_cannot_fill_distinctly_is_refused() {
     // Three rows fit.
     run_in(dir.path(), &["users", "--db", "app.db", "--count", "3"]);
 }
+
+/// An empty table says nothing of its hash format: the run says bcrypt
+/// was chosen and how to pick another; once hashes are there, the format
+/// is read from them and nothing is said.
+#[test]
+fn a_password_format_chosen_for_an_empty_table_is_said_once() {
+    let db = TempDb::new();
+    db.exec("CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, password TEXT NOT NULL)");
+    let run = |seed_value: &str| {
+        let output = seed()
+            .args([
+                "users",
+                "--db",
+                &db.arg(),
+                "--count",
+                "3",
+                "--bcrypt-cost",
+                "4",
+                "--seed",
+                seed_value,
+            ])
+            .output()
+            .expect("run seed");
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let first = run("1");
+    assert!(
+        first.starts_with("note: members.password gets bcrypt ($2b$) hashes, as no hash in the table says which format the app checks;"),
+        "{first}"
+    );
+    let second = run("2");
+    assert!(
+        second.starts_with("Inserted 3 users into members"),
+        "{second}"
+    );
+}

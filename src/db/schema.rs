@@ -105,11 +105,11 @@ pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
             crate::plan::infer::PASSWORD.contains(&crate::plan::infer::normalised(&c.name).as_str())
         })
         .map(|c| c.name.clone());
-    let sample = match password {
+    let sample = match &password {
         Some(column) => {
             let sql = format!(
                 "SELECT {column} FROM {table} WHERE {column} IS NOT NULL LIMIT 1",
-                column = conn.quote(&column),
+                column = conn.quote(column),
                 table = conn.quote(&described.name)
             );
             conn.query(&sql, &[])?
@@ -152,11 +152,19 @@ pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
         label_of: &label_of,
     };
     let inferred = crate::plan::infer::infer(&described, &hints).map_err(anyhow::Error::msg)?;
+    let mut notes = Vec::new();
+    if let (Some(column), None) = (&password, &sample) {
+        notes.push(format!(
+            "note: {}.{column} gets bcrypt ($2b$) hashes, as no hash in the table says which format the app checks; to pick another, write seed plan > seed.toml and set format = \"…\" on {column}",
+            described.name
+        ));
+    }
     Ok(Chosen {
         spec: inferred.spec,
         preset: None,
         source: "inferred".into(),
         reasons: inferred.reasons,
+        notes,
     })
 }
 

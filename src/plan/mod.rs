@@ -22,6 +22,9 @@ pub struct Chosen {
     pub source: String,
     /// An inferred plan's reason for each column's generator.
     pub reasons: Vec<(String, String)>,
+    /// What a person should know before the run: a choice seed made that
+    /// they may want to make otherwise.
+    pub notes: Vec<String>,
 }
 
 impl Chosen {
@@ -31,6 +34,7 @@ impl Chosen {
             preset: Some(preset),
             source: preset.name.to_owned(),
             reasons: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
