@@ -881,6 +881,8 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         joined: utc_now(),
     };
     let mut draws = rand_xoshiro::SplitMix64::seed_from_u64(random_u64()?);
+    // seed admin takes no --locale: columns made of lists use English's.
+    let names = Names::new(generate::Locale::En);
     let admin_row = |roles: &[(i64, String)], draws: &mut rand_xoshiro::SplitMix64| {
         let values = generate::role_values(spec, roles);
         let role = admin
@@ -890,6 +892,7 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         let mut row = Row::new();
         generate::fill(
             spec,
+            &names,
             &person,
             role.and_then(|role| values.get(role)).map(Vec::as_slice),
             &hash,

@@ -369,3 +369,44 @@ fn a_password_format_chosen_for_an_empty_table_is_said_once() {
         "{second}"
     );
 }
+
+/// Columns made of the locale's lists: phone, website, city, country (two
+/// letters for a two-character column) and company, inferred by name.
+#[test]
+fn contact_columns_get_the_locale_s_phones_cities_countries_and_companies() {
+    let db = TempDb::new();
+    db.exec(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         phone_number VARCHAR(30) NOT NULL, website TEXT NOT NULL, city VARCHAR(60) NOT NULL, \
+         country CHAR(2) NOT NULL, company TEXT NOT NULL)",
+    );
+    let stats = db.users(&["--count", "100", "--seed", "3", "--locale", "fr_FR"]);
+    assert_eq!(stats.inserted, 100, "{stats:?}");
+    let rows = db.query("SELECT phone_number, website, city, country, company FROM customers");
+    for row in &rows {
+        assert!(row[0].chars().any(|c| c.is_ascii_digit()), "{row:?}");
+        assert!(
+            row[1].starts_with("https://") && row[1].contains(".example."),
+            "{row:?}"
+        );
+        assert!(
+            !row[2].is_empty() && row[2].chars().count() <= 60,
+            "{row:?}"
+        );
+        assert!(
+            row[3].len() == 2 && row[3].chars().all(|c| c.is_ascii_uppercase()),
+            "{row:?}"
+        );
+        assert!(row[4].contains(' '), "{row:?}");
+    }
+    let plan = seed()
+        .args(["plan", "--db", &db.arg()])
+        .output()
+        .expect("run seed plan");
+    let plan = String::from_utf8_lossy(&plan.stdout);
+    assert!(
+        plan.contains("country = { gen = \"country\", code = true }"),
+        "{plan}"
+    );
+    assert!(plan.contains("phone_number = \"phone\""), "{plan}");
+}

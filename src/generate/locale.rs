@@ -105,6 +105,47 @@ impl Locale {
     }
 }
 
+/// A locale's lists besides names, as the `fake` crate has them.
+pub struct Extra {
+    /// `#` a digit, `^` a digit from 1.
+    pub phone_formats: &'static [&'static str],
+    pub countries: &'static [&'static str],
+    /// Two letters.
+    pub country_codes: &'static [&'static str],
+    pub company_suffixes: &'static [&'static str],
+    pub city_suffixes: &'static [&'static str],
+}
+
+impl Locale {
+    fn extra(self) -> Extra {
+        fn of<L: Data>() -> Extra {
+            Extra {
+                phone_formats: L::PHONE_NUMBER_FORMATS,
+                countries: L::ADDRESS_COUNTRY,
+                country_codes: L::ADDRESS_COUNTRY_CODE,
+                company_suffixes: L::COMPANY_SUFFIX,
+                city_suffixes: L::ADDRESS_CITY_SUFFIX,
+            }
+        }
+        match self {
+            Locale::En => of::<EN>(),
+            Locale::FrFr => of::<FR_FR>(),
+            Locale::DeDe => of::<DE_DE>(),
+            Locale::ItIt => of::<IT_IT>(),
+            Locale::PtBr => of::<PT_BR>(),
+            Locale::PtPt => of::<PT_PT>(),
+            Locale::NlNl => of::<NL_NL>(),
+            Locale::CyGb => of::<CY_GB>(),
+            Locale::TrTr => of::<TR_TR>(),
+            Locale::JaJp => of::<JA_JP>(),
+            Locale::ZhCn => of::<ZH_CN>(),
+            Locale::ZhTw => of::<ZH_TW>(),
+            Locale::ArSa => of::<AR_SA>(),
+            Locale::FaIr => of::<FA_IR>(),
+        }
+    }
+}
+
 /// How a full name is written: "Ann Lee", or family name first, as in
 /// "佐藤 あかり" and "王文辉".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,9 +199,11 @@ impl NameOrder {
     }
 }
 
-/// A locale's names, with the ASCII form of each, made once per run.
+/// A locale's names, with the ASCII form of each, made once per run, and
+/// its other lists (phone formats, countries, companies, cities).
 pub struct Names {
     pub locale: Locale,
+    pub extra: Extra,
     pub first: &'static [&'static str],
     pub last: &'static [&'static str],
     /// `first[i]`'s ASCII form, in lowercase letters and digits.
@@ -175,6 +218,7 @@ impl Names {
         let ascii = |names: &[&str]| names.iter().map(|name| ascii_name(name)).collect();
         Names {
             locale,
+            extra: locale.extra(),
             first,
             last,
             first_ascii: ascii(first),

@@ -218,6 +218,7 @@ impl UserGenerator {
                     .and_then(|i| role_values.and_then(|values| values.get(i))),
                 password_hash: &self.password_hash,
                 now: self.now,
+                names: &self.names,
             };
             let mut rng = if column.r#gen.is_random() {
                 draws(column.key, index)
@@ -292,6 +293,7 @@ pub struct Person<'a> {
 /// columns draw from `rng`; timestamps are `person.joined`.
 pub fn fill(
     spec: &Spec,
+    names: &Names,
     person: &Person<'_>,
     role_values: Option<&[Value]>,
     password_hash: &str,
@@ -316,6 +318,7 @@ pub fn fill(
                 .and_then(|i| role_values.and_then(|values| values.get(i))),
             password_hash,
             now: person.joined,
+            names,
         };
         let mut value = Value::Null;
         match column.r#gen {

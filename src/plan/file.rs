@@ -145,6 +145,7 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
         "choice" => &["gen", "values", "weights"],
         "same_as" => &["gen", "column", "case"],
         "ref" => &["gen", "table", "column"],
+        "country" => &["gen", "code"],
         _ => &["gen"],
     };
     refuse_unknown(&what, params, keys)?;
@@ -330,6 +331,21 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
                 Some(Some("upper")) => Case::Upper,
                 Some(Some("lower")) => Case::Lower,
                 Some(_) => return Err(format!("{what}: case is \"upper\" or \"lower\"")),
+            },
+        },
+        "phone" => Gen::Phone,
+        "url" => Gen::Url,
+        "city" => Gen::City,
+        "company" => Gen::Company,
+        "country" => Gen::Country {
+            code: match params.get("code") {
+                None => false,
+                Some(Toml::Boolean(code)) => *code,
+                Some(_) => {
+                    return Err(format!(
+                        "{what}: code is true (two letters) or false (the name)"
+                    ));
+                }
             },
         },
         "ref" => {
@@ -591,6 +607,7 @@ fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {
             }
             inline(&params)
         }
+        Gen::Country { code: true } => inline(&[("code", "true".into())]),
         Gen::Ref { table, column } => {
             inline(&[("table", quoted(table)), ("column", quoted(column))])
         }

@@ -69,6 +69,18 @@ pub enum Gen {
         table: String,
         column: String,
     },
+    /// A phone number in one of the locale's formats.
+    Phone,
+    /// A website under a domain reserved for documentation.
+    Url,
+    /// A city name made as the `fake` crate makes them: a name and a suffix.
+    City,
+    /// A country's name, or its two-letter code.
+    Country {
+        code: bool,
+    },
+    /// A company: a family name and a suffix (`Lee LLC`).
+    Company,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +110,11 @@ pub const NAMES: &[&str] = &[
     "choice",
     "same_as",
     "ref",
+    "phone",
+    "url",
+    "city",
+    "country",
+    "company",
 ];
 
 /// What a row's values are made from besides the column's own stream.
@@ -111,6 +128,8 @@ pub struct RowContext<'a> {
     pub role: Option<&'a Value>,
     pub password_hash: &'a str,
     pub now: chrono::NaiveDateTime,
+    /// The locale's lists.
+    pub names: &'a Names,
 }
 
 const YEAR_MICROS: i64 = 365 * 24 * 3600 * 1_000_000;
@@ -141,6 +160,11 @@ impl Gen {
             Gen::Choice { .. } => "choice",
             Gen::SameAs { .. } => "same_as",
             Gen::Ref { .. } => "ref",
+            Gen::Phone => "phone",
+            Gen::Url => "url",
+            Gen::City => "city",
+            Gen::Country { .. } => "country",
+            Gen::Company => "company",
         }
     }
 
@@ -160,6 +184,11 @@ impl Gen {
                 | Gen::Text { .. }
                 | Gen::Choice { .. }
                 | Gen::Ref { .. }
+                | Gen::Phone
+                | Gen::Url
+                | Gen::City
+                | Gen::Country { .. }
+                | Gen::Company
         )
     }
 
@@ -222,6 +251,57 @@ impl Gen {
                     write_text(rng, *max as usize, text);
                 }
             }
+            Gen::Phone => {
+                let format = pick(rng, row.names.extra.phone_formats);
+                out.set_text("");
+                if let Value::Text(text) = out {
+                    for c in format.chars() {
+                        match c {
+                            '#' => text.push(char::from(b'0' + rng.random_range(0..10u8))),
+                            '^' => text.push(char::from(b'1' + rng.random_range(0..9u8))),
+                            c => text.push(c),
+                        }
+                    }
+                }
+            }
+            Gen::Url => {
+                let names = row.names;
+                let first = pick_owned(rng, &names.first_ascii);
+                let last = pick_owned(rng, &names.last_ascii);
+                let domain = URL_DOMAINS[rng.random_range(0..URL_DOMAINS.len())];
+                out.set_text("");
+                if let Value::Text(text) = out {
+                    let _ = write!(text, "https://{first}-{last}.{domain}");
+                }
+            }
+            Gen::City => {
+                let last = pick(rng, row.names.last);
+                let suffix = pick(rng, row.names.extra.city_suffixes);
+                out.set_text("");
+                if let Value::Text(text) = out {
+                    text.push_str(last);
+                    text.push_str(suffix);
+                }
+            }
+            Gen::Country { code } => {
+                let extra = &row.names.extra;
+                let list = if *code {
+                    extra.country_codes
+                } else {
+                    extra.countries
+                };
+                out.set_text(pick(rng, list));
+            }
+            Gen::Company => {
+                let last = pick(rng, row.names.last);
+                let suffix = pick(rng, row.names.extra.company_suffixes);
+                out.set_text("");
+                if let Value::Text(text) = out {
+                    text.push_str(last);
+                    text.push(' ');
+                    text.push_str(suffix);
+                }
+            }
             Gen::Choice { values } => {
                 let weights = values.iter().map(|(_, weight)| u64::from(*weight));
                 let picked = WeightedIndex::new(weights)
@@ -264,6 +344,19 @@ impl Gen {
                 .filter_map(|(value, _)| value.as_text())
                 .map(|text| text.chars().count())
                 .max(),
+            Gen::Phone => Some(chars_of(names.extra.phone_formats)),
+            Gen::Url => Some(
+                "https://".len()
+                    + first_ascii
+                    + 1
+                    + last_ascii
+                    + 1
+                    + URL_DOMAINS.iter().map(|d| d.len()).max().unwrap_or(0),
+            ),
+            Gen::City => Some(last + chars_of(names.extra.city_suffixes)),
+            Gen::Country { code: true } => Some(chars_of(names.extra.country_codes)),
+            Gen::Country { code: false } => Some(chars_of(names.extra.countries)),
+            Gen::Company => Some(last + 1 + chars_of(names.extra.company_suffixes)),
         }
     }
 
@@ -289,6 +382,14 @@ impl Gen {
             Gen::Text { max } if *max < 12 => Some(u64::from(*max) * 1000),
             Gen::Text { .. } => None,
             Gen::Choice { values } => Some(values.iter().filter(|(_, w)| *w > 0).count() as u64),
+            Gen::Phone | Gen::Url | Gen::City | Gen::Company => None,
+            // No locale of the fake crate has lists of its own for these.
+            Gen::Country { code: true } => {
+                Some(<fake::locales::EN as fake::locales::Data>::ADDRESS_COUNTRY_CODE.len() as u64)
+            }
+            Gen::Country { code: false } => {
+                Some(<fake::locales::EN as fake::locales::Data>::ADDRESS_COUNTRY.len() as u64)
+            }
         }
     }
 
@@ -296,6 +397,32 @@ impl Gen {
     pub fn is_random(&self) -> bool {
         self.draws()
     }
+}
+
+/// Reserved for documentation (RFC 2606), as the emails' domains are.
+const URL_DOMAINS: &[&str] = &["example.com", "example.net", "example.org"];
+
+/// One of `list`, or "" if it is empty.
+fn pick(rng: &mut SplitMix64, list: &[&'static str]) -> &'static str {
+    if list.is_empty() {
+        return "";
+    }
+    list[rng.random_range(0..list.len())]
+}
+
+fn pick_owned<'a>(rng: &mut SplitMix64, list: &'a [String]) -> &'a str {
+    if list.is_empty() {
+        return "";
+    }
+    &list[rng.random_range(0..list.len())]
+}
+
+/// The longest of `list`, in characters.
+fn chars_of(list: &[&str]) -> usize {
+    list.iter()
+        .map(|text| text.chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Lorem words separated by spaces, as many as fit in `max` characters
@@ -326,7 +453,9 @@ mod tests {
     use rand::SeedableRng;
 
     fn context() -> RowContext<'static> {
+        static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
         RowContext {
+            names: NAMES.get_or_init(|| Names::new(crate::generate::Locale::En)),
             first: "Ann",
             last: "Lee",
             full_name: "Ann Lee",
@@ -361,6 +490,41 @@ mod tests {
             assert!(matches!(out, Value::Int(-2..=3)), "{out:?}");
         }
         assert_eq!(int.capacity(0), Some(6));
+    }
+
+    #[test]
+    fn list_made_values_of_every_locale_keep_within_their_longest() {
+        for locale in crate::generate::Locale::ALL {
+            let names = Names::new(locale);
+            let row = RowContext {
+                names: &names,
+                ..context()
+            };
+            let mut out = Value::Null;
+            for r#gen in [
+                Gen::Phone,
+                Gen::Url,
+                Gen::City,
+                Gen::Country { code: true },
+                Gen::Country { code: false },
+                Gen::Company,
+            ] {
+                let longest = r#gen.longest(&names, None, 0).unwrap_or_default();
+                for seed in 0..2000 {
+                    r#gen.write(&mut SplitMix64::seed_from_u64(seed), &row, &mut out);
+                    let text = out.as_text().unwrap_or_default();
+                    assert!(
+                        !text.is_empty() && text.chars().count() <= longest,
+                        "{} {}: {text} over {longest}",
+                        locale.code(),
+                        r#gen.name()
+                    );
+                }
+            }
+            let mut code = Value::Null;
+            Gen::Country { code: true }.write(&mut SplitMix64::seed_from_u64(3), &row, &mut code);
+            assert_eq!(code.as_text().map(str::len), Some(2), "{code:?}");
+        }
     }
 
     #[test]

@@ -109,6 +109,25 @@ const ROLE: &[&str] = &[
     "accounttype",
     "rolename",
 ];
+const PHONE: &[&str] = &[
+    "phone",
+    "phonenumber",
+    "mobile",
+    "mobilephone",
+    "telephone",
+    "tel",
+    "cellphone",
+];
+const URL: &[&str] = &["url", "website", "homepage", "web", "blog", "siteurl"];
+const CITY: &[&str] = &["city", "town"];
+const COUNTRY: &[&str] = &["country", "countrycode", "countryname"];
+const COMPANY: &[&str] = &[
+    "company",
+    "companyname",
+    "organization",
+    "organisation",
+    "employer",
+];
 /// Flags that let a user in: true.
 const ALLOW: &[&str] = &[
     "active",
@@ -241,6 +260,26 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
                 ),
             };
             Some((Gen::Password { format, work: None }, why))
+        } else if PHONE.contains(&normal.as_str()) && text {
+            Some((Gen::Phone, "name rule".into()))
+        } else if URL.contains(&normal.as_str()) && text {
+            Some((Gen::Url, "name rule".into()))
+        } else if CITY.contains(&normal.as_str()) && text {
+            Some((Gen::City, "name rule".into()))
+        } else if COUNTRY.contains(&normal.as_str()) && text {
+            match info.kind {
+                Kind::Text { max_len: Some(2) } => Some((
+                    Gen::Country { code: true },
+                    "name rule: two letters, an ISO code".into(),
+                )),
+                Kind::Text { max_len: Some(n) } if n < 2 => None,
+                _ if normal == "countrycode" => {
+                    Some((Gen::Country { code: true }, "name rule: an ISO code".into()))
+                }
+                _ => Some((Gen::Country { code: false }, "name rule".into())),
+            }
+        } else if COMPANY.contains(&normal.as_str()) && text {
+            Some((Gen::Company, "name rule".into()))
         } else if normal == "normalizedemail" && text {
             Some((
                 Gen::SameAs {
