@@ -410,3 +410,55 @@ fn contact_columns_get_the_locale_s_phones_cities_countries_and_companies() {
     );
     assert!(plan.contains("phone_number = \"phone\""), "{plan}");
 }
+
+/// `--role-weights` weighs a plan's roles by name, and `--exact` reaches
+/// the count past the duplicates a plan's table refuses.
+#[test]
+fn role_weights_and_exact_work_with_any_plan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conn = rusqlite::Connection::open(dir.path().join("app.db")).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         role TEXT NOT NULL CHECK (role IN ('member', 'moderator')))",
+    )
+    .expect("create");
+    let args = ["users", "--db", "app.db", "--count", "200", "--seed", "1"];
+    let stats = parse_stats(
+        run_in(
+            dir.path(),
+            &[
+                &args[..],
+                &["--role-weights", "member=0,moderator=1", "--json"],
+            ]
+            .concat(),
+        )
+        .as_bytes(),
+    );
+    assert_eq!(stats.inserted, 200);
+    let moderators: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM members WHERE role = 'moderator'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count");
+    assert_eq!(moderators, 200);
+    let output = seed()
+        .current_dir(dir.path())
+        .args(["users", "--db", "app.db", "--role-weights", "admin=1"])
+        .output()
+        .expect("run seed");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--role-weights names role 'admin'"));
+    // The same seed again: every row is there, and --exact goes past them.
+    let exact =
+        parse_stats(run_in(dir.path(), &[&args[..], &["--exact", "--json"]].concat()).as_bytes());
+    assert_eq!(exact.inserted, 200);
+    assert!(
+        exact
+            .skipped_by_reason
+            .get("already_present")
+            .is_some_and(|n| *n >= 200),
+        "{exact:?}"
+    );
+}
