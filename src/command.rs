@@ -925,13 +925,22 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         // An administrator already: a rerun leaves it as it is.
         return Ok(());
     }
+    // Foreign keys point at a parent's row, as a seeded user's do.
+    let pools = schema::ref_pools(conn, spec)?;
     let applied = schema::apply(conn, spec, &checked)?;
     if let Some(role) = &admin.role
         && !applied.roles.iter().any(|(_, name)| name == role)
     {
         bail!("the {role} role is missing");
     }
-    let row = admin_row(&applied.roles, &mut draws);
+    let mut row = admin_row(&applied.roles, &mut draws);
+    for (column, values) in &pools {
+        let slot = spec.position(column).and_then(|i| row.get_mut(i));
+        if let (Some(slot), false) = (slot, values.is_empty()) {
+            use rand::RngExt;
+            slot.clone_from(&values[draws.random_range(0..values.len())]);
+        }
+    }
     let mut outcomes = Vec::with_capacity(1);
     if generated.is_some() {
         conn.begin()?;

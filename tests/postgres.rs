@@ -1070,3 +1070,53 @@ fn describe_finds_the_table_in_the_first_schema_of_the_search_path_that_has_it()
         "{out}"
     );
 }
+
+/// PostgreSQL's own types, written as the server takes them: a uuid key, a
+/// jsonb document, a date, a smallint CHECK list, one commit per row and in
+/// a bulk load (COPY), inferred from the table.
+#[test]
+fn an_inferred_plan_writes_uuid_jsonb_date_and_integer_lists() {
+    let Some(db) = Schema::new() else { return };
+    db.client()
+        .batch_execute(
+            "CREATE TABLE \"user\" (id UUID PRIMARY KEY, email VARCHAR(320) NOT NULL UNIQUE, \
+             hashed_password VARCHAR(1024) NOT NULL, is_active BOOLEAN NOT NULL, \
+             settings JSONB NOT NULL, born_on DATE NOT NULL, \
+             tier SMALLINT NOT NULL CHECK (tier IN (0, 1, 2)))",
+        )
+        .expect("create the table");
+    for batch in ["1", "20000"] {
+        let output = servers::seed()
+            .args([
+                "users",
+                "--json",
+                "--db",
+                &db.url,
+                "--count",
+                "100",
+                "--bcrypt-cost",
+                "4",
+            ])
+            .args(["--batch-size", batch, "--seed", batch])
+            .output()
+            .expect("run seed");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stats: servers::Stats =
+            serde_json::from_slice(&output.stdout).expect("one JSON object");
+        assert_eq!(stats.plan.as_deref(), Some("inferred"));
+        assert_eq!(stats.inserted, 100, "--batch-size {batch}: {stats:?}");
+    }
+    assert_eq!(db.count("SELECT count(*) FROM \"user\""), 200);
+    assert_eq!(
+        db.count(
+            "SELECT count(*) FROM \"user\" WHERE settings = '{}'::jsonb AND tier IN (0, 1, 2) \
+             AND born_on < DATE '2026-01-01' AND is_active"
+        ),
+        200
+    );
+    assert_eq!(db.count("SELECT count(DISTINCT id) FROM \"user\""), 200);
+}

@@ -25,13 +25,28 @@ pub fn check_columns(
     left: &[&str],
     columns: &[Column],
 ) -> Result<()> {
+    check_columns_as(table, required, left, columns, true)
+}
+
+/// [`check_columns`], with names compared exactly unless `fold`: quoted
+/// names are case-sensitive on PostgreSQL, not on SQLite and MySQL.
+pub fn check_columns_as(
+    table: &str,
+    required: &[&str],
+    left: &[&str],
+    columns: &[Column],
+    fold: bool,
+) -> Result<()> {
+    let same = |a: &str, b: &str| {
+        if fold {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
     let missing: Vec<String> = required
         .iter()
-        .filter(|name| {
-            !columns
-                .iter()
-                .any(|column| column.name.eq_ignore_ascii_case(name))
-        })
+        .filter(|name| !columns.iter().any(|column| same(&column.name, name)))
         .map(|name| format!("\"{name}\""))
         .collect();
     if !missing.is_empty() {
@@ -46,11 +61,7 @@ pub fn check_columns(
         );
     }
     for column in columns {
-        let is = |names: &[&str]| {
-            names
-                .iter()
-                .any(|name| name.eq_ignore_ascii_case(&column.name))
-        };
+        let is = |names: &[&str]| names.iter().any(|name| same(name, &column.name));
         let id = column.name.eq_ignore_ascii_case(crate::app::ID);
         if is(left) && !column.has_default && (column.not_null || id) {
             let what = if id { "id" } else { "value" };

@@ -12,7 +12,7 @@ use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::config::Host;
 use postgres::config::SslMode;
 use postgres::error::SqlState;
-use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -899,9 +899,44 @@ fn read_value(row: &postgres::Row, i: usize) -> Result<Value, postgres::Error> {
         Type::TIMESTAMPTZ => row
             .try_get::<_, Option<chrono::DateTime<chrono::Utc>>>(i)?
             .map(|t| Value::Time(t.naive_utc())),
-        _ => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
+        _ => row
+            .try_get::<_, Option<AnyText>>(i)?
+            .map(|text| Value::Text(text.0)),
     }
     .unwrap_or(Value::Null))
+}
+
+/// Any other column read as text: a uuid in its usual form, anything
+/// else in the server's text of it (enums, json, varchar…).
+struct AnyText(String);
+
+impl<'a> FromSql<'a> for AnyText {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<AnyText, Box<dyn StdError + Sync + Send>> {
+        match *ty {
+            Type::UUID => {
+                let bytes: [u8; 16] = raw.try_into()?;
+                let n = u128::from_be_bytes(bytes);
+                let hex = format!("{n:032x}");
+                Ok(AnyText(format!(
+                    "{}-{}-{}-{}-{}",
+                    &hex[..8],
+                    &hex[8..12],
+                    &hex[12..16],
+                    &hex[16..20],
+                    &hex[20..]
+                )))
+            }
+            // jsonb's binary form is a version byte, then the text.
+            Type::JSONB => Ok(AnyText(String::from_utf8(
+                raw.get(1..).unwrap_or_default().to_vec(),
+            )?)),
+            _ => Ok(AnyText(String::from_utf8(raw.to_vec())?)),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
 }
 
 /// A value is sent as whatever type the server expects for its parameter,
@@ -926,9 +961,35 @@ impl ToSql for Value {
                 Type::BOOL => (*n != 0).to_sql(ty, out),
                 _ => n.to_sql(ty, out),
             },
-            Value::Text(text) => text.as_str().to_sql(ty, out),
+            // Each type's binary form: what a plan writes as text into a
+            // uuid, jsonb, integer or boolean column.
+            Value::Text(text) => match *ty {
+                Type::UUID => {
+                    let hex: String = text.chars().filter(|c| *c != '-').collect();
+                    if hex.len() != 32 {
+                        return Err(format!("{text} is not a uuid").into());
+                    }
+                    out.extend_from_slice(&u128::from_str_radix(&hex, 16)?.to_be_bytes());
+                    Ok(IsNull::No)
+                }
+                Type::JSONB => {
+                    out.extend_from_slice(&[1]);
+                    out.extend_from_slice(text.as_bytes());
+                    Ok(IsNull::No)
+                }
+                Type::INT2 | Type::INT4 | Type::INT8 => {
+                    Value::Int(text.trim().parse()?).to_sql(ty, out)
+                }
+                Type::BOOL => match text.as_str() {
+                    "true" | "t" | "1" => true.to_sql(ty, out),
+                    "false" | "f" | "0" => false.to_sql(ty, out),
+                    _ => Err(format!("{text} is not a boolean").into()),
+                },
+                _ => text.as_str().to_sql(ty, out),
+            },
             Value::Time(time) => match *ty {
                 Type::TIMESTAMPTZ => time.and_utc().to_sql(ty, out),
+                Type::DATE => time.date().to_sql(ty, out),
                 _ => time.to_sql(ty, out),
             },
         }

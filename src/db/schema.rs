@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::columns::{check_columns, check_lengths};
+use super::columns::{check_columns, check_columns_as, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
 use crate::app::{DETECTION_ORDER, ID, Preset, TableDef, Tables};
 use crate::generate::ColumnText;
@@ -249,12 +249,22 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
             }
             check_columns(&roles.table, &required, &[roles.key.as_str()], &columns)?;
             let sql = format!(
-                "SELECT {label} FROM {} WHERE {label} IS NOT NULL ORDER BY {}",
+                "SELECT {label}, {key} FROM {} WHERE {label} IS NOT NULL ORDER BY {key}",
                 conn.quote(&roles.table),
-                conn.quote(&roles.key),
+                key = conn.quote(&roles.key),
                 label = conn.quote(&roles.label),
             );
             for row in conn.query(&sql, &[])? {
+                // The users row holds the key: seed writes integer keys only.
+                if !matches!(row.get(1), Some(Value::Int(_))) {
+                    bail!(
+                        "{}.{} is not an integer key, which seed cannot write into {}'s role column yet; write the role column as {{ gen = \"ref\", table = \"{}\" }} or a const in the plan",
+                        roles.table,
+                        roles.key,
+                        spec.table,
+                        roles.table
+                    );
+                }
                 if let Some(name) = row.first().and_then(Value::as_text) {
                     role_names.push(name.to_owned());
                 }
@@ -286,7 +296,13 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
                 .filter(|c| !c.r#gen.is_written())
                 .map(|c| c.name.as_str())
                 .collect();
-            check_columns(&spec.table, &required, &left, columns)?;
+            check_columns_as(
+                &spec.table,
+                &required,
+                &left,
+                columns,
+                conn.backend() != "PostgreSQL",
+            )?;
             check_lengths(&spec.table, values, columns)?;
             let identity = &spec.identity;
             if conn.unique_indexes(&spec.table, identity)?.is_empty() {
@@ -521,11 +537,17 @@ pub fn ref_pools(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<(String, Vec<Va
             parent = conn.quote(parent),
             table = conn.quote(table)
         );
-        let values: Vec<Value> = conn
+        let mut values: Vec<Value> = conn
             .query(&sql, &[])?
             .into_iter()
             .filter_map(|row| row.into_iter().next())
             .collect();
+        // The same order on every backend and collation, so that the same
+        // seed picks the same parents.
+        values.sort_by(|a, b| match (a, b) {
+            (Value::Int(a), Value::Int(b)) => a.cmp(b),
+            _ => format!("{a:?}").cmp(&format!("{b:?}")),
+        });
         if values.is_empty() {
             bail!(
                 "{}.{column} references {table}.{parent}, and {table} has no rows to reference; add some first (or write {column} = \"null\" in the plan if it may be NULL)",

@@ -589,14 +589,28 @@ fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {
         } => inline(&[("precision", quoted("s"))]),
         Gen::Text { max } => inline(&[("max", max.to_string())]),
         Gen::Choice { values } => {
-            let items: Vec<String> = values
+            // Weights are keys, so text only, each once; anything else is a
+            // list, a value repeated as often as its weight.
+            let texts: Vec<&str> = values.iter().filter_map(|(v, _)| v.as_text()).collect();
+            let distinct = texts
                 .iter()
-                .map(|(value, weight)| match value {
-                    Value::Text(text) => format!("{} = {weight}", key(text)),
-                    other => format!("{} = {weight}", key(&shown(other))),
-                })
-                .collect();
-            inline(&[("weights", format!("{{ {} }}", items.join(", ")))])
+                .enumerate()
+                .all(|(i, t)| !texts[..i].contains(t));
+            if texts.len() == values.len() && distinct && values.iter().any(|(_, w)| *w != 1) {
+                let items: Vec<String> = values
+                    .iter()
+                    .map(|(value, weight)| {
+                        format!("{} = {weight}", key(value.as_text().unwrap_or_default()))
+                    })
+                    .collect();
+                inline(&[("weights", format!("{{ {} }}", items.join(", ")))])
+            } else {
+                let items: Vec<String> = values
+                    .iter()
+                    .flat_map(|(value, weight)| std::iter::repeat_n(shown(value), *weight as usize))
+                    .collect();
+                inline(&[("values", format!("[{}]", items.join(", ")))])
+            }
         }
         Gen::SameAs { column, case } => {
             let mut params = vec![("column", quoted(column))];
@@ -675,7 +689,9 @@ fn why(chosen: &super::Chosen, column: &Column) -> String {
 /// its parameters, as the TOML has them.
 pub fn to_json(chosen: &super::Chosen) -> serde_json::Value {
     let text = print(&chosen.spec, None);
-    let plan: toml::Table = text.parse().unwrap_or_default();
+    let plan: toml::Table = text.parse().unwrap_or_else(|_| {
+        toml::Table::from_iter([("table".to_owned(), Toml::String(chosen.spec.table.clone()))])
+    });
     let mut json = serde_json::to_value(plan).unwrap_or_default();
     if let Some(object) = json.as_object_mut() {
         object.insert(

@@ -379,7 +379,17 @@ impl Gen {
             Gen::Role => Some(roles as u64),
             Gen::Bool { .. } => Some(2),
             Gen::Int { min, max } => u64::try_from(i128::from(*max) - i128::from(*min) + 1).ok(),
-            Gen::Text { max } if *max < 12 => Some(u64::from(*max) * 1000),
+            // Short texts are cut lorem words: as many as their prefixes.
+            Gen::Text { max } if *max < 12 => {
+                use fake::locales::{Data, EN};
+                let mut prefixes: Vec<&str> = EN::LOREM_WORD
+                    .iter()
+                    .map(|word| &word[..word.len().min(*max as usize)])
+                    .collect();
+                prefixes.sort_unstable();
+                prefixes.dedup();
+                Some(prefixes.len() as u64)
+            }
             Gen::Text { .. } => None,
             Gen::Choice { values } => Some(values.iter().filter(|(_, w)| *w > 0).count() as u64),
             Gen::Phone | Gen::Url | Gen::City | Gen::Company => None,

@@ -304,7 +304,7 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
                     .map(|value| FixedRole {
                         name: value.clone(),
                         weight: 1,
-                        values: vec![(name.to_owned(), Value::Text(value.clone()))],
+                        values: vec![(name.to_owned(), typed(info, value))],
                     })
                     .collect(),
             );
@@ -341,6 +341,23 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
             chosen(r#gen, why);
             continue;
         }
+        // ASP.NET Identity and others refuse a sign-in without a stamp.
+        if matches!(normal.as_str(), "securitystamp" | "concurrencystamp") && text {
+            chosen(Gen::Uuid, "name rule: a stamp, a new uuid".into());
+            continue;
+        }
+        // A counter starts at zero (AccessFailedCount, sign_in_count).
+        if matches!(words.last().map(String::as_str), Some("count"))
+            && matches!(info.kind, Kind::Integer { .. })
+            && info.default.is_none()
+            && not_null
+        {
+            chosen(
+                Gen::Const(Value::Int(0)),
+                "name rule: a counter, from 0".into(),
+            );
+            continue;
+        }
         // 4. Nullable, or a default.
         if !not_null {
             chosen(Gen::Null, "nullable".into());
@@ -353,12 +370,13 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
         // 5. NOT NULL, no rule, no default: by type.
         let by_type = match (&info.kind, &values) {
             (_, Some(values)) => Some(Gen::Choice {
-                values: values.iter().map(|v| (Value::Text(v.clone()), 1)).collect(),
+                values: values.iter().map(|v| (typed(info, v), 1)).collect(),
             }),
             (Kind::Uuid, _) => Some(Gen::Uuid),
             (Kind::Text { max_len }, _) if is_key(name) && max_len.is_none_or(|n| n >= 36) => {
                 Some(Gen::Uuid)
             }
+            (Kind::Text { max_len: Some(0) }, _) => Some(Gen::Const(Value::Text(String::new()))),
             (Kind::Text { max_len }, _) => Some(Gen::Text {
                 max: max_len
                     .unwrap_or(super::r#gen::TEXT_DEFAULT_MAX)
@@ -436,6 +454,15 @@ fn identity(table: &Described, columns: &[Column]) -> Option<String> {
             .find(|c| c.r#gen.is_written() && c.r#gen.capacity(0).is_none() && unique(&c.name))
             .map(|c| c.name.clone())
     })
+}
+
+/// A CHECK list's value as the column holds it: a number in an integer
+/// column, text elsewhere.
+fn typed(info: &ColumnInfo, value: &str) -> Value {
+    match (&info.kind, value.trim().parse::<i64>()) {
+        (Kind::Integer { .. }, Ok(n)) => Value::Int(n),
+        _ => Value::Text(value.to_owned()),
+    }
 }
 
 /// The values an enum type or a CHECK list allows.

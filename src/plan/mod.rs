@@ -239,6 +239,12 @@ impl Spec {
                     self.identity
                 ));
             }
+            Some(column) if !column.r#gen.is_written() => {
+                return Err(format!(
+                    "the identity column {} is left to the database (default); seed must write it to count its duplicates",
+                    self.identity
+                ));
+            }
             Some(column) if column.r#gen.capacity(0).is_some() => {
                 return Err(format!(
                     "the identity column {} needs a generator that makes distinct values (email, username, uuid, …), not {}",
@@ -300,6 +306,10 @@ impl Spec {
             .count();
         if passwords > 1 {
             return Err("the plan has more than one password column".into());
+        }
+        // `[roles.NAME]` keeps `weight` for the role's weight.
+        if self.roles != Roles::None && self.role_columns().contains(&"weight") {
+            return Err("a role column cannot be named weight: [roles.NAME] uses that key for the role's weight".into());
         }
         if let Roles::Fixed(roles) = &self.roles {
             if roles.iter().all(|role| role.weight == 0) {
