@@ -26,8 +26,8 @@ end
 
 complete -c seed -n "__fish_seed_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c seed -n "__fish_seed_needs_command" -s V -l version -d 'Print version'
-complete -c seed -n "__fish_seed_needs_command" -f -a "users" -d 'Insert fake users with random roles, one commit per row'
-complete -c seed -n "__fish_seed_needs_command" -f -a "roles" -d 'Create or update the app\'s roles (flask-base: User and Administrator; idempotent)'
+complete -c seed -n "__fish_seed_needs_command" -f -a "users" -d 'Insert fake users with random roles, one commit per row, into an app\'s users table or the one a plan names'
+complete -c seed -n "__fish_seed_needs_command" -f -a "roles" -d 'Create or update the app\'s roles (flask-base: User and Administrator; a plan\'s roles table: its [roles.NAME] rows; idempotent)'
 complete -c seed -n "__fish_seed_needs_command" -f -a "admin" -d 'Create one administrator who can log in, unless the email (or username) exists'
 complete -c seed -n "__fish_seed_needs_command" -f -a "plan" -d 'Print the plan seed would use (the table, and what fills each column) as TOML, to keep as seed.toml and edit'
 complete -c seed -n "__fish_seed_needs_command" -f -a "describe" -d 'Print a table as the database\'s catalog describes it, as JSON (what a plan is inferred from)'

@@ -29,9 +29,11 @@ use crate::run::Plan;
     about = "Fill SQL databases with realistic, reproducible fake users",
     long_about = "Fill SQL databases with realistic, reproducible fake users.\n\n\
         Fills the users table of flask-base, CTFd, Django, Laravel or Devise (read from the \
-        tables already there, or named with --app), one commit per row, rolling back and \
-        counting each duplicate instead of failing. Every seeded user logs in to the app with \
-        the seeded password. The same --seed gives the same rows.",
+        tables already there, or named with --app), or any other users table by a plan \
+        inferred from its columns (seed plan prints it, to keep as seed.toml and edit), one \
+        commit per row, rolling back and counting each duplicate instead of failing. Every \
+        seeded user logs in to the app with the seeded password. The same --seed gives the \
+        same rows.",
     after_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted",
     after_long_help = "Examples:\n  seed users --count 100\n  seed users --count 1000 --seed 42 --db sqlite:fixtures.db\n  seed users --json | jq .inserted\n\n\
         Environment:\n  DATABASE_URL   the database when --db is not given (empty: seed.db)\n  \
@@ -51,9 +53,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Commands {
-    /// Insert fake users with random roles, one commit per row
+    /// Insert fake users with random roles, one commit per row, into an app's users table or the one a plan names
     Users(UsersArgs),
-    /// Create or update the app's roles (flask-base: User and Administrator; idempotent)
+    /// Create or update the app's roles (flask-base: User and Administrator; a plan's roles table: its [roles.NAME] rows; idempotent)
     Roles {
         #[command(flatten)]
         app: AppArg,
