@@ -333,6 +333,11 @@ fn a_unique_column_the_generator_cannot_fill_distinctly_is_refused() {
     run_in(dir.path(), &["users", "--db", "app.db", "--count", "3"]);
 }
 
+/// A format, its `iterations`, the hash's start, and the checkers (program,
+/// arguments before the password).
+type Case = (&'static str, Option<u32>, &'static str, &'static [Checker]);
+type Checker = (&'static str, &'static [&'static str]);
+
 /// A plan file naming an Argon2 or scrypt format: `seed users --count 3`
 /// stores hashes that the apps' own checkers accept, with the work factor
 /// the plan sets (`iterations`: Argon2's time cost, scrypt's log2 N) or
@@ -340,8 +345,7 @@ fn a_unique_column_the_generator_cannot_fill_distinctly_is_refused() {
 #[test]
 fn argon2_and_scrypt_hashes_from_a_plan_log_in() {
     let password = "correct hörse";
-    // (format, iterations, the hash's start, the checkers)
-    let cases: [(&str, Option<u32>, &str, &[(&str, &[&str])]); 5] = [
+    let cases: [Case; 5] = [
         (
             "argon2id",
             None,
