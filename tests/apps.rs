@@ -9,10 +9,7 @@
 mod common;
 mod servers;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use common::{Stats, TempDb, seed};
+use common::{Stats, TempDb, Verdict, seed, verifier};
 
 /// A database of one backend, made for one test and dropped after it.
 trait Backend {
@@ -332,53 +329,6 @@ fn fixture(app: &str, kind: &str) -> String {
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
-}
-
-/// What a verifier said.
-enum Verdict {
-    Accepted,
-    Skipped,
-}
-
-/// Runs a verifier script with `args`, feeding it `input`; a missing
-/// interpreter or library (exit 3) is a skip, any other failure fails the
-/// test.
-#[track_caller]
-fn verifier(program: &str, args: &[&str], input: &str) -> Verdict {
-    let scripts = format!("{}/tests/verifiers", env!("CARGO_MANIFEST_DIR"));
-    let mut child = match Command::new(program)
-        .current_dir(&scripts)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(err) => {
-            eprintln!("skipped: cannot run {program} ({err}); .ci/run installs it");
-            return Verdict::Skipped;
-        }
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(input.as_bytes())
-            .expect("write to verifier");
-    }
-    let output = child.wait_with_output().expect("verifier runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    match output.status.code() {
-        Some(0) => Verdict::Accepted,
-        Some(3) => {
-            eprintln!("{}", text.trim());
-            Verdict::Skipped
-        }
-        _ => panic!("{program} {args:?} refused: {text}"),
-    }
 }
 
 /// Checks every hash with the app's own password check.

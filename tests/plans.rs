@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TempDb, parse_stats, seed};
+use common::{TempDb, parse_stats, seed, verifier};
 
 /// Runs seed in `dir` with `args`; it must succeed. Returns stdout.
 #[track_caller]
@@ -461,4 +461,116 @@ fn role_weights_and_exact_work_with_any_plan() {
             .is_some_and(|n| *n >= 200),
         "{exact:?}"
     );
+}
+
+/// A format, its `iterations`, the hash's start, and the checkers (program,
+/// arguments before the password).
+type Case = (&'static str, Option<u32>, &'static str, &'static [Checker]);
+type Checker = (&'static str, &'static [&'static str]);
+
+/// A plan file naming an Argon2 or scrypt format: `seed users --count 3`
+/// stores hashes that the apps' own checkers accept, with the work factor
+/// the plan sets (`iterations`: Argon2's time cost, scrypt's log2 N) or
+/// the default.
+#[test]
+fn argon2_and_scrypt_hashes_from_a_plan_log_in() {
+    let password = "correct hörse";
+    let cases: [Case; 5] = [
+        (
+            "argon2id",
+            None,
+            "$argon2id$v=19$m=19456,t=2,p=1$",
+            &[
+                ("python3", &["check.py", "argon2"]),
+                ("php", &["check.php", "--argon2id"]),
+            ],
+        ),
+        (
+            "argon2id",
+            Some(1),
+            "$argon2id$v=19$m=19456,t=1,p=1$",
+            &[("python3", &["check.py", "argon2"])],
+        ),
+        (
+            "django-argon2",
+            None,
+            "argon2$argon2id$v=19$m=19456,t=2,p=1$",
+            &[("python3", &["check.py", "django-argon2"])],
+        ),
+        (
+            "werkzeug-scrypt",
+            None,
+            "scrypt:32768:8:1$",
+            &[("python3", &["check.py", "werkzeug"])],
+        ),
+        (
+            "werkzeug-scrypt",
+            Some(14),
+            "scrypt:16384:8:1$",
+            &[("python3", &["check.py", "werkzeug"])],
+        ),
+    ];
+    for (format, iterations, start, checkers) in cases {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let conn = rusqlite::Connection::open(dir.path().join("app.db")).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+             pw TEXT NOT NULL)",
+        )
+        .expect("create");
+        let work = iterations.map_or(String::new(), |n| format!(", iterations = {n}"));
+        let plan = format!(
+            "table = \"members\"\nidentity = \"email\"\n[columns]\nid = \"default\"\n\
+             email = \"email\"\npw = {{ gen = \"password\", format = \"{format}\"{work} }}\n"
+        );
+        std::fs::write(dir.path().join("seed.toml"), plan).expect("write seed.toml");
+        let stats = parse_stats(
+            run_in(
+                dir.path(),
+                &[
+                    "users",
+                    "--json",
+                    "--db",
+                    "app.db",
+                    "--count",
+                    "3",
+                    "--password",
+                    password,
+                ],
+            )
+            .as_bytes(),
+        );
+        assert_eq!(stats.plan.as_deref(), Some("seed.toml"));
+        assert_eq!(stats.inserted, 3, "{format}: {stats:?}");
+        let hashes: Vec<String> = conn
+            .prepare("SELECT pw FROM members ORDER BY id")
+            .expect("prepare")
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("read hashes");
+        assert_eq!(hashes.len(), 3);
+        for hash in &hashes {
+            assert!(hash.starts_with(start), "{format}: {hash}");
+        }
+        let hash_file = dir.path().join("hashes.txt");
+        std::fs::write(&hash_file, hashes.join("\n")).expect("write hashes");
+        for (program, args) in checkers {
+            let mut args = args.to_vec();
+            args.push(password);
+            // A refusal panics; a missing checker is a skip.
+            let _ = verifier(program, &args, &hashes.join("\n"));
+            *args.last_mut().expect("a password") = "wrong password";
+            let wrong = std::process::Command::new(program)
+                .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/verifiers"))
+                .args(&args)
+                .stdin(std::fs::File::open(&hash_file).expect("open hashes"))
+                .output()
+                .map(|output| output.status.code());
+            assert!(
+                matches!(wrong, Err(_) | Ok(Some(1 | 3))),
+                "{format}: {program} {args:?} took a wrong password: {wrong:?}"
+            );
+        }
+    }
 }

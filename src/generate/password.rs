@@ -4,7 +4,9 @@
 //! Every salt comes from the caller's RNG, so the same seed gives the same
 //! hashes.
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, anyhow, bail, ensure};
+use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Params};
 use base64::Engine;
 use base64::alphabet::BCRYPT;
 use base64::engine::general_purpose::{GeneralPurpose, NO_PAD, STANDARD};
@@ -51,16 +53,48 @@ pub enum PasswordFormat {
     /// bcrypt with the `$2b$` prefix: OpenBSD's, Python's bcrypt,
     /// Node's bcrypt.
     Bcrypt2b,
+    /// The Argon2id PHC string `$argon2id$v=19$m=19456,t=T,p=1$salt$hash`
+    /// (argon2-cffi's `PasswordHasher`, PHP's `password_verify`). Salt: 16
+    /// random bytes; hash: 32 bytes.
+    Argon2id,
+    /// Django's `Argon2PasswordHasher`: `argon2` followed by the PHC string
+    /// `$argon2id$v=19$m=19456,t=T,p=1$salt$hash`. Salt: 22 chars
+    /// `[A-Za-z0-9]` as Django's `salt()` makes it; hash: 32 bytes
+    /// (argon2-cffi's `DEFAULT_HASH_LENGTH`, which Django uses).
+    DjangoArgon2,
+    /// werkzeug 3's default `scrypt:N:8:1$salt$hex`: 16 salt chars
+    /// `[A-Za-z0-9]`, a 64-byte key (`hashlib.scrypt`'s dklen) in hex; 162
+    /// characters at N = 32768.
+    WerkzeugScrypt,
 }
 
+/// Argon2 memory cost in KiB and lanes, for every Argon2 hash: the argon2
+/// crate's defaults, OWASP's minimum for Argon2id (19 MiB, 2 passes, 1
+/// lane). Only the time cost (`iterations`) is set by the plan.
+const ARGON2_M_COST: u32 = Params::DEFAULT_M_COST;
+const ARGON2_P_COST: u32 = Params::DEFAULT_P_COST;
+/// Highest Argon2 time cost a plan may ask for.
+pub const ARGON2_MAX_T_COST: u32 = 1000;
+/// werkzeug's scrypt `r` and `p`; `N` is `2^log_n`.
+const SCRYPT_R: u32 = 8;
+const SCRYPT_P: u32 = 1;
+const SCRYPT_KEY_LEN: usize = 64;
+/// log2(N) of werkzeug's default N = 32768.
+const SCRYPT_DEFAULT_LOG_N: u32 = 15;
+/// Highest log2(N) a plan may ask for: N = 2^20 takes 1 GiB.
+pub const SCRYPT_MAX_LOG_N: u32 = 20;
+
 impl PasswordFormat {
-    pub const ALL: [PasswordFormat; 6] = [
+    pub const ALL: [PasswordFormat; 9] = [
         PasswordFormat::Bcrypt2b,
         PasswordFormat::Bcrypt2y,
         PasswordFormat::Bcrypt2a,
         PasswordFormat::Werkzeug,
         PasswordFormat::Django,
         PasswordFormat::BcryptSha256,
+        PasswordFormat::Argon2id,
+        PasswordFormat::DjangoArgon2,
+        PasswordFormat::WerkzeugScrypt,
     ];
 
     /// As a plan names it.
@@ -72,6 +106,9 @@ impl PasswordFormat {
             PasswordFormat::Werkzeug => "werkzeug-pbkdf2",
             PasswordFormat::Django => "django-pbkdf2",
             PasswordFormat::BcryptSha256 => "passlib-bcrypt-sha256",
+            PasswordFormat::Argon2id => "argon2id",
+            PasswordFormat::DjangoArgon2 => "django-argon2",
+            PasswordFormat::WerkzeugScrypt => "werkzeug-scrypt",
         }
     }
 
@@ -85,13 +122,45 @@ impl PasswordFormat {
     /// names none: the cheapest an app's checker takes quickly, since the
     /// cost buys nothing.
     pub fn default_work(self) -> u32 {
-        if self.is_bcrypt() { 12 } else { 10_000 }
+        match self {
+            Self::Argon2id | Self::DjangoArgon2 => Params::DEFAULT_T_COST,
+            Self::WerkzeugScrypt => SCRYPT_DEFAULT_LOG_N,
+            _ if self.is_bcrypt() => 12,
+            _ => 10_000,
+        }
     }
 
     /// The work factor for `seed admin`, whose password is a secret: the
-    /// apps' own defaults (werkzeug's and Django's 1,000,000 iterations).
+    /// apps' own defaults (werkzeug's and Django's 1,000,000 iterations),
+    /// the argon2 crate's for Argon2 and werkzeug's N = 32768 for scrypt
+    /// (the same as a seeded user's: they are cheap already).
     pub fn admin_work(self) -> u32 {
-        if self.is_bcrypt() { 12 } else { 1_000_000 }
+        match self {
+            Self::Argon2id | Self::DjangoArgon2 | Self::WerkzeugScrypt => self.default_work(),
+            _ if self.is_bcrypt() => 12,
+            _ => 1_000_000,
+        }
+    }
+
+    /// What the work factor is, as an error message names it.
+    pub fn work_kind(self) -> &'static str {
+        match self {
+            Self::Argon2id | Self::DjangoArgon2 => "Argon2 (its time cost)",
+            Self::WerkzeugScrypt => "scrypt (log2 of its N)",
+            _ if self.is_bcrypt() => "bcrypt",
+            _ => "PBKDF2",
+        }
+    }
+
+    /// The work factors a plan may set (`cost` for bcrypt, `iterations`
+    /// for the others).
+    pub fn work_range(self) -> (u32, u32) {
+        match self {
+            Self::Argon2id | Self::DjangoArgon2 => (1, ARGON2_MAX_T_COST),
+            Self::WerkzeugScrypt => (1, SCRYPT_MAX_LOG_N),
+            _ if self.is_bcrypt() => (4, 31),
+            _ => (1, 100_000_000),
+        }
     }
 
     /// The bcrypt formats take a cost (4..=31, doubling the time per step)
@@ -105,8 +174,8 @@ impl PasswordFormat {
 }
 
 /// Hashes `password` as `format` stores it. `work` is the PBKDF2 iteration
-/// count for Werkzeug and Django, and the bcrypt cost (4..=31) for the
-/// bcrypt formats.
+/// count for Werkzeug and Django, the bcrypt cost (4..=31) for the
+/// bcrypt formats, the time cost (passes) for Argon2 and log2(N) for scrypt.
 ///
 /// Errors, rather than writing a hash the app would not accept, when `work`
 /// is out of range (0 iterations: Python's `hashlib` refuses them), or when a
@@ -140,7 +209,55 @@ pub fn hash_password(
         PasswordFormat::Bcrypt2a => {
             bcrypt_with_salt(password, work, random_salt(rng), Version::TwoA)
         }
+        PasswordFormat::Argon2id => argon2id_with_salt(password, work, &random_salt(rng)),
+        PasswordFormat::DjangoArgon2 => {
+            let salt = random_alphanumeric(rng, DJANGO_SALT_LEN);
+            let phc = argon2id_with_salt(password, work, salt.as_bytes())?;
+            Ok(format!("argon2{phc}"))
+        }
+        PasswordFormat::WerkzeugScrypt => {
+            let salt = random_alphanumeric(rng, SALT_LEN);
+            werkzeug_scrypt_with_salt(password, work, &salt)
+        }
     }
+}
+
+/// The PHC string of Argon2id (version 0x13) at the crate's default memory
+/// and lanes and `t_cost` passes, with a 32-byte hash (the crate's, and
+/// argon2-cffi's and PHP's).
+fn argon2id_with_salt(password: &str, t_cost: u32, salt: &[u8]) -> Result<String> {
+    ensure!(
+        (1..=ARGON2_MAX_T_COST).contains(&t_cost),
+        "the Argon2 time cost must be from 1 to {ARGON2_MAX_T_COST}"
+    );
+    let params = Params::new(ARGON2_M_COST, t_cost, ARGON2_P_COST, None)
+        .map_err(|e| anyhow!("Argon2 parameters: {e}"))?;
+    let salt = SaltString::encode_b64(salt).map_err(|e| anyhow!("Argon2 salt: {e}"))?;
+    let hash = Argon2::new(Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow!("Argon2: {e}"))?;
+    Ok(hash.to_string())
+}
+
+/// `scrypt:N:8:1$salt$hex`, as werkzeug's `_hash_internal` writes it: the
+/// salt's text is the scrypt salt, the 64-byte key is in lower-case hex.
+fn werkzeug_scrypt_with_salt(password: &str, log_n: u32, salt: &str) -> Result<String> {
+    ensure!(
+        (1..=SCRYPT_MAX_LOG_N).contains(&log_n),
+        "log2 of the scrypt N must be from 1 to {SCRYPT_MAX_LOG_N}"
+    );
+    let log_n_u8 = u8::try_from(log_n).context("scrypt log2(N)")?;
+    let params = scrypt::Params::new(log_n_u8, SCRYPT_R, SCRYPT_P, SCRYPT_KEY_LEN)
+        .map_err(|e| anyhow!("scrypt parameters: {e}"))?;
+    let mut key = [0u8; SCRYPT_KEY_LEN];
+    scrypt::scrypt(password.as_bytes(), salt.as_bytes(), &params, &mut key)
+        .map_err(|e| anyhow!("scrypt: {e}"))?;
+    let n = 1u64 << log_n;
+    let mut out = format!("scrypt:{n}:{SCRYPT_R}:{SCRYPT_P}${salt}$");
+    for byte in key {
+        let _ = write!(out, "{byte:02x}");
+    }
+    Ok(out)
 }
 
 /// [`hash_password`], unless `stop()` says so first: then None, at once. At
@@ -493,6 +610,131 @@ mod tests {
         );
         assert_eq!(stopped.ok(), Some(None));
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn argon2id_matches_argon2_cffi() {
+        // Python (argon2-cffi 25.1): argon2.low_level.hash_secret(b'password', bytes(range(16)),
+        // time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, type=Type.ID)
+        assert_eq!(
+            argon2id_with_salt("password", 2, &SALT_BYTES).expect("hash"),
+            "$argon2id$v=19$m=19456,t=2,p=1$AAECAwQFBgcICQoLDA0ODw$\
+             OZA6NM05OHZDbmcc1pDf6Kuc57E0WafgTsDk8GlN2w0"
+        );
+        // the same with 'pässword'.encode(), time_cost=1
+        assert_eq!(
+            argon2id_with_salt("pässword", 1, &SALT_BYTES).expect("hash"),
+            "$argon2id$v=19$m=19456,t=1,p=1$AAECAwQFBgcICQoLDA0ODw$\
+             GuAnYTG0tTTltCdH9ngCwvrcXdfjqRmYCi9T6/APZ8w"
+        );
+    }
+
+    #[test]
+    fn argon2_formats_and_lengths() {
+        let hash =
+            hash_password(PasswordFormat::Argon2id, "password", 2, &mut rng(1, 1)).expect("hash");
+        let parts: Vec<&str> = hash.split('$').collect();
+        assert_eq!(parts.len(), 6, "{hash}");
+        assert_eq!(parts[0..4], ["", "argon2id", "v=19", "m=19456,t=2,p=1"]);
+        assert_eq!(parts[4].len(), 22, "16 salt bytes, unpadded base64");
+        assert_eq!(parts[5].len(), 43, "32 hash bytes, unpadded base64");
+
+        let django = hash_password(PasswordFormat::DjangoArgon2, "password", 3, &mut rng(1, 1))
+            .expect("hash");
+        let parts: Vec<&str> = django.split('$').collect();
+        assert_eq!(parts.len(), 6, "{django}");
+        assert_eq!(
+            parts[0..4],
+            ["argon2", "argon2id", "v=19", "m=19456,t=3,p=1"]
+        );
+        let salt = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(parts[4])
+            .expect("base64 salt");
+        assert_eq!(salt.len(), DJANGO_SALT_LEN);
+        assert!(salt.iter().all(u8::is_ascii_alphanumeric));
+        assert_eq!(parts[5].len(), 43);
+        assert!(django.len() <= 128, "Django's password column");
+    }
+
+    #[test]
+    fn django_argon2_matches_django() {
+        // Python (Django 5.2, argon2-cffi 25.1): an Argon2PasswordHasher with memory_cost=19456,
+        // parallelism=1, time_cost=2: .encode('password', 'abcdefghijklmnopqrstuv')
+        let phc = argon2id_with_salt("password", 2, b"abcdefghijklmnopqrstuv").expect("hash");
+        assert_eq!(
+            format!("argon2{phc}"),
+            "argon2$argon2id$v=19$m=19456,t=2,p=1$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$\
+             JriGDdbxsTctSZqRDYIq0ftplTvvQ4VW2HhM/v9QWlc"
+        );
+    }
+
+    #[test]
+    fn werkzeug_scrypt_matches_werkzeug() {
+        // Python (werkzeug 3.1): werkzeug.security._hash_internal('scrypt:1024:8:1',
+        // 'abcdefghABCDEF12', 'password')
+        assert_eq!(
+            werkzeug_scrypt_with_salt("password", 10, "abcdefghABCDEF12").expect("hash"),
+            "scrypt:1024:8:1$abcdefghABCDEF12$\
+             809eee0b37f645e1a9b28b47b114c05acdcc7a31b4a5475c7b15f8bed4da50a6\
+             3d6720872b64cf0451d39fb113fe16fbf3be190d149aa98e92c607daf74fbd2b"
+        );
+        // _hash_internal('scrypt', 'abcdefghABCDEF12', 'pässword'): werkzeug's default N
+        assert_eq!(
+            werkzeug_scrypt_with_salt("pässword", 15, "abcdefghABCDEF12").expect("hash"),
+            "scrypt:32768:8:1$abcdefghABCDEF12$\
+             406fcaaab25bf565ba6ee61ea47073b70cef08561460d27139d68de54f2d40c2\
+             b9cabdbe74c858c6f1606afd60d9f1343a9ac7cb30c0ab0517e8eb773a709fab"
+        );
+    }
+
+    #[test]
+    fn werkzeug_scrypt_format_and_length() {
+        let format = PasswordFormat::WerkzeugScrypt;
+        let hash =
+            hash_password(format, "password", format.default_work(), &mut rng(1, 1)).expect("hash");
+        let parts: Vec<&str> = hash.split('$').collect();
+        assert_eq!(parts.len(), 3, "{hash}");
+        assert_eq!(parts[0], "scrypt:32768:8:1");
+        assert_eq!(parts[1].len(), SALT_LEN);
+        assert!(parts[1].bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_eq!(parts[2].len(), 128);
+        assert!(
+            parts[2]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_eq!(hash.len(), 162);
+    }
+
+    #[test]
+    fn new_formats_refuse_work_out_of_range_and_are_named() {
+        for format in [
+            PasswordFormat::Argon2id,
+            PasswordFormat::DjangoArgon2,
+            PasswordFormat::WerkzeugScrypt,
+        ] {
+            let (low, high) = format.work_range();
+            for work in [0, high + 1, u32::MAX] {
+                assert!(
+                    hash_password(format, "password", work, &mut rng(1, 1)).is_err(),
+                    "{format:?} {work}"
+                );
+            }
+            assert!(hash_password(format, "password", low, &mut rng(1, 1)).is_ok());
+            assert!(!format.is_bcrypt());
+            assert_eq!(PasswordFormat::from_name(format.name()), Some(format));
+            assert!((low..=high).contains(&format.default_work()));
+            assert!((low..=high).contains(&format.admin_work()));
+            let a = hash_password(format, "password", low, &mut rng(7, 2)).expect("hash");
+            let b = hash_password(format, "password", low, &mut rng(7, 2)).expect("hash");
+            let c = hash_password(format, "password", low, &mut rng(8, 2)).expect("hash");
+            assert_eq!(a, b, "{format:?}");
+            assert_ne!(a, c, "{format:?}");
+        }
+        let names: Vec<&str> = PasswordFormat::ALL.iter().map(|f| f.name()).collect();
+        for name in ["argon2id", "django-argon2", "werkzeug-scrypt"] {
+            assert!(names.contains(&name), "{name}");
+        }
     }
 
     #[test]

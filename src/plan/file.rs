@@ -207,11 +207,7 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
             }
             let work = int(key)?
                 .map(|n| {
-                    let (low, high) = if format.is_bcrypt() {
-                        (4, 31)
-                    } else {
-                        (1, 100_000_000)
-                    };
+                    let (low, high) = format.work_range();
                     u32::try_from(n)
                         .ok()
                         .filter(|n| (low..=high).contains(n))

@@ -518,6 +518,9 @@ pub fn format_of(hash: &str) -> Option<PasswordFormat> {
         ("$2a$", PasswordFormat::Bcrypt2a),
         ("pbkdf2:sha256", PasswordFormat::Werkzeug),
         ("pbkdf2_sha256$", PasswordFormat::Django),
+        ("$argon2id$", PasswordFormat::Argon2id),
+        ("argon2$argon2id$", PasswordFormat::DjangoArgon2),
+        ("scrypt:", PasswordFormat::WerkzeugScrypt),
     ];
     formats
         .into_iter()
@@ -688,5 +691,27 @@ mod tests {
             Some(PasswordFormat::Django)
         );
         assert_eq!(format_of("plain"), None);
+        assert_eq!(
+            format_of("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
+            Some(PasswordFormat::Argon2id)
+        );
+        assert_eq!(
+            format_of("argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$aGFzaA"),
+            Some(PasswordFormat::DjangoArgon2)
+        );
+        assert_eq!(
+            format_of("scrypt:32768:8:1$abcdefghABCDEF12$00ff"),
+            Some(PasswordFormat::WerkzeugScrypt)
+        );
+        // Argon2i and Argon2d, and Django's scrypt hasher: not formats seed writes.
+        assert_eq!(
+            format_of("$argon2i$v=19$m=4096,t=3,p=1$c2FsdA$aGFzaA"),
+            None
+        );
+        assert_eq!(
+            format_of("argon2$argon2i$v=19$m=512,t=2,p=2$c2FsdA$aGFzaA"),
+            None
+        );
+        assert_eq!(format_of("scrypt$16384$salt$8$1$aGFzaA=="), None);
     }
 }

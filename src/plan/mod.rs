@@ -135,13 +135,14 @@ pub fn check_options(
     };
     if format.is_bcrypt() && hash_iterations {
         return Err(format!(
-            "--hash-iterations is for PBKDF2 hashes; {name} uses bcrypt ({}): use --bcrypt-cost",
+            "--hash-iterations is for PBKDF2, Argon2 and scrypt hashes; {name} uses bcrypt ({}): use --bcrypt-cost",
             format.name()
         ));
     }
     if !format.is_bcrypt() && bcrypt_cost {
         return Err(format!(
-            "--bcrypt-cost is for bcrypt hashes; {name} uses PBKDF2 ({}): use --hash-iterations",
+            "--bcrypt-cost is for bcrypt hashes; {name} uses {} ({}): use --hash-iterations",
+            format.work_kind(),
             format.name()
         ));
     }

@@ -275,3 +275,48 @@ pub fn journal_mode(path: &Path) -> String {
 pub fn journal_record(path: &Path) -> PathBuf {
     PathBuf::from(format!("{}-seed-journal-mode", path.display()))
 }
+
+/// What a verifier said.
+pub enum Verdict {
+    Accepted,
+    Skipped,
+}
+
+/// Runs a verifier script with `args`, feeding it `input`; a missing
+/// interpreter or library (exit 3) is a skip, any other failure fails the
+/// test.
+#[track_caller]
+pub fn verifier(program: &str, args: &[&str], input: &str) -> Verdict {
+    let scripts = format!("{}/tests/verifiers", env!("CARGO_MANIFEST_DIR"));
+    let mut child = match std::process::Command::new(program)
+        .current_dir(&scripts)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(err) => {
+            eprintln!("skipped: cannot run {program} ({err}); .ci/run installs it");
+            return Verdict::Skipped;
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("write to verifier");
+    }
+    let output = child.wait_with_output().expect("verifier runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    match output.status.code() {
+        Some(0) => Verdict::Accepted,
+        Some(3) => {
+            eprintln!("{}", text.trim());
+            Verdict::Skipped
+        }
+        _ => panic!("{program} {args:?} refused: {text}"),
+    }
+}

@@ -11,7 +11,9 @@
 //             configured rounds (BCRYPT_ROUNDS, default 12); Eloquent's
 //             'hashed' cast refuses a pre-hashed value that fails it.
 //
-// usage: php tests/verifiers/check.php PASSWORD < hashes.txt
+// usage: php tests/verifiers/check.php [--argon2id] PASSWORD < hashes.txt
+// With --argon2id, each hash must be an Argon2id hash that password_verify
+// accepts (PHP's own PASSWORD_ARGON2ID check), instead of Laravel's bcrypt.
 // Prints "ok N" and exits 0 when every hash passes; prints the first failing
 // hash with the reason and exits 1 (also when no hash was read); exits 3
 // with "skipped: ..." when PHP lacks password hashing, 2 on usage error.
@@ -20,11 +22,16 @@ if (!function_exists('password_verify') || !function_exists('password_get_info')
     echo "skipped: PHP password_* functions not available (apt-get install php-cli)\n";
     exit(3);
 }
-if ($argc !== 2) {
-    fwrite(STDERR, "usage: php {$argv[0]} PASSWORD < hashes.txt\n");
+$argon2id = $argc === 3 && $argv[1] === '--argon2id';
+if ($argc !== 2 && !$argon2id) {
+    fwrite(STDERR, "usage: php {$argv[0]} [--argon2id] PASSWORD < hashes.txt\n");
     exit(2);
 }
-$password = $argv[1];
+if ($argon2id && !defined('PASSWORD_ARGON2ID')) {
+    echo "skipped: this PHP is built without Argon2 (PASSWORD_ARGON2ID)\n";
+    exit(3);
+}
+$password = $argv[$argc - 1];
 $rounds = (int) (getenv('BCRYPT_ROUNDS') ?: 12); // Laravel's env('BCRYPT_ROUNDS', 12)
 
 // BcryptHasher::check with verifyAlgorithm = true; null when it would pass,
@@ -61,7 +68,13 @@ while (($line = fgets(STDIN)) !== false) {
         continue;
     }
     $why = null;
-    if (($fail = laravel_check_fails($password, $h)) !== null) {
+    if ($argon2id) {
+        if (password_get_info($h)['algoName'] !== 'argon2id') {
+            $why = 'password_get_info: not argon2id';
+        } elseif (!password_verify($password, $h)) {
+            $why = 'password_verify is false';
+        }
+    } elseif (($fail = laravel_check_fails($password, $h)) !== null) {
         $why = "Hash::check: $fail";
     } elseif (strncmp($h, '$2y$', 4) !== 0) { // implied by algoName 'bcrypt'; kept explicit
         $why = 'does not start with $2y$';

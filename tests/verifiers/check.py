@@ -4,10 +4,14 @@
 usage: python3 tests/verifiers/check.py FORMAT PASSWORD < hashes.txt
 
 FORMAT is one of:
-  werkzeug               werkzeug.security.check_password_hash (Flask apps)
+  werkzeug               werkzeug.security.check_password_hash (Flask apps);
+                         werkzeug 3 for its scrypt hashes
+  argon2                 argon2-cffi's argon2.PasswordHasher().verify
   passlib-bcrypt-sha256  passlib.hash.bcrypt_sha256.verify
   django-hasher          django.contrib.auth.hashers.check_password with
                          Django's default PASSWORD_HASHERS
+  django-argon2          the same, for Argon2PasswordHasher's hashes: skipped
+                         without argon2-cffi, which that hasher loads
 
 Reads one hash per line (blank lines ignored). Prints "ok N" and exits 0
 when every hash verifies; prints the first failing hash and exits 1
@@ -29,7 +33,28 @@ def werkzeug_checker():
         from werkzeug.security import check_password_hash
     except ImportError:
         skip("werkzeug", "werkzeug")
+    import importlib.metadata as m
+
+    if int(m.version("werkzeug").split(".")[0]) < 3:
+        skip("werkzeug 3", "'werkzeug>=3'")
     return lambda h, pw: check_password_hash(h, pw)
+
+
+def argon2_checker():
+    try:
+        from argon2 import PasswordHasher
+        from argon2.exceptions import VerificationError
+    except ImportError:
+        skip("argon2-cffi", "argon2-cffi")
+    hasher = PasswordHasher()
+
+    def check(h, pw):
+        try:
+            return hasher.verify(h, pw)
+        except VerificationError:
+            return False
+
+    return check
 
 
 def passlib_bcrypt_sha256_checker():
@@ -44,6 +69,14 @@ def passlib_bcrypt_sha256_checker():
     return lambda h, pw: bcrypt_sha256.verify(pw, h)
 
 
+def django_argon2_checker():
+    try:
+        import argon2  # noqa: F401  Argon2PasswordHasher's library
+    except ImportError:
+        skip("argon2-cffi", "argon2-cffi")
+    return django_checker()
+
+
 def django_checker():
     try:
         import django
@@ -51,6 +84,7 @@ def django_checker():
     except ImportError:
         skip("Django", "Django")
     settings.configure(
+        # Django's defaults, Argon2PasswordHasher among them.
         PASSWORD_HASHERS=list(global_settings.PASSWORD_HASHERS),
         SECRET_KEY="seed-verifier",
     )
@@ -64,6 +98,8 @@ CHECKERS = {
     "werkzeug": werkzeug_checker,
     "passlib-bcrypt-sha256": passlib_bcrypt_sha256_checker,
     "django-hasher": django_checker,
+    "argon2": argon2_checker,
+    "django-argon2": django_argon2_checker,
 }
 
 
