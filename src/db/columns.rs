@@ -18,19 +18,9 @@ pub struct Column {
 /// Refuses a table that lacks a column of the plan (`required`), whose
 /// columns the plan leaves to the database (`left`) have no default, or
 /// that has a NOT NULL column without a default, which seed would leave
-/// empty.
+/// empty. Names are compared exactly unless `fold`: quoted names are
+/// case-sensitive on PostgreSQL, not on SQLite and MySQL.
 pub fn check_columns(
-    table: &str,
-    required: &[&str],
-    left: &[&str],
-    columns: &[Column],
-) -> Result<()> {
-    check_columns_as(table, required, left, columns, true)
-}
-
-/// [`check_columns`], with names compared exactly unless `fold`: quoted
-/// names are case-sensitive on PostgreSQL, not on SQLite and MySQL.
-pub fn check_columns_as(
     table: &str,
     required: &[&str],
     left: &[&str],
@@ -121,19 +111,23 @@ mod tests {
             .iter()
             .map(|name| column(name, *name == "id", *name == "id"))
             .collect();
-        assert!(check_columns("roles", ROLES_COLUMNS, &["id"], &roles).is_ok());
+        assert!(check_columns("roles", ROLES_COLUMNS, &["id"], &roles, true).is_ok());
         roles.push(column("created_at", true, false));
-        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
+        let err =
+            check_columns("roles", ROLES_COLUMNS, &["id"], &roles, true).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("\"created_at\"")));
         roles.pop();
         roles[0].has_default = false;
-        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
+        let err =
+            check_columns("roles", ROLES_COLUMNS, &["id"], &roles, true).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("\"id\"")));
         roles.remove(1);
-        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
+        let err =
+            check_columns("roles", ROLES_COLUMNS, &["id"], &roles, true).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("no column \"name\";")));
         roles.remove(1);
-        let err = check_columns("roles", ROLES_COLUMNS, &["id"], &roles).map_err(|e| e.to_string());
+        let err =
+            check_columns("roles", ROLES_COLUMNS, &["id"], &roles, true).map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("no columns \"name\", \"index\";")));
     }
 }

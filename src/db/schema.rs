@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::columns::{check_columns, check_columns_as, check_lengths};
+use super::columns::{check_columns, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
 use crate::app::{DETECTION_ORDER, ID, Preset, TableDef, Tables};
 use crate::generate::ColumnText;
@@ -235,6 +235,8 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
         }
     };
     let def_of = |name: &str| defs.iter().copied().find(|def| def.name == name);
+    // Quoted names are case-sensitive on PostgreSQL only.
+    let fold = conn.backend() != "PostgreSQL";
     let mut create = Vec::new();
     let mut role_names: Vec<String> = Vec::new();
     if let Roles::Table(roles) = &spec.roles {
@@ -247,7 +249,13 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
                     }
                 }
             }
-            check_columns(&roles.table, &required, &[roles.key.as_str()], &columns)?;
+            check_columns(
+                &roles.table,
+                &required,
+                &[roles.key.as_str()],
+                &columns,
+                fold,
+            )?;
             let sql = format!(
                 "SELECT {label}, {key} FROM {} WHERE {label} IS NOT NULL ORDER BY {key}",
                 conn.quote(&roles.table),
@@ -296,13 +304,7 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
                 .filter(|c| !c.r#gen.is_written())
                 .map(|c| c.name.as_str())
                 .collect();
-            check_columns_as(
-                &spec.table,
-                &required,
-                &left,
-                columns,
-                conn.backend() != "PostgreSQL",
-            )?;
+            check_columns(&spec.table, &required, &left, columns, fold)?;
             check_lengths(&spec.table, values, columns)?;
             let identity = &spec.identity;
             if conn.unique_indexes(&spec.table, identity)?.is_empty() {
@@ -546,6 +548,8 @@ pub fn ref_pools(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<(String, Vec<Va
         // seed picks the same parents.
         values.sort_by(|a, b| match (a, b) {
             (Value::Int(a), Value::Int(b)) => a.cmp(b),
+            (Value::Text(a), Value::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
+            // A key is all of one type: this is for completeness.
             _ => format!("{a:?}").cmp(&format!("{b:?}")),
         });
         if values.is_empty() {

@@ -72,59 +72,20 @@ impl Locale {
             .find(|locale| locale.code().eq_ignore_ascii_case(code))
     }
 
-    fn lists(
-        self,
-    ) -> (
-        &'static [&'static str],
-        &'static [&'static str],
-        &'static str,
-    ) {
-        fn of<L: Data>() -> (
-            &'static [&'static str],
-            &'static [&'static str],
-            &'static str,
-        ) {
-            (L::NAME_FIRST_NAME, L::NAME_LAST_NAME, L::NAME_TPL)
-        }
-        match self {
-            Locale::En => of::<EN>(),
-            Locale::FrFr => of::<FR_FR>(),
-            Locale::DeDe => of::<DE_DE>(),
-            Locale::ItIt => of::<IT_IT>(),
-            Locale::PtBr => of::<PT_BR>(),
-            Locale::PtPt => of::<PT_PT>(),
-            Locale::NlNl => of::<NL_NL>(),
-            Locale::CyGb => of::<CY_GB>(),
-            Locale::TrTr => of::<TR_TR>(),
-            Locale::JaJp => of::<JA_JP>(),
-            Locale::ZhCn => of::<ZH_CN>(),
-            Locale::ZhTw => of::<ZH_TW>(),
-            Locale::ArSa => of::<AR_SA>(),
-            Locale::FaIr => of::<FA_IR>(),
-        }
-    }
-}
-
-/// A locale's lists besides names, as the `fake` crate has them.
-pub struct Extra {
-    /// `#` a digit, `^` a digit from 1.
-    pub phone_formats: &'static [&'static str],
-    pub countries: &'static [&'static str],
-    /// Two letters.
-    pub country_codes: &'static [&'static str],
-    pub company_suffixes: &'static [&'static str],
-    pub city_suffixes: &'static [&'static str],
-}
-
-impl Locale {
-    fn extra(self) -> Extra {
-        fn of<L: Data>() -> Extra {
-            Extra {
-                phone_formats: L::PHONE_NUMBER_FORMATS,
-                countries: L::ADDRESS_COUNTRY,
-                country_codes: L::ADDRESS_COUNTRY_CODE,
-                company_suffixes: L::COMPANY_SUFFIX,
-                city_suffixes: L::ADDRESS_CITY_SUFFIX,
+    /// Every list of the locale, from one dispatch over its `fake` type.
+    fn lists(self) -> Lists {
+        fn of<L: Data>() -> Lists {
+            Lists {
+                first: L::NAME_FIRST_NAME,
+                last: L::NAME_LAST_NAME,
+                template: L::NAME_TPL,
+                extra: Extra {
+                    phone_formats: L::PHONE_NUMBER_FORMATS,
+                    countries: L::ADDRESS_COUNTRY,
+                    country_codes: L::ADDRESS_COUNTRY_CODE,
+                    company_suffixes: L::COMPANY_SUFFIX,
+                    city_suffixes: L::ADDRESS_CITY_SUFFIX,
+                },
             }
         }
         match self {
@@ -144,6 +105,26 @@ impl Locale {
             Locale::FaIr => of::<FA_IR>(),
         }
     }
+}
+
+/// A locale's lists, as the `fake` crate has them.
+struct Lists {
+    first: &'static [&'static str],
+    last: &'static [&'static str],
+    /// How the locale writes a full name.
+    template: &'static str,
+    extra: Extra,
+}
+
+/// A locale's lists besides names, as the `fake` crate has them.
+pub struct Extra {
+    /// `#` a digit, `^` a digit from 1.
+    pub phone_formats: &'static [&'static str],
+    pub countries: &'static [&'static str],
+    /// Two letters.
+    pub country_codes: &'static [&'static str],
+    pub company_suffixes: &'static [&'static str],
+    pub city_suffixes: &'static [&'static str],
 }
 
 /// How a full name is written: "Ann Lee", or family name first, as in
@@ -214,11 +195,16 @@ pub struct Names {
 
 impl Names {
     pub fn new(locale: Locale) -> Names {
-        let (first, last, template) = locale.lists();
+        let Lists {
+            first,
+            last,
+            template,
+            extra,
+        } = locale.lists();
         let ascii = |names: &[&str]| names.iter().map(|name| ascii_name(name)).collect();
         Names {
             locale,
-            extra: locale.extra(),
+            extra,
             first,
             last,
             first_ascii: ascii(first),
@@ -289,7 +275,7 @@ mod tests {
     #[test]
     fn every_template_is_a_name_order() {
         for locale in Locale::ALL {
-            let (_, _, template) = locale.lists();
+            let template = locale.lists().template;
             assert!(
                 NameOrder::from_template(template).is_some(),
                 "{}: {template}",

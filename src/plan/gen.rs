@@ -5,8 +5,6 @@
 use std::fmt::Write as _;
 
 use chrono::TimeDelta;
-use rand::distr::Distribution;
-use rand::distr::weighted::WeightedIndex;
 use rand::{Rng, RngExt};
 use rand_xoshiro::SplitMix64;
 
@@ -303,11 +301,23 @@ impl Gen {
                 }
             }
             Gen::Choice { values } => {
-                let weights = values.iter().map(|(_, weight)| u64::from(*weight));
-                let picked = WeightedIndex::new(weights)
-                    .map(|index| index.sample(rng))
-                    .unwrap_or(0);
-                match values.get(picked) {
+                // A walk over the weights: nothing is built per row.
+                let total: u64 = values.iter().map(|(_, weight)| u64::from(*weight)).sum();
+                let mut left = if total == 0 {
+                    0
+                } else {
+                    rng.random_range(0..total)
+                };
+                let picked = values.iter().find(|(_, weight)| {
+                    let weight = u64::from(*weight);
+                    if left < weight {
+                        true
+                    } else {
+                        left -= weight;
+                        false
+                    }
+                });
+                match picked {
                     Some((value, _)) => out.clone_from(value),
                     None => *out = Value::Null,
                 }
@@ -535,6 +545,25 @@ mod tests {
             Gen::Country { code: true }.write(&mut SplitMix64::seed_from_u64(3), &row, &mut code);
             assert_eq!(code.as_text().map(str::len), Some(2), "{code:?}");
         }
+    }
+
+    #[test]
+    fn a_choice_follows_its_weights_and_never_picks_a_weight_of_zero() {
+        let choice = Gen::Choice {
+            values: vec![
+                (Value::Text("a".into()), 3),
+                (Value::Text("never".into()), 0),
+                (Value::Int(7), 1),
+            ],
+        };
+        let mut out = Value::Null;
+        let mut a = 0;
+        for seed in 0..4000 {
+            choice.write(&mut SplitMix64::seed_from_u64(seed), &context(), &mut out);
+            assert_ne!(out, Value::Text("never".into()));
+            a += usize::from(out == Value::Text("a".into()));
+        }
+        assert!((2800..3200).contains(&a), "{a} of 4000");
     }
 
     #[test]
