@@ -679,6 +679,72 @@ fn inferred_plan_every_path(db: &dyn Backend) {
     assert_eq!(times[0][0].as_deref(), Some(inserted.to_string().as_str()));
 }
 
+/// Decimal and date columns, inferred from their types and names, written
+/// alike by one commit per row and by the bulk load (COPY on PostgreSQL),
+/// and read back as the numbers and days they are.
+fn decimals_and_dates(db: &dyn Backend) {
+    let double = if db.kind() == "mysql" {
+        "DOUBLE"
+    } else {
+        "DOUBLE PRECISION"
+    };
+    db.exec(&format!(
+        "CREATE TABLE accounts (id {serial}, email VARCHAR(120) NOT NULL UNIQUE, \
+         password VARCHAR(255) NOT NULL, balance NUMERIC(10,2) NOT NULL, rate {double} NOT NULL, \
+         joined_on DATE NOT NULL, birth_date DATE NOT NULL)",
+        serial = db.serial()
+    ));
+    let url = db.url();
+    let plan = seed()
+        .args(["plan", "--db", &url])
+        .output()
+        .expect("run seed plan");
+    let plan = String::from_utf8_lossy(&plan.stdout);
+    for line in [
+        "balance = { gen = \"decimal\", min = 0, max = 1000, scale = 2 }",
+        "rate = { gen = \"decimal\", min = 0, max = 1000, scale = 2 }",
+        "joined_on = \"date\"",
+        "birth_date = { gen = \"date\", from = \"1940-01-01\", to = \"2007-12-31\" }",
+    ] {
+        assert!(plan.contains(line), "{} lacks {line}:\n{plan}", db.kind());
+    }
+    let bulk = ["--count", "6000", "--seed", "9", "--batch-size", "20000"];
+    let dry = run_users(db, "laravel", &[&bulk[..], &["--dry-run"]].concat());
+    let stats = run_users(db, "laravel", &bulk);
+    assert_eq!(stats.digest, dry.digest, "{}", db.kind());
+    let single = run_users(db, "laravel", &["--count", "200", "--seed", "10"]);
+    let inserted = stats.inserted + single.inserted;
+    assert!(inserted > 6000, "{stats:?} {single:?}");
+    let texts = db.texts(
+        "SELECT count(*), count(DISTINCT balance), min(balance), max(balance), \
+         min(joined_on), max(joined_on), min(birth_date), max(birth_date) FROM accounts \
+         WHERE balance BETWEEN 0 AND 1000 AND round(balance, 2) = balance \
+         AND rate BETWEEN 0 AND 1000",
+    );
+    let row: Vec<&str> = texts[0]
+        .iter()
+        .map(|v| v.as_deref().unwrap_or("NULL"))
+        .collect();
+    assert_eq!(row[0], inserted.to_string(), "{}: {row:?}", db.kind());
+    assert!(row[1].parse::<u64>().unwrap_or_default() > 3000, "{row:?}");
+    assert!(
+        row[4] >= "2025-01-02" && row[5] <= "2026-01-01",
+        "{}: {row:?}",
+        db.kind()
+    );
+    assert!(
+        row[6] >= "1940-01-01" && row[7] <= "2007-12-31",
+        "{}: {row:?}",
+        db.kind()
+    );
+    // Some balance has cents, and the days are days, not instants.
+    assert!(
+        !row[2].contains(' ') && row[4].len() == 10,
+        "{}: {row:?}",
+        db.kind()
+    );
+}
+
 /// A table no app has, filled by the plan inferred from its catalog: a
 /// CHECK list, a default, a nullable column, a camelCase name, and the
 /// password format read from a hash already there, which the app's own
@@ -860,6 +926,13 @@ macro_rules! every_app {
             fn an_inferred_plan_makes_the_same_rows_on_every_path() {
                 if let Some(db) = $new {
                     inferred_plan_every_path(&db);
+                }
+            }
+
+            #[test]
+            fn decimal_and_date_columns_are_filled_on_every_path() {
+                if let Some(db) = $new {
+                    decimals_and_dates(&db);
                 }
             }
 

@@ -739,6 +739,17 @@ fn write_value(value: &Value) -> mysql::Value {
             time.second() as u8,
             time.nanosecond() / 1000,
         ),
+        Value::Date(day) => mysql::Value::Date(
+            u16::try_from(day.year()).unwrap_or_default(),
+            day.month() as u8,
+            day.day() as u8,
+            0,
+            0,
+            0,
+            0,
+        ),
+        // The server reads a DECIMAL exactly from its text.
+        Value::Decimal(decimal) => mysql::Value::Bytes(decimal.to_string().into_bytes()),
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::config::Host;
 use postgres::config::SslMode;
@@ -899,6 +899,16 @@ fn read_value(row: &postgres::Row, i: usize) -> Result<Value, postgres::Error> {
         Type::TIMESTAMPTZ => row
             .try_get::<_, Option<chrono::DateTime<chrono::Utc>>>(i)?
             .map(|t| Value::Time(t.naive_utc())),
+        Type::DATE => row.try_get::<_, Option<NaiveDate>>(i)?.map(Value::Date),
+        Type::NUMERIC => row
+            .try_get::<_, Option<rust_decimal::Decimal>>(i)?
+            .map(|d| Value::Text(d.to_string())),
+        Type::FLOAT4 => row
+            .try_get::<_, Option<f32>>(i)?
+            .map(|x| Value::Text(x.to_string())),
+        Type::FLOAT8 => row
+            .try_get::<_, Option<f64>>(i)?
+            .map(|x| Value::Text(x.to_string())),
         _ => row
             .try_get::<_, Option<AnyText>>(i)?
             .map(|text| Value::Text(text.0)),
@@ -953,12 +963,17 @@ impl ToSql for Value {
                 Type::INT2 => i16::from(*b).to_sql(ty, out),
                 Type::INT4 => i32::from(*b).to_sql(ty, out),
                 Type::INT8 => i64::from(*b).to_sql(ty, out),
+                ref text if is_text(text) => b.to_string().as_str().to_sql(ty, out),
                 _ => b.to_sql(ty, out),
             },
             Value::Int(n) => match *ty {
                 Type::INT2 => i16::try_from(*n)?.to_sql(ty, out),
                 Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
                 Type::BOOL => (*n != 0).to_sql(ty, out),
+                Type::NUMERIC => rust_decimal::Decimal::from(*n).to_sql(ty, out),
+                Type::FLOAT4 => (*n as f32).to_sql(ty, out),
+                Type::FLOAT8 => (*n as f64).to_sql(ty, out),
+                ref text if is_text(text) => n.to_string().as_str().to_sql(ty, out),
                 _ => n.to_sql(ty, out),
             },
             // Each type's binary form: what a plan writes as text into a
@@ -990,7 +1005,28 @@ impl ToSql for Value {
             Value::Time(time) => match *ty {
                 Type::TIMESTAMPTZ => time.and_utc().to_sql(ty, out),
                 Type::DATE => time.date().to_sql(ty, out),
+                ref text if is_text(text) => crate::db::sqlite::sqlite_time(time)
+                    .as_str()
+                    .to_sql(ty, out),
                 _ => time.to_sql(ty, out),
+            },
+            Value::Date(day) => match *ty {
+                Type::TIMESTAMP => day.and_time(NaiveTime::MIN).to_sql(ty, out),
+                Type::TIMESTAMPTZ => day.and_time(NaiveTime::MIN).and_utc().to_sql(ty, out),
+                ref text if is_text(text) => {
+                    day.format("%Y-%m-%d").to_string().as_str().to_sql(ty, out)
+                }
+                _ => day.to_sql(ty, out),
+            },
+            Value::Decimal(decimal) => match *ty {
+                Type::FLOAT4 => (decimal.to_f64() as f32).to_sql(ty, out),
+                Type::FLOAT8 => decimal.to_f64().to_sql(ty, out),
+                Type::INT2 | Type::INT4 | Type::INT8 if decimal.scale == 0 => {
+                    Value::Int(decimal.units).to_sql(ty, out)
+                }
+                ref text if is_text(text) => decimal.to_string().as_str().to_sql(ty, out),
+                _ => rust_decimal::Decimal::new(decimal.units, u32::from(decimal.scale))
+                    .to_sql(ty, out),
             },
         }
     }
@@ -1000,6 +1036,11 @@ impl ToSql for Value {
     }
 
     to_sql_checked!();
+}
+
+/// A type that takes a value as its text.
+fn is_text(ty: &Type) -> bool {
+    matches!(*ty, Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME) || ty.name() == "citext"
 }
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -601,6 +601,10 @@ impl ToSql for Value {
             Value::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
             // As SQLAlchemy, Django and Rails write them: text, naive UTC.
             Value::Time(time) => ToSqlOutput::from(sqlite_time(time)),
+            Value::Date(day) => ToSqlOutput::from(day.format("%Y-%m-%d").to_string()),
+            // As text: the column's affinity makes it a number, exactly as
+            // written for a decimal kept as text.
+            Value::Decimal(decimal) => ToSqlOutput::from(decimal.to_string()),
         })
     }
 }

@@ -66,6 +66,14 @@ impl RowDigest {
                 write_instant(time, scratch);
                 field(hasher, b'D', scratch.as_bytes());
             }
+            Value::Date(day) => {
+                let _ = write!(scratch, "{}", day.format("%Y-%m-%d"));
+                field(hasher, b'Y', scratch.as_bytes());
+            }
+            Value::Decimal(decimal) => {
+                let _ = write!(scratch, "{decimal}");
+                field(hasher, b'M', scratch.as_bytes());
+            }
         }
     }
 
@@ -145,6 +153,11 @@ mod tests {
             Value::Int(-12),
             Value::Bool(true),
             Value::Time(time),
+            Value::Date(time.date()),
+            Value::Decimal(crate::value::Decimal {
+                units: -50,
+                scale: 2,
+            }),
             Value::Null,
         ]];
         let mut bytes = Vec::new();
@@ -155,6 +168,8 @@ mod tests {
             (b'I', "-12"),
             (b'B', "1"),
             (b'D', "2025-05-11T15:37:32.768805"),
+            (b'Y', "2025-05-11"),
+            (b'M', "-0.50"),
             (b'N', ""),
         ] {
             bytes.push(tag);

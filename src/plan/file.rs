@@ -5,11 +5,13 @@
 
 use std::fmt::Write as _;
 
+use chrono::NaiveDate;
 use toml::{Table, Value as Toml};
 
+use super::r#gen::{DECIMAL_MAX, DECIMAL_SCALE};
 use super::{Admin, Case, Column, FixedRole, Gen, RoleTable, Roles, Spec};
 use crate::generate::PasswordFormat;
-use crate::value::Value;
+use crate::value::{Decimal, MAX_SCALE, Value};
 
 const TOP_KEYS: &[&str] = &[
     "table",
@@ -140,7 +142,9 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
         "role" => &["gen", "values", "table", "column", "label"],
         "bool" => &["gen", "p"],
         "int" => &["gen", "min", "max"],
+        "decimal" => &["gen", "min", "max", "scale"],
         "timestamp" => &["gen", "precision"],
+        "date" => &["gen", "from", "to"],
         "text" => &["gen", "max"],
         "choice" => &["gen", "values", "weights"],
         "same_as" => &["gen", "column", "case"],
@@ -270,6 +274,54 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
             min: int("min")?.unwrap_or(0),
             max: int("max")?.unwrap_or(i64::from(i32::MAX)),
         },
+        "decimal" => {
+            let scale = match int("scale")? {
+                None => DECIMAL_SCALE,
+                Some(n) => u8::try_from(n)
+                    .ok()
+                    .filter(|n| *n <= MAX_SCALE)
+                    .ok_or_else(|| format!("{what}: scale must be from 0 to {MAX_SCALE}"))?,
+            };
+            let bound = |key: &str, default: i64| -> Result<i64, String> {
+                let wrong = || {
+                    format!(
+                        "{what}: {key} must be a number with at most {scale} decimals (as a string past 15 digits)"
+                    )
+                };
+                let parsed = match params.get(key) {
+                    None => return Ok(default.saturating_mul(10i64.pow(u32::from(scale)))),
+                    Some(Toml::Integer(n)) => Decimal::parse(&n.to_string(), scale),
+                    // The float's shortest text is the number as written.
+                    Some(Toml::Float(x)) => Decimal::parse(&format!("{x:?}"), scale)
+                        .or_else(|| Decimal::parse(&format!("{x}"), scale)),
+                    Some(Toml::String(text)) => Decimal::parse(text.trim(), scale),
+                    Some(_) => None,
+                };
+                parsed.map(|d| d.units).ok_or_else(wrong)
+            };
+            Gen::Decimal {
+                min: bound("min", 0)?,
+                max: bound("max", DECIMAL_MAX)?,
+                scale,
+            }
+        }
+        "date" => {
+            let day = |key: &str| -> Result<Option<NaiveDate>, String> {
+                match params.get(key) {
+                    None => Ok(None),
+                    Some(Toml::String(text)) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map(Some)
+                        .map_err(|_| format!("{what}: {key} must be a day as \"YYYY-MM-DD\"")),
+                    Some(_) => Err(format!("{what}: {key} must be a day as \"YYYY-MM-DD\"")),
+                }
+            };
+            let range = match (day("from")?, day("to")?) {
+                (None, None) => None,
+                (Some(from), Some(to)) => Some((from, to)),
+                _ => return Err(format!("{what}: date takes both from and to, or neither")),
+            };
+            Gen::Date { range }
+        }
         "timestamp" => {
             let whole_seconds = match params.get("precision").map(|p| p.as_str()) {
                 None | Some(Some("us")) => false,
@@ -580,6 +632,34 @@ fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {
         },
         Gen::Bool { p } => inline(&[("p", format!("{p:?}"))]),
         Gen::Int { min, max } => inline(&[("min", min.to_string()), ("max", max.to_string())]),
+        Gen::Decimal { min, max, scale } => {
+            let number = |units: i64| {
+                let decimal = Decimal {
+                    units,
+                    scale: *scale,
+                };
+                let power = 10i64.pow(u32::from(*scale));
+                // A float keeps 15 digits exactly; past that, a string.
+                if units % power == 0 {
+                    (units / power).to_string()
+                } else if units.unsigned_abs() >= 10u64.pow(15) {
+                    quoted(&decimal.to_string())
+                } else {
+                    decimal.to_string()
+                }
+            };
+            inline(&[
+                ("min", number(*min)),
+                ("max", number(*max)),
+                ("scale", scale.to_string()),
+            ])
+        }
+        Gen::Date {
+            range: Some((from, to)),
+        } => inline(&[
+            ("from", quoted(&from.format("%Y-%m-%d").to_string())),
+            ("to", quoted(&to.format("%Y-%m-%d").to_string())),
+        ]),
         Gen::Timestamp {
             whole_seconds: true,
         } => inline(&[("precision", quoted("s"))]),
@@ -632,6 +712,8 @@ fn shown(value: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Text(text) => quoted(text),
         Value::Time(time) => quoted(&time.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        Value::Date(day) => quoted(&day.format("%Y-%m-%d").to_string()),
+        Value::Decimal(decimal) => quoted(&decimal.to_string()),
     }
 }
 
@@ -744,6 +826,83 @@ role = "moderator"
         assert_eq!(spec.role_names(), ["member", "moderator"]);
         assert_eq!(spec.password(), Some((PasswordFormat::Bcrypt2y, None)));
         assert_eq!(parse(&print(&spec, None)), Ok(spec));
+    }
+
+    #[test]
+    fn decimals_and_dates_read_back_exactly_and_bad_ones_are_refused() {
+        let plan = |columns: &str| {
+            parse(&format!(
+                "table = \"t\"\nidentity = \"email\"\n[columns]\nemail = \"email\"\n{columns}"
+            ))
+        };
+        let spec = plan(
+            "a = { gen = \"decimal\", min = -5, max = 99.99 }\n\
+             b = { gen = \"decimal\", max = \"9999999999999999.99\", scale = 2 }\n\
+             c = { gen = \"decimal\", max = 7, scale = 0 }\n\
+             d = \"date\"\n\
+             e = { gen = \"date\", from = \"1950-01-01\", to = \"1950-12-31\" }",
+        )
+        .expect("a valid plan");
+        let gens: Vec<&Gen> = spec.columns.iter().map(|c| &c.r#gen).collect();
+        assert_eq!(
+            gens[1..4],
+            [
+                &Gen::Decimal {
+                    min: -500,
+                    max: 9999,
+                    scale: 2
+                },
+                &Gen::Decimal {
+                    min: 0,
+                    max: 999_999_999_999_999_999,
+                    scale: 2
+                },
+                &Gen::Decimal {
+                    min: 0,
+                    max: 7,
+                    scale: 0
+                },
+            ]
+        );
+        let printed = print(&spec, None);
+        assert!(
+            printed.contains("a = { gen = \"decimal\", min = -5, max = 99.99, scale = 2 }"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("max = \"9999999999999999.99\""),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("from = \"1950-01-01\", to = \"1950-12-31\""),
+            "{printed}"
+        );
+        assert_eq!(parse(&printed), Ok(spec));
+        for (columns, error) in [
+            (
+                "x = { gen = \"decimal\", max = 1.234 }",
+                "x: max must be a number with at most 2 decimals",
+            ),
+            (
+                "x = { gen = \"decimal\", max = 1, scale = 19 }",
+                "x: scale must be from 0 to 18",
+            ),
+            (
+                "x = { gen = \"decimal\", max = \"99999999999999999999\" }",
+                "x: max must be a number",
+            ),
+            (
+                "x = { gen = \"date\", from = \"1950-01-01\" }",
+                "x: date takes both from and to",
+            ),
+            (
+                "x = { gen = \"date\", from = \"01/02/1950\", to = \"1950-12-31\" }",
+                "x: from must be a day",
+            ),
+        ] {
+            let refused = plan(columns).expect_err(columns);
+            assert!(refused.contains(error), "{columns}: {refused}");
+        }
     }
 
     #[test]

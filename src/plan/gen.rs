@@ -4,12 +4,12 @@
 
 use std::fmt::Write as _;
 
-use chrono::TimeDelta;
+use chrono::{NaiveDate, TimeDelta};
 use rand::{Rng, RngExt};
 use rand_xoshiro::SplitMix64;
 
 use crate::generate::{Names, PasswordFormat};
-use crate::value::Value;
+use crate::value::{Decimal, Value};
 
 /// A column's generator, as a plan names it.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,9 +42,21 @@ pub enum Gen {
         min: i64,
         max: i64,
     },
+    /// A number from `min` to `max` units of 10^-`scale` (`min = 0, max =
+    /// 1000, scale = 2`: from 0.00 to 10.00).
+    Decimal {
+        min: i64,
+        max: i64,
+        scale: u8,
+    },
     /// An instant in the year before `--now`.
     Timestamp {
         whole_seconds: bool,
+    },
+    /// A day from `from` to `to`, both included; None: in the year before
+    /// `--now`.
+    Date {
+        range: Option<(NaiveDate, NaiveDate)>,
     },
     /// A version 4 UUID, as text.
     Uuid,
@@ -102,7 +114,9 @@ pub const NAMES: &[&str] = &[
     "role",
     "bool",
     "int",
+    "decimal",
     "timestamp",
+    "date",
     "uuid",
     "text",
     "choice",
@@ -132,6 +146,11 @@ pub struct RowContext<'a> {
 
 const YEAR_MICROS: i64 = 365 * 24 * 3600 * 1_000_000;
 
+/// A decimal's scale and largest whole value when neither the plan nor the
+/// column's type gives them.
+pub const DECIMAL_SCALE: u8 = 2;
+pub const DECIMAL_MAX: i64 = 1000;
+
 /// The longest value of `Text` is capped here: a `text` column has no
 /// declared length.
 pub const TEXT_DEFAULT_MAX: u32 = 200;
@@ -152,7 +171,9 @@ impl Gen {
             Gen::Role => "role",
             Gen::Bool { .. } => "bool",
             Gen::Int { .. } => "int",
+            Gen::Decimal { .. } => "decimal",
             Gen::Timestamp { .. } => "timestamp",
+            Gen::Date { .. } => "date",
             Gen::Uuid => "uuid",
             Gen::Text { .. } => "text",
             Gen::Choice { .. } => "choice",
@@ -177,7 +198,9 @@ impl Gen {
             self,
             Gen::Bool { .. }
                 | Gen::Int { .. }
+                | Gen::Decimal { .. }
                 | Gen::Timestamp { .. }
+                | Gen::Date { .. }
                 | Gen::Uuid
                 | Gen::Text { .. }
                 | Gen::Choice { .. }
@@ -218,6 +241,20 @@ impl Gen {
             },
             Gen::Bool { p } => *out = Value::Bool(rng.random_bool(p.clamp(0.0, 1.0))),
             Gen::Int { min, max } => *out = Value::Int(rng.random_range(*min..=*max)),
+            Gen::Decimal { min, max, scale } => {
+                *out = Value::Decimal(Decimal {
+                    units: rng.random_range(*min..=*max),
+                    scale: *scale,
+                });
+            }
+            Gen::Date { range } => {
+                let (from, days) = match range {
+                    Some((from, to)) => (*from, (*to - *from).num_days()),
+                    None => (row.now.date() - TimeDelta::days(364), 364),
+                };
+                let day = from + TimeDelta::days(rng.random_range(0..=days.max(0)));
+                *out = Value::Date(day);
+            }
             Gen::Timestamp { whole_seconds } => {
                 let mut ago = rng.random_range(0..YEAR_MICROS);
                 if *whole_seconds {
@@ -336,7 +373,9 @@ impl Gen {
             | Gen::Null
             | Gen::Bool { .. }
             | Gen::Int { .. }
+            | Gen::Decimal { .. }
             | Gen::Timestamp { .. }
+            | Gen::Date { .. }
             | Gen::SameAs { .. }
             | Gen::Ref { .. } => None,
             Gen::Const(value) => value.as_text().map(|text| text.chars().count()),
@@ -388,7 +427,13 @@ impl Gen {
             Gen::Const(_) | Gen::Password { .. } => Some(1),
             Gen::Role => Some(roles as u64),
             Gen::Bool { .. } => Some(2),
-            Gen::Int { min, max } => u64::try_from(i128::from(*max) - i128::from(*min) + 1).ok(),
+            Gen::Int { min, max } | Gen::Decimal { min, max, .. } => {
+                u64::try_from(i128::from(*max) - i128::from(*min) + 1).ok()
+            }
+            Gen::Date {
+                range: Some((from, to)),
+            } => u64::try_from((*to - *from).num_days() + 1).ok(),
+            Gen::Date { range: None } => Some(365),
             // Short texts are cut lorem words: as many as their prefixes.
             Gen::Text { max } if *max < 12 => {
                 use fake::locales::{Data, EN};

@@ -3,6 +3,8 @@
 //! generator and the reason it was chosen; a column nothing can fill is
 //! refused, with the line a plan would need.
 
+use chrono::NaiveDate;
+
 use super::{Case, Column, FixedRole, Gen, RoleTable, Roles, Spec};
 use crate::db::describe::{ColumnInfo, Described, Kind};
 use crate::generate::PasswordFormat;
@@ -71,6 +73,41 @@ pub const USERS_TABLES: &[&str] = &[
     "appuser",
 ];
 
+/// A number a `decimal(p, s)` or `numeric(p, s)` column holds: from 0 to
+/// 1,000 where the type allows, else to its largest value, with its
+/// scale; a float, or a number of no declared precision, gets two
+/// decimals.
+pub fn decimal_of(declared: &str) -> Gen {
+    let digits = declared
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(inside, _)| {
+            let mut parts = inside.split(',').map(|p| p.trim().parse::<u32>().ok());
+            (parts.next().flatten(), parts.next().flatten().unwrap_or(0))
+        });
+    let exact = {
+        let lower = declared.to_ascii_lowercase();
+        lower.starts_with("dec") || lower.starts_with("num")
+    };
+    match digits {
+        Some((Some(precision), scale)) if exact && scale <= precision && scale <= 15 => {
+            let largest = 10i64.checked_pow(precision).map_or(i64::MAX, |p| p - 1);
+            let thousand = super::r#gen::DECIMAL_MAX * 10i64.pow(scale);
+            let scale = scale as u8;
+            Gen::Decimal {
+                min: 0,
+                max: largest.min(thousand),
+                scale,
+            }
+        }
+        _ => Gen::Decimal {
+            min: 0,
+            max: super::r#gen::DECIMAL_MAX * 10i64.pow(u32::from(super::r#gen::DECIMAL_SCALE)),
+            scale: super::r#gen::DECIMAL_SCALE,
+        },
+    }
+}
+
 /// Tables named like a roles table, normalised.
 const ROLES_TABLES: &[&str] = &["roles", "role", "userroles", "aspnetroles", "groups"];
 
@@ -118,6 +155,7 @@ const PHONE: &[&str] = &[
     "tel",
     "cellphone",
 ];
+const BIRTH: &[&str] = &["birthdate", "dateofbirth", "dob", "birthday", "bornon"];
 const URL: &[&str] = &["url", "website", "homepage", "web", "blog", "siteurl"];
 const CITY: &[&str] = &["city", "town"];
 const COUNTRY: &[&str] = &["country", "countrycode", "countryname"];
@@ -260,6 +298,14 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
                 ),
             };
             Some((Gen::Password { format, work: None }, why))
+        } else if BIRTH.contains(&normal.as_str()) && info.kind == Kind::Date {
+            Some((
+                Gen::Date {
+                    range: NaiveDate::from_ymd_opt(1940, 1, 1)
+                        .zip(NaiveDate::from_ymd_opt(2007, 12, 31)),
+                },
+                "name rule: a birth date, of an adult".into(),
+            ))
         } else if PHONE.contains(&normal.as_str()) && text {
             Some((Gen::Phone, "name rule".into()))
         } else if URL.contains(&normal.as_str()) && text {
@@ -326,6 +372,8 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
         {
             if info.default.is_some() {
                 Some((Gen::Default, format!("default {}", shown_default(info))))
+            } else if info.kind == Kind::Date {
+                Some((Gen::Date { range: None }, "*_at/*_on day".into()))
             } else {
                 Some((
                     Gen::Timestamp {
@@ -397,7 +445,9 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
                 whole_seconds: false,
             }),
             (Kind::Json, _) => Some(Gen::Const(Value::Text("{}".into()))),
-            (Kind::Enum { .. } | Kind::Date | Kind::Decimal | Kind::Other, _) => None,
+            (Kind::Date, _) => Some(Gen::Date { range: None }),
+            (Kind::Decimal, _) => Some(decimal_of(&info.declared)),
+            (Kind::Enum { .. } | Kind::Other, _) => None,
         };
         match by_type {
             Some(r#gen) => {

@@ -291,6 +291,26 @@ impl Spec {
                 Gen::Int { min, max } if min > max => {
                     return Err(format!("{}: int min {min} is above max {max}", column.name));
                 }
+                Gen::Decimal { min, max, scale } if min > max => {
+                    let shown = |units: &i64| crate::value::Decimal {
+                        units: *units,
+                        scale: *scale,
+                    };
+                    return Err(format!(
+                        "{}: decimal min {} is above max {}",
+                        column.name,
+                        shown(min),
+                        shown(max)
+                    ));
+                }
+                Gen::Date {
+                    range: Some((from, to)),
+                } if from > to => {
+                    return Err(format!(
+                        "{}: date from {from} is after to {to}",
+                        column.name
+                    ));
+                }
                 Gen::Choice { values } if values.iter().all(|(_, w)| *w == 0) => {
                     return Err(format!(
                         "{}: choice needs at least one value with a weight above 0",
