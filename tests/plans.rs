@@ -574,3 +574,49 @@ fn argon2_and_scrypt_hashes_from_a_plan_log_in() {
         }
     }
 }
+
+/// A plan whose generators cannot write their columns (an email into an
+/// integer, an instant into a date, NULL into NOT NULL) is refused before
+/// any write, a line per column, the file unchanged.
+#[test]
+fn a_generator_that_cannot_write_its_column_is_refused_before_any_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conn = rusqlite::Connection::open(dir.path().join("app.db")).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         age SMALLINT NOT NULL, born DATE NOT NULL, nick TEXT NOT NULL)",
+    )
+    .expect("create");
+    drop(conn);
+    let plan = "table = \"members\"\nidentity = \"email\"\n[columns]\nid = \"default\"\n\
+                email = \"email\"\nage = \"email\"\nborn = \"timestamp\"\nnick = \"null\"\n";
+    std::fs::write(dir.path().join("seed.toml"), plan).expect("write");
+    let before = std::fs::read(dir.path().join("app.db")).expect("read");
+    let output = seed()
+        .current_dir(dir.path())
+        .args(["users", "--db", "app.db", "--count", "10"])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    for line in [
+        "members.age (SMALLINT, NOT NULL): email writes text, which an integer column cannot hold; write e.g. age = { gen = \"int\", min = 0, max = 100 }",
+        "members.born (DATE, NOT NULL): timestamp writes instants, which a date column cannot hold; write e.g. born = \"date\"",
+        "members.nick (TEXT, NOT NULL): \"null\" writes NULL, which it refuses; write e.g. nick = \"text\"",
+    ] {
+        assert!(stderr.contains(line), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("app.db")).expect("read"),
+        before
+    );
+    let fixed = plan
+        .replace(
+            "age = \"email\"",
+            "age = { gen = \"int\", min = 18, max = 99 }",
+        )
+        .replace("born = \"timestamp\"", "born = \"date\"")
+        .replace("nick = \"null\"", "nick = \"username\"");
+    std::fs::write(dir.path().join("seed.toml"), fixed).expect("write");
+    run_in(dir.path(), &["users", "--db", "app.db", "--count", "10"]);
+}

@@ -305,6 +305,9 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
                 .map(|c| c.name.as_str())
                 .collect();
             check_columns(&spec.table, &required, &left, columns, fold)?;
+            if let Some(described) = conn.describe(&spec.table)? {
+                crate::plan::fits::check(spec, &described, fold).map_err(anyhow::Error::msg)?;
+            }
             check_lengths(&spec.table, values, columns)?;
             let identity = &spec.identity;
             if conn.unique_indexes(&spec.table, identity)?.is_empty() {

@@ -3,6 +3,7 @@
 //! plan file (`seed.toml`) loads into one. Plain data: no I/O, no SQL.
 
 pub mod file;
+pub mod fits;
 pub mod r#gen;
 pub mod infer;
 
