@@ -87,7 +87,14 @@ fn users(config: UsersConfig) -> Result<ExitStatus> {
     };
     let elapsed = started.elapsed().as_secs_f64();
 
-    let mut stats = Stats::new(&ran.counts, plan.count, seed, plan.batch_size, elapsed);
+    let mut stats = Stats::new(
+        &ran.counts,
+        &ran.uniques,
+        plan.count,
+        seed,
+        plan.batch_size,
+        elapsed,
+    );
     stats.locale = config.locale.code();
     stats.app = detected
         .as_ref()
@@ -195,6 +202,8 @@ struct Ran {
     started: bool,
     /// Of the rows generated, if the run finished.
     digest: Option<String>,
+    /// The columns whose duplicates were counted each on its own.
+    uniques: db::Uniques,
 }
 
 impl Ran {
@@ -206,6 +215,7 @@ impl Ran {
             signal,
             started: true,
             digest: None,
+            uniques: db::Uniques::default(),
         }
     }
 
@@ -216,6 +226,7 @@ impl Ran {
             signal: None,
             started: false,
             digest: None,
+            uniques: db::Uniques::default(),
         }
     }
 }
@@ -263,6 +274,7 @@ fn seed_users(
         &mut generator,
         present,
         names,
+        target.uniques.clone(),
     )
 }
 
@@ -277,7 +289,7 @@ fn dry_run(
     database: &mut String,
 ) -> Ran {
     let stopped = || stop.received().is_some();
-    let (mut generator, mut writer, names) =
+    let (mut generator, mut writer, names, uniques) =
         match prepare_dry_run(config, seed, &stopped, detected, database) {
             Ok(Some(ready)) => ready,
             Ok(None) => return Ran::stopped(stop.received(), None),
@@ -295,6 +307,7 @@ fn dry_run(
         &mut generator,
         None,
         names,
+        uniques,
     )
 }
 
@@ -313,6 +326,7 @@ fn insert_all(
     generator: &mut UserGenerator,
     present: Option<IdentityKey>,
     names: Vec<run::LoginName>,
+    uniques: db::Uniques,
 ) -> Ran {
     let stopped = || stop.received().is_some();
     let plan = config.plan;
@@ -322,6 +336,7 @@ fn insert_all(
         config.output.quiet,
         config.dry_run,
         started,
+        uniques.clone(),
     );
     let outcome = run::run(
         &plan,
@@ -346,6 +361,7 @@ fn insert_all(
         signal,
         started: true,
         digest,
+        uniques,
     }
 }
 
@@ -417,6 +433,15 @@ fn prepare_users(
     Ok(Some((generator, target, present, logins)))
 }
 
+/// A dry run ready for its first row: the generator, the rows' memory, the
+/// login names it keeps unique and the columns it counts duplicates of.
+type DryRunReady = (
+    UserGenerator,
+    db::MemoryWriter,
+    Vec<run::LoginName>,
+    db::Uniques,
+);
+
 /// Everything a dry run needs before its first row: the app (read from
 /// the database when `--app` does not name it, and only then), the roles
 /// and the generator. None if `stop()` said so.
@@ -426,7 +451,7 @@ fn prepare_dry_run(
     stop: &dyn Fn() -> bool,
     detected: &mut Option<Chosen>,
     database: &mut String,
-) -> Result<Option<(UserGenerator, db::MemoryWriter, Vec<run::LoginName>)>> {
+) -> Result<Option<DryRunReady>> {
     // Before the database is read and the password hashed: a count that
     // cannot fit is refused at once.
     db::check_room(config.plan.count)?;
@@ -492,7 +517,7 @@ fn prepare_dry_run(
     let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count)?;
     // A dry run counts into an empty table: only the run's own repeats.
     let logins = schema::login_names(None, spec)?;
-    Ok(Some((generator, writer, logins)))
+    Ok(Some((generator, writer, logins, schema::uniques_of(spec))))
 }
 
 /// A database opened only to read: a SQLite file read-only (None if there

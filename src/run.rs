@@ -64,14 +64,17 @@ pub struct LoginName {
     pub before: Identities,
     /// The values of the rows generated so far.
     claimed: Identities,
+    /// What a repeat within the run counts as (`duplicate_name`).
+    duplicate: SkipReason,
 }
 
 impl LoginName {
-    pub fn new(position: usize, before: Identities) -> LoginName {
+    pub fn new(position: usize, before: Identities, duplicate: SkipReason) -> LoginName {
         LoginName {
             position,
             before,
             claimed: Identities::default(),
+            duplicate,
         }
     }
 }
@@ -87,7 +90,7 @@ fn taken_name(names: &mut [LoginName], row: &Row) -> Option<SkipReason> {
             return Some(SkipReason::AlreadyPresent);
         }
         if name.claimed.contains_folded(text) {
-            return Some(SkipReason::DuplicateName);
+            return Some(name.duplicate);
         }
     }
     for name in names.iter_mut() {
@@ -1056,7 +1059,7 @@ mod tests {
             let outcome = run(
                 &plan,
                 None,
-                vec![LoginName::new(1, before)],
+                vec![LoginName::new(1, before, SkipReason::DuplicateName)],
                 if batch_size == 1 { jobs } else { 1 },
                 first,
                 &open,
@@ -1086,7 +1089,11 @@ mod tests {
         let outcome = run(
             &plan,
             None,
-            vec![LoginName::new(1, Identities::default())],
+            vec![LoginName::new(
+                1,
+                Identities::default(),
+                SkipReason::DuplicateName,
+            )],
             1,
             &mut memory,
             &no_more,
@@ -1105,7 +1112,11 @@ mod tests {
         let outcome = run(
             &plan,
             None,
-            vec![LoginName::new(1, Identities::default())],
+            vec![LoginName::new(
+                1,
+                Identities::default(),
+                SkipReason::DuplicateName,
+            )],
             1,
             &mut memory,
             &no_more,

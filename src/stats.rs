@@ -1,10 +1,8 @@
 //! The one record of a run: every output format is made from it.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use crate::db::SkipReason;
+use crate::db::{SkipReason, Uniques};
 use crate::generate::Locale;
 
 /// Running totals, cheap to copy and to update per row.
@@ -12,19 +10,19 @@ use crate::generate::Locale;
 pub struct Counts {
     pub attempted: u64,
     pub inserted: u64,
-    skipped: [u64; SkipReason::ALL.len()],
+    skipped: [u64; SkipReason::COUNT],
 }
 
 impl Counts {
     pub fn skip(&mut self, reason: SkipReason) {
-        self.skipped[reason as usize] += 1;
+        self.skipped[reason.index()] += 1;
     }
 
     /// Moves `n` skipped rows from `from` to `to` (at most those of `from`).
     pub fn recount(&mut self, from: SkipReason, to: SkipReason, n: u64) {
-        let n = n.min(self.skipped[from as usize]);
-        self.skipped[from as usize] -= n;
-        self.skipped[to as usize] += n;
+        let n = n.min(self.skipped[from.index()]);
+        self.skipped[from.index()] -= n;
+        self.skipped[to.index()] += n;
     }
 
     pub fn skipped(&self) -> u64 {
@@ -32,24 +30,32 @@ impl Counts {
     }
 
     pub fn skipped_for(&self, reason: SkipReason) -> u64 {
-        self.skipped[reason as usize]
+        self.skipped[reason.index()]
     }
 
     /// Rows skipped because their email or username was taken.
     pub fn duplicates(&self) -> u64 {
-        SkipReason::ALL
-            .into_iter()
+        SkipReason::all()
             .filter(|reason| reason.is_duplicate())
             .map(|reason| self.skipped_for(reason))
             .sum()
     }
 
-    /// Skipped rows by reason, only the reasons that occurred.
-    pub fn by_reason(&self) -> BTreeMap<SkipReason, u64> {
-        SkipReason::ALL
-            .into_iter()
+    /// Skipped rows by reason, only the reasons that occurred, in the
+    /// order summaries list them.
+    pub fn by_reason(&self) -> Vec<(SkipReason, u64)> {
+        SkipReason::all()
             .filter(|reason| self.skipped_for(*reason) > 0)
             .map(|reason| (reason, self.skipped_for(reason)))
+            .collect()
+    }
+
+    /// The skipped rows by reason, in words: `["3 duplicate emails", "1
+    /// duplicate handle"]`.
+    pub fn in_words(&self, uniques: &Uniques) -> Vec<String> {
+        self.by_reason()
+            .into_iter()
+            .map(|(reason, n)| uniques.counted(reason, n))
             .collect()
     }
 
@@ -86,8 +92,12 @@ pub struct Stats {
     /// Rows committed: exactly the rows this run added to the database.
     pub inserted: u64,
     pub skipped: u64,
-    /// Skipped rows by reason; reasons with no rows are left out.
-    pub skipped_by_reason: BTreeMap<SkipReason, u64>,
+    /// Skipped rows by reason (`duplicate_email`, `duplicate_handle`…);
+    /// reasons with no rows are left out.
+    pub skipped_by_reason: serde_json::Map<String, serde_json::Value>,
+    /// The same, in words, for the summary.
+    #[serde(skip)]
+    pub skipped_in_words: Vec<String>,
     pub seed: u64,
     /// `--locale`: with the seed, it fixes the rows.
     pub locale: &'static str,
@@ -118,6 +128,7 @@ pub struct Stats {
 impl Stats {
     pub fn new(
         counts: &Counts,
+        uniques: &Uniques,
         requested: u64,
         seed: u64,
         batch_size: u64,
@@ -136,7 +147,12 @@ impl Stats {
             attempted: counts.attempted,
             inserted: counts.inserted,
             skipped: counts.skipped(),
-            skipped_by_reason: counts.by_reason(),
+            skipped_by_reason: counts
+                .by_reason()
+                .into_iter()
+                .map(|(reason, n)| (uniques.key(reason), n.into()))
+                .collect(),
+            skipped_in_words: counts.in_words(uniques),
             seed,
             locale: Locale::default().code(),
             digest: None,

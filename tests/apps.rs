@@ -745,6 +745,74 @@ fn decimals_and_dates(db: &dyn Backend) {
     );
 }
 
+/// Each UNIQUE column counts its own duplicates (`duplicate_<column>`),
+/// alike on every path: one commit per row, batches, `--jobs` and the bulk
+/// load.
+fn duplicates_per_column(db: &dyn Backend) {
+    let plan_dir = tempfile::tempdir().expect("temp dir");
+    let plan = plan_dir.path().join("seed.toml");
+    std::fs::write(
+        &plan,
+        "table = \"members\"\nidentity = \"email\"\n[columns]\nid = \"default\"\n\
+         email = \"email\"\nhandle = \"username\"\ncode = { gen = \"int\", min = 1, max = 20000 }\n\
+         pw = { gen = \"password\", cost = 4 }\n",
+    )
+    .expect("write the plan");
+    let plan = plan.to_string_lossy().into_owned();
+    let mut runs = vec![&["--batch-size", "1"][..], &["--batch-size", "500"]];
+    if db.kind() != "sqlite" {
+        runs.extend([
+            &["--batch-size", "7", "--jobs", "3"][..],
+            &["--batch-size", "20000"],
+        ]);
+    }
+    let mut first: Option<Stats> = None;
+    for options in runs {
+        db.exec("DROP TABLE IF EXISTS members");
+        db.exec(&format!(
+            "CREATE TABLE members (id {serial}, email VARCHAR(120) NOT NULL UNIQUE, \
+             handle VARCHAR(60) NOT NULL UNIQUE, code INTEGER NOT NULL UNIQUE, pw VARCHAR(100) NOT NULL)",
+            serial = db.serial()
+        ));
+        let url = db.url();
+        let output = seed()
+            .args(["users", "--json", "--db", &url, "--plan", &plan])
+            .args(["--count", "6000", "--seed", "5"])
+            .args(options)
+            .output()
+            .expect("run seed");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stats = common::parse_stats(&output.stdout);
+        assert_eq!(stats.inserted, count(db, "members"), "{options:?}");
+        let code = stats
+            .skipped_by_reason
+            .get("duplicate_code")
+            .copied()
+            .unwrap_or_default();
+        assert!(code > 100, "{} {options:?}: {stats:?}", db.kind());
+        assert!(
+            !stats.skipped_by_reason.contains_key("unique_violation"),
+            "{stats:?}"
+        );
+        match &first {
+            None => first = Some(stats),
+            Some(first) => {
+                assert_eq!(
+                    stats.skipped_by_reason,
+                    first.skipped_by_reason,
+                    "{} {options:?}",
+                    db.kind()
+                );
+                assert_eq!(stats.inserted, first.inserted);
+            }
+        }
+    }
+}
+
 /// A table no app has, filled by the plan inferred from its catalog: a
 /// CHECK list, a default, a nullable column, a camelCase name, and the
 /// password format read from a hash already there, which the app's own
@@ -933,6 +1001,13 @@ macro_rules! every_app {
             fn decimal_and_date_columns_are_filled_on_every_path() {
                 if let Some(db) = $new {
                     decimals_and_dates(&db);
+                }
+            }
+
+            #[test]
+            fn each_unique_column_counts_its_own_duplicates_on_every_path() {
+                if let Some(db) = $new {
+                    duplicates_per_column(&db);
                 }
             }
 

@@ -13,6 +13,7 @@ mod memory;
 mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod reason;
 pub mod schema;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
@@ -25,104 +26,20 @@ mod tls;
 pub use charset::Charset;
 pub use columns::Column;
 pub use memory::{Identities, MemoryWriter, check_room};
+pub use reason::{SkipReason, Uniques};
 pub use target::{SqliteMode, Target};
 
 use std::time::Duration;
 
 use anyhow::Result;
-use serde::Serialize;
 
 use crate::app::TableDef;
 pub use crate::value::{Row, Value};
-use crate::words;
 
 /// The most parameters one statement may have (PostgreSQL and MySQL
 /// count them in 16 bits).
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub const MAX_PARAMETERS: usize = 65_535;
-
-/// Why a row was rolled back and skipped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// The identity (email or username), or a name the app keeps unique,
-    /// was in the table before the run started: the run did not make that row, so its duplicate is no
-    /// collision of the generator. Told apart from the two below by the
-    /// seeding loop, not by the database.
-    AlreadyPresent,
-    /// The email is already in the table, put there by this run (SQLite 2067, SQLSTATE 23505, MySQL 1062).
-    DuplicateEmail,
-    /// The username is already in the table, put there by this run
-    /// (Django's identity).
-    DuplicateUsername,
-    /// A name the app logs users in by, kept unique by the app's code and
-    /// not by a constraint (CTFd's `users.name`): an earlier row of this run
-    /// had it. Told by the seeding loop before the row is sent.
-    DuplicateName,
-    /// The identity of a plan's own table (not an email, a username or a
-    /// name) is already in the table, put there by this run.
-    DuplicateIdentity,
-    /// Another UNIQUE or PRIMARY KEY constraint.
-    UniqueViolation,
-    NotNull,
-    Check,
-    ForeignKey,
-    /// A constraint of a kind not listed above (e.g. raised by a trigger).
-    OtherConstraint,
-}
-
-impl SkipReason {
-    pub const ALL: [SkipReason; 10] = [
-        SkipReason::AlreadyPresent,
-        SkipReason::DuplicateEmail,
-        SkipReason::DuplicateUsername,
-        SkipReason::DuplicateName,
-        SkipReason::DuplicateIdentity,
-        SkipReason::UniqueViolation,
-        SkipReason::NotNull,
-        SkipReason::Check,
-        SkipReason::ForeignKey,
-        SkipReason::OtherConstraint,
-    ];
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            SkipReason::AlreadyPresent => "already present",
-            SkipReason::DuplicateEmail => "duplicate email",
-            SkipReason::DuplicateUsername => "duplicate username",
-            SkipReason::DuplicateName => "duplicate name",
-            SkipReason::DuplicateIdentity => "duplicate identity",
-            SkipReason::UniqueViolation => "other unique constraint",
-            SkipReason::NotNull => "NOT NULL constraint",
-            SkipReason::Check => "CHECK constraint",
-            SkipReason::ForeignKey => "foreign key constraint",
-            SkipReason::OtherConstraint => "other constraint",
-        }
-    }
-
-    /// `n` rows skipped for this reason, in words: "3 duplicate emails",
-    /// "100 already present".
-    pub fn counted(self, n: u64) -> String {
-        match self {
-            // An adjective: no plural.
-            SkipReason::AlreadyPresent => format!("{n} {}", self.describe()),
-            _ => words::count(n, self.describe()),
-        }
-    }
-
-    /// The identity or a login name was taken, by a row already there or
-    /// one of this run's.
-    pub fn is_duplicate(self) -> bool {
-        matches!(
-            self,
-            SkipReason::AlreadyPresent
-                | SkipReason::DuplicateEmail
-                | SkipReason::DuplicateUsername
-                | SkipReason::DuplicateName
-                | SkipReason::DuplicateIdentity
-        )
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Insert {
@@ -186,6 +103,47 @@ pub struct InsertTarget {
         allow(dead_code, reason = "SQLite names the column, not the index")
     )]
     pub identity_indexes: Vec<String>,
+    /// The columns counted each on its own (`duplicate_<column>`).
+    pub uniques: Uniques,
+    /// The other columns of the insert with a UNIQUE constraint of their own.
+    pub unique_columns: Vec<UniqueColumn>,
+}
+
+/// A column of the insert, other than the identity, with a single-column
+/// UNIQUE constraint or index: a row that repeats it is counted under
+/// `reason`.
+#[derive(Clone, Debug)]
+pub struct UniqueColumn {
+    pub column: String,
+    pub reason: SkipReason,
+    /// Its constraints' or indexes' names, as the server's errors give them.
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(dead_code, reason = "SQLite names the column, not the index")
+    )]
+    pub indexes: Vec<String>,
+}
+
+impl InsertTarget {
+    /// What a violation of the constraint or index `name` counts as.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    pub fn reason_of_index(&self, name: &str) -> SkipReason {
+        if self.identity_indexes.iter().any(|index| index == name) {
+            return self.key.duplicate;
+        }
+        self.unique_columns
+            .iter()
+            .find(|unique| unique.indexes.iter().any(|index| index == name))
+            .map_or(SkipReason::UniqueViolation, |unique| unique.reason)
+    }
+
+    /// What a violation of the UNIQUE constraint on `column` counts as.
+    pub fn reason_of_column(&self, column: &str) -> SkipReason {
+        self.unique_columns
+            .iter()
+            .find(|unique| unique.column.eq_ignore_ascii_case(column))
+            .map_or(SkipReason::UniqueViolation, |unique| unique.reason)
+    }
 }
 
 impl InsertTarget {

@@ -243,9 +243,8 @@ impl MysqlConn {
                 let key = duplicate_key(&server_err.message).unwrap_or_default();
                 self.insert
                     .as_ref()
-                    .filter(|(target, _)| target.identity_indexes.iter().any(|name| name == key))
                     .map_or(SkipReason::UniqueViolation, |(target, _)| {
-                        target.key.duplicate
+                        target.reason_of_index(key)
                     })
             }
             ER_BAD_NULL_ERROR | ER_NO_DEFAULT_FOR_FIELD => SkipReason::NotNull,

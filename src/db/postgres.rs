@@ -229,12 +229,10 @@ impl PostgresConn {
             None => db.message().to_owned(),
         };
         let reason = if code == SqlState::UNIQUE_VIOLATION {
-            let identity = self.insert.as_ref().and_then(|(target, _)| {
-                db.constraint()
-                    .filter(|name| target.identity_indexes.iter().any(|i| i == name))
-                    .map(|_| target.key.duplicate)
-            });
-            identity.unwrap_or(SkipReason::UniqueViolation)
+            match (&self.insert, db.constraint()) {
+                (Some((target, _)), Some(name)) => target.reason_of_index(name),
+                _ => SkipReason::UniqueViolation,
+            }
         } else if code == SqlState::NOT_NULL_VIOLATION {
             SkipReason::NotNull
         } else if code == SqlState::CHECK_VIOLATION {

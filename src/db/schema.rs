@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use super::columns::{check_columns, check_lengths};
-use super::{Conn, Identities, IdentityKey, InsertTarget, SkipReason, Value};
+use super::{Conn, Identities, IdentityKey, InsertTarget, UniqueColumn, Uniques, Value};
 use crate::app::{DETECTION_ORDER, ID, Preset, TableDef, Tables};
 use crate::generate::ColumnText;
 use crate::plan::{Chosen, Roles, Spec};
@@ -462,9 +462,27 @@ fn has_rows(conn: &mut dyn Conn, table: &str) -> Result<bool> {
     Ok(!conn.query(&sql, &[])?.is_empty())
 }
 
-/// The insert for `spec`'s table, once the table exists.
+/// The insert for `spec`'s table, once the table exists: with each
+/// single-column UNIQUE constraint of the columns written, so that each
+/// counts its own duplicates.
 pub fn insert_target(conn: &mut dyn Conn, spec: &Spec) -> Result<InsertTarget> {
     let key = identity_key(spec)?;
+    let mut uniques = uniques_of(spec);
+    let mut unique_columns = Vec::new();
+    for column in spec.written_names() {
+        if column == spec.identity {
+            continue;
+        }
+        let indexes = conn.unique_indexes(&spec.table, column)?;
+        if !indexes.is_empty() {
+            uniques.add(column);
+            unique_columns.push(UniqueColumn {
+                column: column.to_owned(),
+                reason: uniques.reason(column),
+                indexes,
+            });
+        }
+    }
     Ok(InsertTarget {
         table: spec.table.clone(),
         identity_indexes: conn.unique_indexes(&spec.table, &spec.identity)?,
@@ -475,7 +493,20 @@ pub fn insert_target(conn: &mut dyn Conn, spec: &Spec) -> Result<InsertTarget> {
             .collect(),
         identity: spec.identity.clone(),
         key,
+        uniques,
+        unique_columns,
     })
+}
+
+/// The columns of `spec` counted each on its own before the database is
+/// read: the identity, then the names kept unique by the app.
+pub fn uniques_of(spec: &Spec) -> Uniques {
+    let mut uniques = Uniques::default();
+    uniques.add(&spec.identity);
+    for column in &spec.also_unique {
+        uniques.add(column);
+    }
+    uniques
 }
 
 /// Where the identity is in `spec`'s rows, and what a duplicate of it is
@@ -485,15 +516,9 @@ pub fn identity_key(spec: &Spec) -> Result<IdentityKey> {
     let Some(position) = spec.position(identity) else {
         bail!("the plan does not fill its identity column {identity}");
     };
-    let duplicate = match identity.as_str() {
-        "email" => SkipReason::DuplicateEmail,
-        "username" => SkipReason::DuplicateUsername,
-        "name" => SkipReason::DuplicateName,
-        _ => SkipReason::DuplicateIdentity,
-    };
     Ok(IdentityKey {
         position,
-        duplicate,
+        duplicate: uniques_of(spec).reason(identity),
     })
 }
 
@@ -682,7 +707,8 @@ pub fn login_names(
                 }
             }
         }
-        names.push(crate::run::LoginName::new(position, before));
+        let duplicate = uniques_of(spec).reason(column);
+        names.push(crate::run::LoginName::new(position, before, duplicate));
     }
     Ok(names)
 }

@@ -180,7 +180,7 @@ impl SqliteConn {
         let reason = match code.extended_code {
             ffi::SQLITE_CONSTRAINT_UNIQUE => match self.identity_exists(row)? {
                 Some(duplicate) => duplicate,
-                None => SkipReason::UniqueViolation,
+                None => self.unique_reason(message.as_deref().unwrap_or_default()),
             },
             ffi::SQLITE_CONSTRAINT_PRIMARYKEY => SkipReason::UniqueViolation,
             ffi::SQLITE_CONSTRAINT_NOTNULL => SkipReason::NotNull,
@@ -190,6 +190,19 @@ impl SqliteConn {
         };
         let detail = message.clone().unwrap_or_else(|| err.to_string());
         Ok(Insert::Skipped { reason, detail })
+    }
+
+    /// What a UNIQUE failure on another column counts as, from SQLite's
+    /// message: `UNIQUE constraint failed: members.handle`.
+    fn unique_reason(&self, message: &str) -> SkipReason {
+        let Some((target, _, _)) = &self.target else {
+            return SkipReason::UniqueViolation;
+        };
+        let columns = message.rsplit_once(": ").map_or("", |(_, columns)| columns);
+        match columns.split_once('.') {
+            Some((_, column)) if !columns.contains(", ") => target.reason_of_column(column),
+            _ => SkipReason::UniqueViolation,
+        }
     }
 
     /// The duplicate reason if the row's identity is already in the table.

@@ -12,6 +12,7 @@ use console::Term;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
 
 use super::summary::{eprint_line, skipped};
+use crate::db::Uniques;
 use crate::run::Observer;
 use crate::stats::Counts;
 
@@ -124,7 +125,14 @@ impl Progress {
     /// plain line every ten seconds counted from `started`, the start of
     /// the run (as the summary's time and rate are). A `dry_run`'s counts
     /// say that the rows would be inserted.
-    pub fn new(total: u64, exact: bool, quiet: bool, dry_run: bool, started: Instant) -> Progress {
+    pub fn new(
+        total: u64,
+        exact: bool,
+        quiet: bool,
+        dry_run: bool,
+        started: Instant,
+        uniques: Uniques,
+    ) -> Progress {
         let terminal = std::io::stderr().is_terminal();
         let visible = !quiet && terminal;
         let target = if visible {
@@ -146,7 +154,15 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(200));
         }
         let ticker = (!quiet && !terminal)
-            .then(|| Ticker::start(Arc::clone(&counters), wording, started, plain_interval()))
+            .then(|| {
+                Ticker::start(
+                    Arc::clone(&counters),
+                    wording,
+                    started,
+                    plain_interval(),
+                    uniques,
+                )
+            })
             .flatten();
         Progress {
             bar,
@@ -248,6 +264,7 @@ impl Ticker {
         wording: Wording,
         started: Instant,
         every: Duration,
+        uniques: Uniques,
     ) -> Option<Ticker> {
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -263,7 +280,7 @@ impl Ticker {
                                 .lock()
                                 .map(|counts| *counts)
                                 .unwrap_or_default();
-                            eprint_line(plain_line(&counts, wording, started.elapsed()));
+                            eprint_line(plain_line(&counts, wording, started.elapsed(), &uniques));
                         }
                         // Stopped, or the progress is gone.
                         Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
@@ -297,7 +314,7 @@ fn next_multiple(elapsed: Duration, every: Duration) -> Duration {
 /// `inserted 52000, skipped 3 (3 duplicate emails), 5200 rows/s, 00:00:10
 /// elapsed` (a dry run's: `dry run: would insert 52000, …`): no escape
 /// codes, the rate as the bar's and the summary's (rows tried per second).
-fn plain_line(counts: &Counts, wording: Wording, elapsed: Duration) -> String {
+fn plain_line(counts: &Counts, wording: Wording, elapsed: Duration, uniques: &Uniques) -> String {
     let seconds = elapsed.as_secs_f64();
     let rate = if seconds > 0.0 {
         counts.attempted as f64 / seconds
@@ -309,7 +326,7 @@ fn plain_line(counts: &Counts, wording: Wording, elapsed: Duration) -> String {
         "{} {}, {}, {rate:.0} rows/s, {:02}:{:02}:{:02} elapsed",
         wording.plain(),
         counts.inserted,
-        skipped(counts.skipped(), &counts.by_reason()),
+        skipped(counts.skipped(), &counts.in_words(uniques)),
         whole / 3600,
         whole / 60 % 60,
         whole % 60
@@ -487,7 +504,12 @@ mod tests {
             counts.skip(crate::db::SkipReason::DuplicateEmail);
         }
         assert_eq!(
-            plain_line(&counts, Wording::Run, Duration::from_secs(10)),
+            plain_line(
+                &counts,
+                Wording::Run,
+                Duration::from_secs(10),
+                &Uniques::default()
+            ),
             "inserted 52000, skipped 3 (3 duplicate emails), 5200 rows/s, 00:00:10 elapsed"
         );
         for _ in 0..100 {
@@ -495,11 +517,21 @@ mod tests {
             counts.skip(crate::db::SkipReason::AlreadyPresent);
         }
         assert_eq!(
-            plain_line(&counts, Wording::Run, Duration::from_secs(10)),
+            plain_line(
+                &counts,
+                Wording::Run,
+                Duration::from_secs(10),
+                &Uniques::default()
+            ),
             "inserted 52000, skipped 103 (100 already present, 3 duplicate emails), 5210 rows/s, 00:00:10 elapsed"
         );
         assert_eq!(
-            plain_line(&Counts::default(), Wording::Run, Duration::from_secs(3725)),
+            plain_line(
+                &Counts::default(),
+                Wording::Run,
+                Duration::from_secs(3725),
+                &Uniques::default()
+            ),
             "inserted 0, skipped 0, 0 rows/s, 01:02:05 elapsed"
         );
     }
@@ -513,7 +545,12 @@ mod tests {
             counts.skip(crate::db::SkipReason::DuplicateEmail);
         }
         assert_eq!(
-            plain_line(&counts, Wording::DryRun, Duration::from_secs(10)),
+            plain_line(
+                &counts,
+                Wording::DryRun,
+                Duration::from_secs(10),
+                &Uniques::default()
+            ),
             "dry run: would insert 211372, skipped 228 (228 duplicate emails), 21160 rows/s, 00:00:10 elapsed"
         );
     }

@@ -1,10 +1,8 @@
 //! The end-of-run summary: human words on stderr, or JSON on stdout.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::db::SkipReason;
 use crate::stats::Stats;
 use crate::words;
 
@@ -30,11 +28,7 @@ pub fn human(stats: &Stats) -> String {
     };
     let mut out = format!("{lead} {users} into {into}");
     // "skipped 0" too: a log is then grepped the same way whatever happened.
-    let _ = write!(
-        out,
-        ", {}",
-        skipped(stats.skipped, &stats.skipped_by_reason)
-    );
+    let _ = write!(out, ", {}", skipped(stats.skipped, &stats.skipped_in_words));
     let _ = write!(
         out,
         " in {:.2}s ({:.0} rows/s); seed {} (repeat with {})",
@@ -45,15 +39,11 @@ pub fn human(stats: &Stats) -> String {
 
 /// "skipped 0", or "skipped 3 (2 duplicate emails, 1 NOT NULL constraint)",
 /// or "skipped 103 (100 already present, 3 duplicate emails)".
-pub fn skipped(total: u64, by_reason: &BTreeMap<SkipReason, u64>) -> String {
+pub fn skipped(total: u64, in_words: &[String]) -> String {
     if total == 0 {
         return "skipped 0".into();
     }
-    let reasons: Vec<String> = by_reason
-        .iter()
-        .map(|(reason, n)| reason.counted(*n))
-        .collect();
-    format!("skipped {total} ({})", reasons.join(", "))
+    format!("skipped {total} ({})", in_words.join(", "))
 }
 
 /// One JSON object and a newline on stdout. A reader that went away (a
@@ -88,9 +78,18 @@ pub fn eprint_line(line: impl std::fmt::Display) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::{SkipReason, Uniques};
+    use crate::stats::Counts;
 
-    fn reasons(pairs: &[(SkipReason, u64)]) -> BTreeMap<SkipReason, u64> {
-        pairs.iter().copied().collect()
+    /// The words of these counts, in the order a run lists them.
+    fn reasons(pairs: &[(SkipReason, u64)]) -> Vec<String> {
+        let mut counts = Counts::default();
+        for (reason, n) in pairs {
+            for _ in 0..*n {
+                counts.skip(*reason);
+            }
+        }
+        counts.in_words(&Uniques::default())
     }
 
     #[test]
@@ -120,7 +119,7 @@ mod tests {
             ),
             "skipped 5 (1 duplicate username, 4 NOT NULL constraints)"
         );
-        assert_eq!(skipped(0, &BTreeMap::new()), "skipped 0");
+        assert_eq!(skipped(0, &[]), "skipped 0");
     }
 
     #[test]
@@ -130,7 +129,7 @@ mod tests {
             counts.attempted += 1;
             counts.skip(SkipReason::AlreadyPresent);
         }
-        let mut stats = Stats::new(&counts, 100, 42, 1, 0.5);
+        let mut stats = Stats::new(&counts, &Uniques::default(), 100, 42, 1, 0.5);
         stats.database = "seed.db".into();
         assert_eq!(
             human(&stats),
@@ -143,7 +142,7 @@ mod tests {
         let mut counts = crate::stats::Counts::default();
         counts.attempted = 3;
         counts.inserted = 3;
-        let mut stats = Stats::new(&counts, 10, 1, 1, 1.0);
+        let mut stats = Stats::new(&counts, &Uniques::default(), 10, 1, 1, 1.0);
         stats.database = "seed.db".into();
         let mut leads = Vec::new();
         for (dry_run, interrupted, failed) in [
