@@ -43,7 +43,7 @@ set edit:completion:arg-completer[seed] = {|@words|
             cand --password 'Password every seeded user logs in with (other users of the machine see it in `ps`; --password-file and SEED_PASSWORD they do not)'
             cand --password-file 'Read the password from FILE, or from stdin with -; one trailing newline is dropped'
             cand --batch-size 'Rows per transaction (SQLite: each row in its own savepoint; servers: multi-row statements, and 10000 or more a bulk load); 1 commits every row on its own'
-            cand --hash-iterations 'PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]'
+            cand --hash-iterations 'Work of the password hash for the formats that are not bcrypt: PBKDF2 iterations (flask-base, django, aspnet-identity-v3), Argon2''s time cost, scrypt''s log2 N (the seeded password is public, so the cost buys nothing) [default: 10000 for PBKDF2, 2 for Argon2, 15 for scrypt]'
             cand --bcrypt-cost 'bcrypt cost of the password hash, for ctfd, laravel and devise, 4 to 31 (the seeded password is public, so the cost buys nothing; each step halves or doubles the one hash per run) [default: 12, the apps'' own]'
             cand --now 'Timestamps (joined, created, verified) fall in the year before this UTC instant: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS [default: 2026-01-01T00:00:00]'
             cand -j 'Connections inserting at once (PostgreSQL, MySQL); the same --seed gives the same users, with other ids'

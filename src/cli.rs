@@ -219,7 +219,7 @@ struct UsersArgs {
     #[arg(long, value_name = "K", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1, u64::MAX))]
     batch_size: u64,
 
-    /// PBKDF2 iterations of the password hash, for flask-base and django (the seeded password is public, so the cost buys nothing) [default: 10000]
+    /// Work of the password hash for the formats that are not bcrypt: PBKDF2 iterations (flask-base, django, aspnet-identity-v3), Argon2's time cost, scrypt's log2 N (the seeded password is public, so the cost buys nothing) [default: 10000 for PBKDF2, 2 for Argon2, 15 for scrypt]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole(1, u32::MAX))]
     hash_iterations: Option<u32>,
 
@@ -554,8 +554,8 @@ impl Cli {
                         &chosen.spec,
                         &chosen.source,
                         args.role_weights.is_some(),
-                        args.hash_iterations.is_some(),
-                        args.bcrypt_cost.is_some(),
+                        args.hash_iterations,
+                        args.bcrypt_cost,
                     )
                     .map_err(UsageError)?;
                 }

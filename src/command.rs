@@ -555,8 +555,8 @@ fn hash_for(
         spec,
         &chosen.source,
         config.role_weights.is_some(),
-        config.hash_iterations.is_some(),
-        config.bcrypt_cost.is_some(),
+        config.hash_iterations,
+        config.bcrypt_cost,
     )
     .map_err(|message| anyhow!(message))?;
     let Some((format, work)) = spec.password() else {
@@ -575,7 +575,10 @@ fn hash_for(
         generate::rng(seed, stream::SALT),
         stop,
     )?;
-    Ok(hash.filter(|_| !stop()))
+    let prefix = spec.password_prefix();
+    Ok(hash
+        .filter(|_| !stop())
+        .map(|hash| format!("{prefix}{hash}")))
 }
 
 /// The generator of `spec`'s users, drawing from `roles` ((key, label), as
@@ -888,7 +891,11 @@ fn create_admin(conn: &mut dyn Conn, config: &AdminConfig, report: &mut AdminRep
         .as_deref()
         .or(generated.as_deref())
         .unwrap_or_default();
-    let hash = hash_password(format, password, format.admin_work(), &mut rng)?;
+    let hash = format!(
+        "{}{}",
+        spec.password_prefix(),
+        hash_password(format, password, format.admin_work(), &mut rng)?
+    );
     let username = config.username.clone().unwrap_or_else(|| {
         config
             .email

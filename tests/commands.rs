@@ -207,6 +207,25 @@ fn usage_errors_exit_with_2() {
             ));
     }
     seed().args(["completions", "tcsh"]).assert().code(2);
+    // A work factor past the plan's format's range, before any file is made.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("seed.toml"),
+        "table = \"members\"\nidentity = \"email\"\n[columns]\nemail = \"email\"\n\
+         pw = { gen = \"password\", format = \"argon2id\" }\n",
+    )
+    .expect("write the plan");
+    seed()
+        .current_dir(dir.path())
+        .args(["users", "--hash-iterations", "5000"])
+        .assert()
+        .code(2)
+        .stderr("error: --hash-iterations 5000 is out of range for argon2id: Argon2 (its time cost) takes 1 to 1000\n");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("list").count(),
+        1,
+        "only the plan is there"
+    );
 }
 
 #[test]

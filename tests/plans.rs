@@ -620,3 +620,72 @@ fn a_generator_that_cannot_write_its_column_is_refused_before_any_write() {
     std::fs::write(dir.path().join("seed.toml"), fixed).expect("write");
     run_in(dir.path(), &["users", "--db", "app.db", "--count", "10"]);
 }
+
+/// A prefix before the hash (Spring Security's `{bcrypt}`) is read from a
+/// hash in the table with the format after it, and written before every
+/// hash; the bcrypt hash after it logs in with Ruby's bcrypt (the `$2a$`
+/// check Spring's BCryptPasswordEncoder also takes). An ASP.NET Core
+/// Identity v3 hash in the table gives that format.
+#[test]
+fn a_hash_s_prefix_and_aspnet_identity_v3_are_read_from_the_table_and_written() {
+    let password = "pass word 1";
+    for (existing, plan_line, start, length) in [
+        (
+            "{bcrypt}$2a$10$abcdefghijklmnopqrstuu3P8MiIMPCSqUw8kVVqCKmF2I8d3P2DO",
+            "password = { gen = \"password\", format = \"bcrypt-2a\", prefix = \"{bcrypt}\" }",
+            "{bcrypt}$2a$12$",
+            68,
+        ),
+        (
+            "AQAAAAIAAYagAAAAENoVftXbReMcFkOwzlfLFgFkx1tZ2PVoFwKaz/7UP6r5rlrymlHMFjMgowJCZl+6YA==",
+            "password = { gen = \"password\", format = \"aspnet-identity-v3\" }",
+            "AQAAAAIAACcQAAAAE",
+            84,
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let conn = rusqlite::Connection::open(dir.path().join("app.db")).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE, \
+             password VARCHAR(255) NOT NULL)",
+        )
+        .expect("create");
+        conn.execute(
+            "INSERT INTO users (email, password) VALUES ('first@example.com', ?1)",
+            [existing],
+        )
+        .expect("insert");
+        let plan = run_in(dir.path(), &["plan", "--db", "app.db"]);
+        assert!(plan.contains(plan_line), "{plan}");
+        run_in(
+            dir.path(),
+            &[
+                "users",
+                "--db",
+                "app.db",
+                "--count",
+                "3",
+                "--password",
+                password,
+            ],
+        );
+        let hashes: Vec<String> = conn
+            .prepare("SELECT password FROM users WHERE id > 1 ORDER BY id")
+            .expect("prepare")
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("read hashes");
+        assert_eq!(hashes.len(), 3);
+        for hash in &hashes {
+            assert!(hash.starts_with(start) && hash.len() == length, "{hash}");
+        }
+        if let Some(prefix) = start.strip_suffix("$2a$12$") {
+            let bare: Vec<&str> = hashes
+                .iter()
+                .filter_map(|hash| hash.strip_prefix(prefix))
+                .collect();
+            let _ = verifier("ruby", &["check.rb", password], &bare.join("\n"));
+        }
+    }
+}

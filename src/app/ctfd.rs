@@ -102,6 +102,7 @@ fn plan() -> Spec {
                 Gen::Password {
                     format: PasswordFormat::BcryptSha256,
                     work: Some(12),
+                    prefix: String::new(),
                 },
             ),
             column("type", Gen::Role),

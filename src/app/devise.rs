@@ -21,6 +21,7 @@ fn plan() -> Spec {
                 Gen::Password {
                     format: PasswordFormat::Bcrypt2a,
                     work: Some(12),
+                    prefix: String::new(),
                 },
             ),
             column(

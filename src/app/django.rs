@@ -29,6 +29,7 @@ fn plan() -> Spec {
                 Gen::Password {
                     format: PasswordFormat::Django,
                     work: Some(10_000),
+                    prefix: String::new(),
                 },
             ),
             column("is_superuser", Gen::Role),

@@ -73,6 +73,7 @@ fn plan() -> Spec {
                 Gen::Password {
                     format: PasswordFormat::Werkzeug,
                     work: Some(10_000),
+                    prefix: String::new(),
                 },
             ),
             // `User.generate_fake` draws `choice(roles)`: uniform, as seed does.

@@ -27,6 +27,7 @@ fn plan() -> Spec {
                 Gen::Password {
                     format: PasswordFormat::Bcrypt2y,
                     work: Some(12),
+                    prefix: String::new(),
                 },
             ),
             column(

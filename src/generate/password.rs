@@ -66,6 +66,11 @@ pub enum PasswordFormat {
     /// `[A-Za-z0-9]`, a 64-byte key (`hashlib.scrypt`'s dklen) in hex; 162
     /// characters at N = 32768.
     WerkzeugScrypt,
+    /// ASP.NET Core Identity's version 3 (`PasswordHasher<TUser>`): base64
+    /// of the marker 0x01, the PRF (2: HMAC-SHA512, .NET 7's default), the
+    /// iteration count and the salt's length (16) as big-endian u32s, the
+    /// salt and a 32-byte PBKDF2 subkey; 84 characters.
+    AspNetIdentityV3,
 }
 
 /// Argon2 memory cost in KiB and lanes, for every Argon2 hash: the argon2
@@ -85,7 +90,7 @@ const SCRYPT_DEFAULT_LOG_N: u32 = 15;
 pub const SCRYPT_MAX_LOG_N: u32 = 20;
 
 impl PasswordFormat {
-    pub const ALL: [PasswordFormat; 9] = [
+    pub const ALL: [PasswordFormat; 10] = [
         PasswordFormat::Bcrypt2b,
         PasswordFormat::Bcrypt2y,
         PasswordFormat::Bcrypt2a,
@@ -95,6 +100,7 @@ impl PasswordFormat {
         PasswordFormat::Argon2id,
         PasswordFormat::DjangoArgon2,
         PasswordFormat::WerkzeugScrypt,
+        PasswordFormat::AspNetIdentityV3,
     ];
 
     /// As a plan names it.
@@ -109,6 +115,7 @@ impl PasswordFormat {
             PasswordFormat::Argon2id => "argon2id",
             PasswordFormat::DjangoArgon2 => "django-argon2",
             PasswordFormat::WerkzeugScrypt => "werkzeug-scrypt",
+            PasswordFormat::AspNetIdentityV3 => "aspnet-identity-v3",
         }
     }
 
@@ -138,6 +145,8 @@ impl PasswordFormat {
         match self {
             Self::Argon2id | Self::DjangoArgon2 | Self::WerkzeugScrypt => self.default_work(),
             _ if self.is_bcrypt() => 12,
+            // ASP.NET Core Identity's own default since .NET 7.
+            Self::AspNetIdentityV3 => 100_000,
             _ => 1_000_000,
         }
     }
@@ -219,7 +228,48 @@ pub fn hash_password(
             let salt = random_alphanumeric(rng, SALT_LEN);
             werkzeug_scrypt_with_salt(password, work, &salt)
         }
+        PasswordFormat::AspNetIdentityV3 => {
+            ensure!(work > 0, "PBKDF2 needs at least 1 iteration");
+            Ok(aspnet_v3_with_salt(
+                password,
+                AspNetPrf::Sha512,
+                work,
+                &random_salt(rng),
+            ))
+        }
     }
+}
+
+/// The PRF an ASP.NET Core Identity v3 hash names (`KeyDerivationPrf`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AspNetPrf {
+    #[cfg(test)]
+    Sha256,
+    Sha512,
+}
+
+/// `PasswordHasher<TUser>.HashPasswordV3`'s bytes, in base64 with padding.
+fn aspnet_v3_with_salt(password: &str, prf: AspNetPrf, iterations: u32, salt: &[u8]) -> String {
+    let mut subkey = [0u8; 32];
+    let code: u32 = match prf {
+        #[cfg(test)]
+        AspNetPrf::Sha256 => {
+            pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, iterations, &mut subkey);
+            1
+        }
+        AspNetPrf::Sha512 => {
+            pbkdf2_hmac::<sha2::Sha512>(password.as_bytes(), salt, iterations, &mut subkey);
+            2
+        }
+    };
+    let mut bytes = Vec::with_capacity(13 + salt.len() + subkey.len());
+    bytes.push(0x01);
+    bytes.extend(code.to_be_bytes());
+    bytes.extend(iterations.to_be_bytes());
+    bytes.extend((salt.len() as u32).to_be_bytes());
+    bytes.extend(salt);
+    bytes.extend(subkey);
+    STANDARD.encode(bytes)
 }
 
 /// The PHC string of Argon2id (version 0x13) at the crate's default memory
@@ -735,6 +785,32 @@ mod tests {
         for name in ["argon2id", "django-argon2", "werkzeug-scrypt"] {
             assert!(names.contains(&name), "{name}");
         }
+    }
+
+    /// ASP.NET Core's own test vectors (`PasswordHasherTest.cs`: "my
+    /// password", a salt of bytes 0 to 15 from its sequential generator),
+    /// and a hash made by an app's `PasswordHasher` for `Test123$`.
+    #[test]
+    fn aspnet_identity_v3_matches_aspnet_core() {
+        let salt: Vec<u8> = (0..16).collect();
+        assert_eq!(
+            aspnet_v3_with_salt("my password", AspNetPrf::Sha256, 10_000, &salt),
+            "AQAAAAEAACcQAAAAEAABAgMEBQYHCAkKCwwNDg+yWU7rLgUwPZb1Itsmra7cbxw2EFpwpVFIEtP+JIuUEw=="
+        );
+        // Salt and iterations read from the hash, as VerifyHashedPasswordV3 does.
+        let made =
+            "AQAAAAIAAYagAAAAENoVftXbReMcFkOwzlfLFgFkx1tZ2PVoFwKaz/7UP6r5rlrymlHMFjMgowJCZl+6YA==";
+        let bytes = STANDARD.decode(made).expect("base64");
+        assert_eq!(&bytes[..13], [1, 0, 0, 0, 2, 0, 1, 0x86, 0xa0, 0, 0, 0, 16]);
+        assert_eq!(
+            aspnet_v3_with_salt("Test123$", AspNetPrf::Sha512, 100_000, &bytes[13..29]),
+            made
+        );
+        let hash = hash_password(PasswordFormat::AspNetIdentityV3, "pw", 1000, &mut rng(1, 2))
+            .expect("hash");
+        assert_eq!(hash.len(), 84);
+        assert!(hash.starts_with("AQAAAAIAAAPoAAAAE"), "{hash}");
+        assert!(hash_password(PasswordFormat::AspNetIdentityV3, "pw", 0, &mut rng(1, 2)).is_err());
     }
 
     #[test]

@@ -138,7 +138,7 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
     let params = params.unwrap_or(&empty);
     let keys: &[&str] = match kind {
         "const" => &["gen", "value"],
-        "password" => &["gen", "format", "iterations", "cost"],
+        "password" => &["gen", "format", "iterations", "cost", "prefix"],
         "role" => &["gen", "values", "table", "column", "label"],
         "bool" => &["gen", "p"],
         "int" => &["gen", "min", "max"],
@@ -218,7 +218,15 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
                         .ok_or_else(|| format!("{what}: {key} must be from {low} to {high}"))
                 })
                 .transpose()?;
-            Gen::Password { format, work }
+            let prefix = string(params, "prefix", &what)?.unwrap_or_default();
+            if prefix.chars().any(char::is_whitespace) {
+                return Err(format!("{what}: prefix cannot hold spaces"));
+            }
+            Gen::Password {
+                format,
+                work,
+                prefix,
+            }
         }
         "role" => {
             if let Some(values) = params.get("values") {
@@ -610,7 +618,11 @@ fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {
     };
     match r#gen {
         Gen::Const(value) => inline(&[("value", shown(value))]),
-        Gen::Password { format, work } => {
+        Gen::Password {
+            format,
+            work,
+            prefix,
+        } => {
             let mut params = vec![("format", quoted(format.name()))];
             if let Some(work) = work {
                 let key = if format.is_bcrypt() {
@@ -619,6 +631,9 @@ fn generator(r#gen: &Gen, role_table: Option<&RoleTable>) -> String {
                     "iterations"
                 };
                 params.push((key, work.to_string()));
+            }
+            if !prefix.is_empty() {
+                params.push(("prefix", quoted(prefix)));
             }
             inline(&params)
         }

@@ -30,6 +30,9 @@ pub enum Gen {
         /// PBKDF2 iterations or bcrypt cost for seeded users; None: the
         /// format's default for a public password.
         work: Option<u32>,
+        /// Written before the hash (Spring Security's `{bcrypt}`); "" for
+        /// none. The run's hash includes it.
+        prefix: String,
     },
     /// The row's role: its value for this column (a roles table's key, or
     /// the role's own value).

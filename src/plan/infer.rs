@@ -290,14 +290,29 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
         } else if LOGIN.contains(&normal.as_str()) && text {
             Some((Gen::Username, "name rule".into()))
         } else if PASSWORD.contains(&normal.as_str()) && text {
-            let (format, why) = match hints.sample_hash.and_then(format_of) {
-                Some(format) => (format, format!("name rule; format read from a hash in the table ({})", format.name())),
+            let (format, prefix, why) = match hints.sample_hash.and_then(format_of) {
+                Some((format, prefix)) => {
+                    let shown = if prefix.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", prefix {prefix}")
+                    };
+                    (format, prefix.to_owned(), format!("name rule; format read from a hash in the table ({}{shown})", format.name()))
+                }
                 None => (
                     PasswordFormat::Bcrypt2b,
+                    String::new(),
                     "name rule; bcrypt (no hash in the table to read the format from: set format = …)".into(),
                 ),
             };
-            Some((Gen::Password { format, work: None }, why))
+            Some((
+                Gen::Password {
+                    format,
+                    work: None,
+                    prefix,
+                },
+                why,
+            ))
         } else if BIRTH.contains(&normal.as_str()) && info.kind == Kind::Date {
             Some((
                 Gen::Date {
@@ -560,7 +575,17 @@ fn find(table: &Described, names: &[&str]) -> Option<String> {
 }
 
 /// The format of a hash as stored, by its prefix.
-pub fn format_of(hash: &str) -> Option<PasswordFormat> {
+pub fn format_of(hash: &str) -> Option<(PasswordFormat, &str)> {
+    // Spring Security's DelegatingPasswordEncoder names the encoder first:
+    // `{bcrypt}$2a$10$…`.
+    let (prefix, hash) = match hash.strip_prefix('{').and_then(|rest| rest.split_once('}')) {
+        Some((id, rest))
+            if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+        {
+            (&hash[..id.len() + 2], rest)
+        }
+        _ => ("", hash),
+    };
     let formats = [
         ("$bcrypt-sha256$", PasswordFormat::BcryptSha256),
         ("$2b$", PasswordFormat::Bcrypt2b),
@@ -571,11 +596,13 @@ pub fn format_of(hash: &str) -> Option<PasswordFormat> {
         ("$argon2id$", PasswordFormat::Argon2id),
         ("argon2$argon2id$", PasswordFormat::DjangoArgon2),
         ("scrypt:", PasswordFormat::WerkzeugScrypt),
+        // 0x01 (version 3), then the PRF as a big-endian u32.
+        ("AQAAAA", PasswordFormat::AspNetIdentityV3),
     ];
     formats
         .into_iter()
-        .find(|(prefix, _)| hash.starts_with(prefix))
-        .map(|(_, format)| format)
+        .find(|(start, _)| hash.starts_with(start))
+        .map(|(_, format)| (format, prefix))
 }
 
 #[cfg(test)]
@@ -672,7 +699,8 @@ mod tests {
                     "pw_digest",
                     &Gen::Password {
                         format: PasswordFormat::Bcrypt2b,
-                        work: None
+                        work: None,
+                        prefix: String::new(),
                     }
                 ),
                 (
@@ -735,23 +763,26 @@ mod tests {
 
     #[test]
     fn a_hash_in_the_table_names_the_format() {
-        assert_eq!(format_of("$2y$12$abc"), Some(PasswordFormat::Bcrypt2y));
+        assert_eq!(
+            format_of("$2y$12$abc"),
+            Some((PasswordFormat::Bcrypt2y, ""))
+        );
         assert_eq!(
             format_of("pbkdf2_sha256$1000$x$y"),
-            Some(PasswordFormat::Django)
+            Some((PasswordFormat::Django, ""))
         );
         assert_eq!(format_of("plain"), None);
         assert_eq!(
             format_of("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
-            Some(PasswordFormat::Argon2id)
+            Some((PasswordFormat::Argon2id, ""))
         );
         assert_eq!(
             format_of("argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$aGFzaA"),
-            Some(PasswordFormat::DjangoArgon2)
+            Some((PasswordFormat::DjangoArgon2, ""))
         );
         assert_eq!(
             format_of("scrypt:32768:8:1$abcdefghABCDEF12$00ff"),
-            Some(PasswordFormat::WerkzeugScrypt)
+            Some((PasswordFormat::WerkzeugScrypt, ""))
         );
         // Argon2i and Argon2d, and Django's scrypt hasher: not formats seed writes.
         assert_eq!(
@@ -763,5 +794,17 @@ mod tests {
             None
         );
         assert_eq!(format_of("scrypt$16384$salt$8$1$aGFzaA=="), None);
+        // Spring Security's encoder id, and ASP.NET Core Identity's v3.
+        assert_eq!(
+            format_of("{bcrypt}$2a$10$abc"),
+            Some((PasswordFormat::Bcrypt2a, "{bcrypt}"))
+        );
+        assert_eq!(format_of("{noop}secret"), None);
+        assert_eq!(
+            format_of(
+                "AQAAAAIAAYagAAAAENoVftXbReMcFkOwzlfLFgFkx1tZ2PVoFwKaz/7UP6r5rlrymlHMFjMgowJCZl+6YA=="
+            ),
+            Some((PasswordFormat::AspNetIdentityV3, ""))
+        );
     }
 }

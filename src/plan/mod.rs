@@ -118,8 +118,8 @@ pub fn check_options(
     spec: &Spec,
     name: &str,
     role_weights: bool,
-    hash_iterations: bool,
-    bcrypt_cost: bool,
+    hash_iterations: Option<u32>,
+    bcrypt_cost: Option<u32>,
 ) -> Result<(), String> {
     if spec.roles == Roles::None && role_weights {
         return Err(format!(
@@ -127,24 +127,37 @@ pub fn check_options(
         ));
     }
     let Some((format, _)) = spec.password() else {
-        if hash_iterations || bcrypt_cost {
+        if hash_iterations.is_some() || bcrypt_cost.is_some() {
             return Err(format!(
                 "{name} has no password column, so --hash-iterations and --bcrypt-cost do not apply"
             ));
         }
         return Ok(());
     };
-    if format.is_bcrypt() && hash_iterations {
+    if format.is_bcrypt() && hash_iterations.is_some() {
         return Err(format!(
             "--hash-iterations is for PBKDF2, Argon2 and scrypt hashes; {name} uses bcrypt ({}): use --bcrypt-cost",
             format.name()
         ));
     }
-    if !format.is_bcrypt() && bcrypt_cost {
+    if !format.is_bcrypt() && bcrypt_cost.is_some() {
         return Err(format!(
             "--bcrypt-cost is for bcrypt hashes; {name} uses {} ({}): use --hash-iterations",
             format.work_kind(),
             format.name()
+        ));
+    }
+    // PBKDF2 takes any count; Argon2's time cost and scrypt's N have bounds.
+    let bounded = matches!(
+        format,
+        PasswordFormat::Argon2id | PasswordFormat::DjangoArgon2 | PasswordFormat::WerkzeugScrypt
+    );
+    let (low, high) = format.work_range();
+    if let Some(n) = hash_iterations.filter(|n| bounded && !(low..=high).contains(n)) {
+        return Err(format!(
+            "--hash-iterations {n} is out of range for {}: {} takes {low} to {high}",
+            format.name(),
+            format.work_kind()
         ));
     }
     Ok(())
@@ -195,9 +208,21 @@ impl Spec {
     /// The password column's format and work factor, if there is one.
     pub fn password(&self) -> Option<(PasswordFormat, Option<u32>)> {
         self.columns.iter().find_map(|column| match column.r#gen {
-            Gen::Password { format, work } => Some((format, work)),
+            Gen::Password { format, work, .. } => Some((format, work)),
             _ => None,
         })
+    }
+
+    /// What the password column's hashes start with before the hash itself
+    /// (Spring Security's `{bcrypt}`); "" for none.
+    pub fn password_prefix(&self) -> &str {
+        self.columns
+            .iter()
+            .find_map(|column| match &column.r#gen {
+                Gen::Password { prefix, .. } => Some(prefix.as_str()),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
 
     /// The names of the columns filled with the role.
