@@ -394,10 +394,65 @@ type Prepared = (
     Vec<run::LoginName>,
 );
 
-/// Everything before the first row: checks the schema (refusing before any
-/// write), hashes the password, creates what is missing, and readies the
-/// generator, and how to tell rows that were there before. None if `stop()`
-/// said so before the first write.
+/// What the real run and the dry run share before their first row: the
+/// plan's notes told, the password hashed, and, where there is a database
+/// to read, its tables checked (refusing before any write), the names and
+/// the parents' keys read. None if `stop()` said so while it hashed.
+fn plan_run(
+    conn: Option<&mut dyn Conn>,
+    chosen: &Chosen,
+    config: &UsersConfig,
+    seed: u64,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<Planned>> {
+    tell_notes(config, chosen);
+    let spec = &chosen.spec;
+    let Some(hash) = hash_for(config, seed, chosen, stop)? else {
+        return Ok(None);
+    };
+    let names = Names::new(config.locale);
+    let (checked, pools) = match conn {
+        Some(conn) => {
+            let lengths = generate::longest_values(spec, hash.chars().count(), &names);
+            let checked = schema::check(conn, chosen, &lengths)?;
+            schema::check_capacity(conn, spec, config.plan.count, checked.role_names.len())?;
+            let pools = schema::ref_pools(conn, spec)?;
+            (Some(checked), pools)
+        }
+        None => (None, Vec::new()),
+    };
+    let role_names = match &checked {
+        Some(checked) => checked.role_names.clone(),
+        None => spec.role_names(),
+    };
+    if let Some(weights) = &config.role_weights {
+        weights.check(&role_names)?;
+    }
+    Ok(Some(Planned {
+        hash,
+        names,
+        checked,
+        role_names,
+        pools,
+    }))
+}
+
+/// The result of [`plan_run`].
+struct Planned {
+    hash: String,
+    names: Names,
+    /// The database's checks, if one was read.
+    checked: Option<schema::Checked>,
+    /// The roles the run draws from.
+    role_names: Vec<String>,
+    /// Each `ref` column's parent keys.
+    pools: Vec<(String, Vec<db::Value>)>,
+}
+
+/// Everything before the first row: the shared preparation, then the
+/// login names already there, the missing tables created, the roles
+/// upserted and the generator readied, with how to tell rows that were
+/// there before. None if `stop()` said so before the first write.
 fn prepare_users(
     conn: &mut dyn Conn,
     config: &UsersConfig,
@@ -407,25 +462,26 @@ fn prepare_users(
 ) -> Result<Option<Prepared>> {
     let chosen = plan_of(conn, config.chosen.as_ref(), config.table.as_deref())?;
     *detected = Some(chosen.clone());
-    tell_notes(config, &chosen);
-    let spec = &chosen.spec;
-    let Some(hash) = hash_for(config, seed, &chosen, stop)? else {
+    let Some(planned) = plan_run(Some(&mut *conn), &chosen, config, seed, stop)? else {
         return Ok(None);
     };
-    let names = Names::new(config.locale);
-    let lengths = generate::longest_values(spec, hash.chars().count(), &names);
-    let checked = schema::check(conn, &chosen, &lengths)?;
-    if let Some(weights) = &config.role_weights {
-        weights.check(&checked.role_names)?;
-    }
+    let spec = &chosen.spec;
+    let Some(checked) = planned.checked else {
+        bail!("the tables were not checked");
+    };
     // Read before the first write, so that a failure cannot refuse a run
     // that wrote.
     let logins = schema::login_names(checked.had_rows.then_some(&mut *conn), spec)?;
-    schema::check_capacity(conn, spec, config.plan.count, checked.role_names.len())?;
-    let pools = schema::ref_pools(conn, spec)?;
     let applied = schema::apply(conn, spec, &checked)?;
-    let generator =
-        generator_for(config, seed, spec, names, &applied.roles, hash)?.with_pools(spec, pools);
+    let generator = generator_for(
+        config,
+        seed,
+        spec,
+        planned.names,
+        &applied.roles,
+        planned.hash,
+    )?
+    .with_pools(spec, planned.pools);
     let target = applied.target;
     // Only a table with rows at the start can hold a row a duplicate is of;
     // an empty one spares the run the set of identities it inserted.
@@ -442,9 +498,9 @@ type DryRunReady = (
     db::Uniques,
 );
 
-/// Everything a dry run needs before its first row: the app (read from
-/// the database when `--app` does not name it, and only then), the roles
-/// and the generator. None if `stop()` said so.
+/// Everything a dry run needs before its first row: the plan (read from
+/// the database when none is named, and only then), the shared
+/// preparation and the generator. None if `stop()` said so.
 fn prepare_dry_run(
     config: &UsersConfig,
     seed: u64,
@@ -481,38 +537,24 @@ fn prepare_dry_run(
         (None, None) => Chosen::preset(&crate::app::flask_base::PRESET),
     };
     *detected = Some(chosen.clone());
-    tell_notes(config, &chosen);
-    let spec = &chosen.spec;
-    let Some(hash) = hash_for(config, seed, &chosen, stop)? else {
+    let planned = plan_run(
+        conn.as_mut().map(|conn| conn.as_mut() as &mut dyn Conn),
+        &chosen,
+        config,
+        seed,
+        stop,
+    );
+    // Only read: closed before the rows are made.
+    let finished = conn.as_mut().map(|conn| conn.finish());
+    let Some(planned) = planned? else {
         return Ok(None);
     };
-    let names = Names::new(config.locale);
-    let (role_names, pools) = match &mut conn {
-        // What a real run would check and draw from.
-        Some(conn) => {
-            let lengths = generate::longest_values(spec, hash.chars().count(), &names);
-            let checked = schema::check(conn.as_mut(), &chosen, &lengths).and_then(|checked| {
-                schema::check_capacity(
-                    conn.as_mut(),
-                    spec,
-                    config.plan.count,
-                    checked.role_names.len(),
-                )?;
-                Ok((checked.role_names, schema::ref_pools(conn.as_mut(), spec)?))
-            });
-            let finished = conn.finish();
-            let checked = checked?;
-            finished?;
-            checked
-        }
-        None => (spec.role_names(), Vec::new()),
-    };
-    if let Some(weights) = &config.role_weights {
-        weights.check(&role_names)?;
-    }
+    finished.transpose()?;
+    let spec = &chosen.spec;
     // Ids as a new roles table numbers them; the rows' digest names roles.
-    let roles: Vec<(i64, String)> = (1..).zip(role_names).collect();
-    let generator = generator_for(config, seed, spec, names, &roles, hash)?.with_pools(spec, pools);
+    let roles: Vec<(i64, String)> = (1..).zip(planned.role_names).collect();
+    let generator = generator_for(config, seed, spec, planned.names, &roles, planned.hash)?
+        .with_pools(spec, planned.pools);
     // It keeps only the rows that go in: with --exact, the count.
     let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count)?;
     // A dry run counts into an empty table: only the run's own repeats.
