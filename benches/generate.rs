@@ -4,15 +4,12 @@
 
 #[path = "../src/app/mod.rs"]
 mod app;
-#[path = "../src/db/describe.rs"]
-pub mod describe;
+#[path = "../src/catalog.rs"]
+mod catalog;
 #[path = "../src/generate/mod.rs"]
 mod generate;
 #[path = "../src/plan/mod.rs"]
 mod plan;
-mod db {
-    pub use super::describe;
-}
 #[path = "../src/value.rs"]
 mod value;
 

@@ -11,13 +11,13 @@ use clap_complete::Shell;
 
 use chrono::NaiveDateTime;
 
+use crate::app::{Choice, Chosen};
 use crate::config::{
     AdminConfig, Command, Config, DbConfig, Output, PlanConfig, RolesConfig, UsersConfig,
 };
 use crate::db::{Options, Target};
 use crate::exit_code::UsageError;
 use crate::generate::{Locale, RoleWeights, digest, reference_now};
-use crate::plan::{Choice, Chosen};
 use crate::report;
 use crate::run::Plan;
 

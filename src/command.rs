@@ -11,6 +11,7 @@ use rand::rngs::SysRng;
 use rand::{SeedableRng, TryRng};
 use serde::Serialize;
 
+use crate::app::Chosen;
 use crate::config::{AdminConfig, Command, Config, DbConfig, RolesConfig, UsersConfig};
 use crate::db::schema::{self, RoleChange};
 use crate::db::{self, Conn, IdentityKey, Insert, Row, SqliteMode, Target, Writer};
@@ -19,7 +20,7 @@ use crate::generate::{
     self, NameOrder, Names, Person, RolePicker, UserGenerator, hash_password, hash_password_unless,
     stream,
 };
-use crate::plan::{Chosen, Gen, Roles, Spec};
+use crate::plan::{Gen, Roles, Spec};
 use crate::report::{self, Progress};
 use crate::signal::StopSignal;
 use crate::stats::{Counts, Stats};
@@ -708,12 +709,12 @@ fn plan(config: &crate::config::PlanConfig) -> Result<ExitStatus> {
         }
     };
     let text = if config.json {
-        let mut json = serde_json::to_string(&crate::plan::file::to_json(&chosen))
+        let mut json = serde_json::to_string(&report::to_json(&chosen))
             .context("cannot write the plan as JSON")?;
         json.push('\n');
         json
     } else {
-        crate::plan::file::print_with_header(&chosen)
+        report::print_with_header(&chosen)
     };
     print(text.as_bytes())
 }
@@ -769,7 +770,7 @@ fn roles(config: &RolesConfig) -> Result<ExitStatus> {
 /// it goes.
 fn apply_roles(
     conn: &mut dyn Conn,
-    given: &crate::plan::Choice,
+    given: &crate::app::Choice,
     report: &mut RolesReport,
 ) -> Result<()> {
     let chosen = plan_of(conn, given.chosen.as_ref(), given.table.as_deref())?;

@@ -4,9 +4,9 @@ use clap_complete::Shell;
 
 use chrono::NaiveDateTime;
 
+use crate::app::{Choice, Chosen};
 use crate::db::{Options, Target};
 use crate::generate::{Locale, RoleWeights};
-use crate::plan::{Choice, Chosen};
 use crate::run::Plan;
 
 pub struct Config {

@@ -1,4 +1,5 @@
 mod app;
+mod catalog;
 mod cli;
 mod command;
 mod config;

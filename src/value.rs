@@ -51,6 +51,7 @@ impl fmt::Display for Decimal {
 
 impl Decimal {
     /// The number as a float, for a floating-point column.
+    #[cfg(feature = "postgres")]
     pub fn to_f64(self) -> f64 {
         self.units as f64 / 10f64.powi(i32::from(self.scale))
     }

@@ -3,7 +3,7 @@
 //! MySQL its migrations make them.
 
 use super::{ColumnDef, ID, Kind, Preset, TableDef, Tables};
-use crate::generate::PasswordFormat;
+use crate::plan::password::PasswordFormat;
 use crate::plan::{Admin, FixedRole, Gen, Roles, Spec, column};
 use crate::value::Value;
 

@@ -2,7 +2,7 @@
 //! (`lib/generators/active_record/templates/migration.rb`).
 
 use super::{ID, Preset, Tables};
-use crate::generate::PasswordFormat;
+use crate::plan::password::PasswordFormat;
 use crate::plan::{Case, Gen, Roles, Spec, column};
 
 /// reset_password_token is unique: it stays NULL. created_at and

@@ -2,7 +2,7 @@
 //! migrations (`django/contrib/auth/migrations/`).
 
 use super::{ID, Preset, Tables};
-use crate::generate::PasswordFormat;
+use crate::plan::password::PasswordFormat;
 use crate::plan::{Admin, FixedRole, Gen, Roles, Spec, column};
 use crate::value::Value;
 

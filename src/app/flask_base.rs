@@ -2,7 +2,7 @@
 //! have no migrations, so seed creates the tables as SQLAlchemy does.
 
 use super::{ColumnDef, ID, IndexDef, Kind, Preset, TableDef, Tables};
-use crate::generate::PasswordFormat;
+use crate::plan::password::PasswordFormat;
 use crate::plan::{Admin, Gen, RoleTable, Roles, Spec, column};
 use crate::value::Value;
 

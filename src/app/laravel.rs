@@ -2,7 +2,7 @@
 //! (`database/migrations/0001_01_01_000000_create_users_table.php`).
 
 use super::{ID, Preset, Tables};
-use crate::generate::PasswordFormat;
+use crate::plan::password::PasswordFormat;
 use crate::plan::{Case, Gen, Roles, Spec, column};
 
 /// As the skeleton's UserFactory: verified; remember_token stays NULL.

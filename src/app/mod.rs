@@ -10,6 +10,43 @@ mod laravel;
 
 use crate::plan::Spec;
 
+/// The plan a command runs with, and where it came from.
+#[derive(Clone, Debug)]
+pub struct Chosen {
+    pub spec: Spec,
+    /// The preset it is, if it is one: the tables seed may create for it.
+    pub preset: Option<&'static Preset>,
+    /// What the summary and the JSON call it: the app's name, the file's
+    /// path, or `inferred`.
+    pub source: String,
+    /// An inferred plan's reason for each column's generator.
+    pub reasons: Vec<(String, String)>,
+    /// What a person should know before the run: a choice seed made that
+    /// they may want to make otherwise.
+    pub notes: Vec<String>,
+}
+
+impl Chosen {
+    pub fn preset(preset: &'static Preset) -> Chosen {
+        Chosen {
+            spec: preset.plan(),
+            preset: Some(preset),
+            source: preset.name.to_owned(),
+            reasons: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// What the command line chose: a plan, or a table to infer one from;
+/// neither: read from the tables.
+#[derive(Clone, Debug, Default)]
+pub struct Choice {
+    pub chosen: Option<Chosen>,
+    /// `--table`.
+    pub table: Option<String>,
+}
+
 /// The column the database fills with the row's key.
 pub const ID: &str = "id";
 

@@ -7,7 +7,7 @@ mod available_memory;
 mod charset;
 mod columns;
 mod ddl;
-pub mod describe;
+
 mod memory;
 #[cfg(feature = "mysql")]
 mod mysql;
@@ -192,7 +192,7 @@ pub trait Conn: Writer {
     /// `table` as the catalog describes it (columns, types, nullability,
     /// defaults, keys, uniques, foreign keys, enum and CHECK values), or
     /// None if there is no such table. Only reads.
-    fn describe(&mut self, table: &str) -> Result<Option<describe::Described>> {
+    fn describe(&mut self, table: &str) -> Result<Option<crate::catalog::Described>> {
         let _ = table;
         anyhow::bail!("{} cannot describe a table yet", self.backend())
     }

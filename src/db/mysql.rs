@@ -15,11 +15,11 @@ use mysql::{DriverError, Opts, OptsBuilder, Params, SslOpts, UrlError};
 use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
-use super::describe::Described;
 use super::server;
 use super::tls;
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
 use crate::app::TableDef;
+use crate::catalog::Described;
 
 /// SQLAlchemy's MySQL DDL, on InnoDB for transactions and foreign keys
 /// whatever the server's default engine. Indexes are declared inline:

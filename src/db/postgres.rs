@@ -21,11 +21,11 @@ mod catalog;
 use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
-use super::describe::Described;
 use super::server;
 use super::tls::{self, Verify};
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, Value, Writer};
 use crate::app::TableDef;
+use crate::catalog::Described;
 
 /// SQLAlchemy's PostgreSQL DDL.
 const DIALECT: Dialect = Dialect {

@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::columns::{check_columns, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, UniqueColumn, Uniques, Value};
+use crate::app::Chosen;
 use crate::app::{DETECTION_ORDER, ID, Preset, TableDef, Tables};
 use crate::generate::ColumnText;
-use crate::plan::{Chosen, Roles, Spec};
+use crate::plan::{Roles, Spec};
 
 /// What `seed roles` did to one role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -128,8 +129,8 @@ pub fn infer(conn: &mut dyn Conn, table: &str) -> Result<Chosen> {
             let texts = parent
                 .columns
                 .iter()
-                .filter(|c| matches!(c.kind, super::describe::Kind::Text { .. }));
-            let named = |c: &&super::describe::ColumnInfo| {
+                .filter(|c| matches!(c.kind, crate::catalog::Kind::Text { .. }));
+            let named = |c: &&crate::catalog::ColumnInfo| {
                 ["name", "title", "label", "slug", "code"]
                     .contains(&crate::plan::infer::normalised(&c.name).as_str())
             };

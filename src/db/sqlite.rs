@@ -10,9 +10,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, ffi, params_from_iter};
 
 use super::columns::Column;
 use super::ddl::Dialect;
-use super::describe::{ColumnInfo, Described, ForeignKey, Kind, check_in_list};
 use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, SqliteMode, Value, Writer};
 use crate::app::TableDef;
+use crate::catalog::{ColumnInfo, Described, ForeignKey, Kind, check_in_list};
 
 /// SQLAlchemy's SQLite DDL.
 const DIALECT: Dialect = Dialect {

@@ -1,13 +1,15 @@
 //! Fake users from a seeded RNG. No I/O: the same seed gives the same users.
 
+mod column;
 pub mod digest;
 mod email;
 mod locale;
 mod password;
 mod roles;
 
+pub use column::RowContext;
 pub use locale::{Locale, NameOrder, Names};
-pub use password::{PasswordFormat, hash_password, hash_password_unless};
+pub use password::{hash_password, hash_password_unless};
 pub use roles::{RolePicker, RoleWeights};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -16,7 +18,7 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
 use sha2::{Digest as _, Sha256};
 
-use crate::plan::{Case, Gen, RowContext, Spec};
+use crate::plan::{Case, Gen, Spec};
 use crate::value::{Row, Value};
 
 use digest::RowDigest;

@@ -5,7 +5,7 @@
 //! failing at the first row.
 
 use super::{Gen, Roles, Spec};
-use crate::db::describe::{ColumnInfo, Described, Kind};
+use crate::catalog::{ColumnInfo, Described, Kind};
 use crate::value::Value;
 
 /// What a generator writes, as far as a column's type cares.

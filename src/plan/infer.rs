@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 
 use super::{Case, Column, FixedRole, Gen, RoleTable, Roles, Spec};
-use crate::db::describe::{ColumnInfo, Described, Kind};
-use crate::generate::PasswordFormat;
+use crate::catalog::{ColumnInfo, Described, Kind};
+use crate::plan::password::PasswordFormat;
 use crate::value::Value;
 
 /// A plan and, for each column, why its generator was chosen.
@@ -608,7 +608,7 @@ pub fn format_of(hash: &str) -> Option<(PasswordFormat, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::describe::ForeignKey;
+    use crate::catalog::ForeignKey;
 
     fn column(name: &str, kind: Kind, not_null: bool) -> ColumnInfo {
         ColumnInfo {

@@ -6,48 +6,12 @@ pub mod file;
 pub mod fits;
 pub mod r#gen;
 pub mod infer;
+pub mod password;
 
-pub use r#gen::{Case, Gen, RowContext};
+pub use r#gen::{Case, Gen};
 
-use crate::generate::PasswordFormat;
 use crate::value::Value;
-
-/// The plan a command runs with, and where it came from.
-#[derive(Clone, Debug)]
-pub struct Chosen {
-    pub spec: Spec,
-    /// The preset it is, if it is one: the tables seed may create for it.
-    pub preset: Option<&'static crate::app::Preset>,
-    /// What the summary and the JSON call it: the app's name, the file's
-    /// path, or `inferred`.
-    pub source: String,
-    /// An inferred plan's reason for each column's generator.
-    pub reasons: Vec<(String, String)>,
-    /// What a person should know before the run: a choice seed made that
-    /// they may want to make otherwise.
-    pub notes: Vec<String>,
-}
-
-impl Chosen {
-    pub fn preset(preset: &'static crate::app::Preset) -> Chosen {
-        Chosen {
-            spec: preset.plan(),
-            preset: Some(preset),
-            source: preset.name.to_owned(),
-            reasons: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
-}
-
-/// What the command line chose: a plan, or a table to infer one from;
-/// neither: read from the tables.
-#[derive(Clone, Debug, Default)]
-pub struct Choice {
-    pub chosen: Option<Chosen>,
-    /// `--table`.
-    pub table: Option<String>,
-}
+use password::PasswordFormat;
 
 /// One users table and what seed writes into it.
 #[derive(Clone, Debug, PartialEq)]

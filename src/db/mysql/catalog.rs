@@ -6,7 +6,7 @@
 
 use mysql::prelude::Queryable;
 
-use crate::db::describe::{ColumnInfo, Described, ForeignKey, Kind};
+use crate::catalog::{ColumnInfo, Described, ForeignKey, Kind};
 
 /// Views are left out: nothing is seeded into one.
 const COLUMNS: &str = "SELECT c.table_name, c.column_name, c.column_type, c.data_type, \

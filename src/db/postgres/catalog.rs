@@ -7,7 +7,7 @@
 use postgres::Client;
 use postgres::types::Oid;
 
-use crate::db::describe::{ColumnInfo, Described, ForeignKey, Kind};
+use crate::catalog::{ColumnInfo, Described, ForeignKey, Kind};
 
 /// The table an unqualified name resolves to: in the first schema of
 /// search_path that has one so named. `current_schemas(false)` leaves out

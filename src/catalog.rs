@@ -1,5 +1,5 @@
 //! A table as its database's catalog describes it: what a plan is inferred
-//! from. Each backend fills one of these ([`super::Conn::describe`]); the
+//! from. Each backend fills one of these ([`crate::db::Conn::describe`]); the
 //! policy that turns it into a plan is written once, in `plan::infer`.
 
 /// One table.
