@@ -1069,6 +1069,28 @@ fn describe_finds_the_table_in_the_first_schema_of_the_search_path_that_has_it()
         out.contains("there is no table nope on PostgreSQL; the tables are: codes, items"),
         "{out}"
     );
+    // A run finds the table where the plan was read from: its columns,
+    // its unique key, and the rows go there, as an unqualified name does.
+    second
+        .client()
+        .batch_execute(
+            "CREATE TABLE members (id SERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+             handle VARCHAR(40) NOT NULL UNIQUE)",
+        )
+        .expect("create the second schema's members");
+    for _ in 0..2 {
+        let output = servers::seed()
+            .args(["users", "--json", "--db", &url, "--table", "members"])
+            .args(["--count", "50", "--seed", "3"])
+            .output()
+            .expect("run seed");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(second.count("SELECT count(*) FROM members"), 50);
 }
 
 /// PostgreSQL's own types, written as the server takes them: a uuid key, a

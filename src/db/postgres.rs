@@ -1,5 +1,6 @@
-//! PostgreSQL, through the synchronous `postgres` driver, in the
-//! connection's current schema (the first schema of `search_path`).
+//! PostgreSQL, through the synchronous `postgres` driver. A table is the
+//! one an unqualified name finds (the first schema of `search_path` that
+//! has it); seed creates tables in the current schema.
 
 use std::collections::HashMap;
 use std::error::Error as StdError;
@@ -38,20 +39,30 @@ const DIALECT: Dialect = Dialect {
     placeholder: |n| format!("${n}"),
 };
 
+/// The columns of table `$1` where an unqualified name finds it (the first
+/// schema of the search_path that has it), as `describe` does.
 const COLUMNS: &str = "SELECT column_name::text, is_nullable = 'NO', \
      column_default IS NOT NULL OR is_identity = 'YES' OR is_generated <> 'NEVER', \
      character_maximum_length \
      FROM information_schema.columns \
-     WHERE table_schema = current_schema() AND table_name = $1";
+     WHERE table_schema::text = (SELECT n.nspname::text \
+       FROM unnest(current_schemas(false)) WITH ORDINALITY AS s(name, position) \
+       JOIN pg_namespace n ON n.nspname = s.name \
+       JOIN pg_class c ON c.relnamespace = n.oid \
+       WHERE c.relname = $1 AND c.relkind IN ('r', 'p') ORDER BY s.position LIMIT 1) \
+     AND table_name = $1 ORDER BY ordinal_position";
 
 /// Unique indexes (and so unique constraints) on exactly one column,
 /// checked at insert time, over every row.
 const UNIQUE_INDEXES: &str = "SELECT ic.relname::text FROM pg_index i \
      JOIN pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_class t ON t.oid = i.indrelid \
-     JOIN pg_namespace n ON n.oid = t.relnamespace \
      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] \
-     WHERE n.nspname = current_schema() AND t.relname = $1 \
+     WHERE t.oid = (SELECT c.oid \
+       FROM unnest(current_schemas(false)) WITH ORDINALITY AS s(name, position) \
+       JOIN pg_namespace n ON n.nspname = s.name \
+       JOIN pg_class c ON c.relnamespace = n.oid \
+       WHERE c.relname = $1 AND c.relkind IN ('r', 'p') ORDER BY s.position LIMIT 1) \
      AND i.indisunique AND i.indimmediate AND i.indnkeyatts = 1 \
      AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = $2";
 
