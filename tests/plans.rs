@@ -295,6 +295,49 @@ fn seed_admin_follows_the_plan_s_admin_section() {
         )
         .expect("the admin");
     assert_eq!(role, "moderator");
+
+    // A table keyed by a uuid of another name: the account is found by it.
+    conn.execute_batch(
+        "CREATE TABLE staff (staff_key TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         pw TEXT NOT NULL, role TEXT NOT NULL)",
+    )
+    .expect("create");
+    let staff = plan
+        .replace("\"members\"", "\"staff\"")
+        .replace("id = \"default\"", "staff_key = \"uuid\"");
+    std::fs::write(
+        dir.path().join("seed.toml"),
+        format!("{staff}[admin]\nrole = \"moderator\"\n"),
+    )
+    .expect("write");
+    let admin = [
+        "admin",
+        "--db",
+        "app.db",
+        "--email",
+        "boss@example.com",
+        "--password",
+        "pw",
+    ];
+    run_in(dir.path(), &admin);
+    conn.execute("UPDATE staff SET role = 'member'", [])
+        .expect("demote");
+    let key: String = conn
+        .query_row("SELECT staff_key FROM staff", [], |row| row.get(0))
+        .expect("the key");
+    let output = seed()
+        .current_dir(dir.path())
+        .args(admin)
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "boss@example.com already exists (id {key}) and is not an administrator (its role is member)"
+        )),
+        "{stderr}"
+    );
 }
 
 /// A UNIQUE column whose generator has fewer values than the rows asked

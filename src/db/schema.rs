@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::columns::{check_columns, check_lengths};
 use super::{Conn, Identities, IdentityKey, InsertTarget, UniqueColumn, Uniques, Value};
 use crate::app::Chosen;
-use crate::app::{DETECTION_ORDER, ID, Preset, TableDef, Tables};
+use crate::app::{DETECTION_ORDER, Preset, TableDef, Tables};
 use crate::generate::ColumnText;
 use crate::plan::{Roles, Spec};
 
@@ -608,7 +608,16 @@ pub fn account(
     } else {
         spec.identity.as_str()
     };
-    let mut select = format!("SELECT {}, {}", conn.quote(ID), conn.quote(shown_column));
+    // The row's key as the table has it (AspNetUsers' Id, a uuid); a table
+    // with no single-column primary key is shown by its identity.
+    let key = conn
+        .describe(&spec.table)?
+        .and_then(|table| match table.primary_key.as_slice() {
+            [key] => Some(key.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| spec.identity.clone());
+    let mut select = format!("SELECT {}, {}", conn.quote(&key), conn.quote(shown_column));
     for column in &role_columns {
         let _ = write!(select, ", {}", conn.quote(column));
     }
@@ -624,7 +633,7 @@ pub fn account(
         select,
         " FROM {} WHERE {left} = {right} ORDER BY {}",
         conn.quote(&spec.table),
-        conn.quote(ID)
+        conn.quote(&key)
     );
     let found = conn.query(&select, &[Value::Text(value.to_owned())])?;
     let Some(row) = found.into_iter().next() else {

@@ -54,7 +54,9 @@ impl Gen {
     pub fn write(&self, rng: &mut SplitMix64, row: &RowContext<'_>, out: &mut Value) {
         match self {
             // Filled by the generator: from the other column, the parent's rows.
-            Gen::Default | Gen::Null | Gen::SameAs { .. } | Gen::Ref { .. } => *out = Value::Null,
+            Gen::Default | Gen::Null | Gen::Ref { .. } => *out = Value::Null,
+            // Copied by the caller into the buffer the column already has.
+            Gen::SameAs { .. } => {}
             Gen::Const(value) => {
                 if out != value {
                     out.clone_from(value);

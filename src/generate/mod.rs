@@ -265,14 +265,33 @@ impl RowSource for UserGenerator {
 fn copy_same_as(same_as: impl Iterator<Item = Option<(usize, Case)>>, row: &mut Row) {
     for (i, same) in same_as.enumerate() {
         let Some((source, case)) = same else { continue };
-        let value = row.get(source).cloned().unwrap_or(Value::Null);
-        let value = match (value, case) {
-            (Value::Text(text), Case::Upper) => Value::Text(text.to_uppercase()),
-            (Value::Text(text), Case::Lower) => Value::Text(text.to_lowercase()),
-            (value, _) => value,
+        if source == i || source >= row.len() || i >= row.len() {
+            if let Some(slot) = row.get_mut(i) {
+                *slot = Value::Null;
+            }
+            continue;
+        }
+        // The two slots apart, so the copy reuses the column's own buffer.
+        let (from, to) = if source < i {
+            let (left, right) = row.split_at_mut(i);
+            (&left[source], &mut right[0])
+        } else {
+            let (left, right) = row.split_at_mut(source);
+            (&right[0], &mut left[i])
         };
-        if let Some(slot) = row.get_mut(i) {
-            *slot = value;
+        match (from, case) {
+            (Value::Text(text), Case::Upper | Case::Lower) => {
+                to.set_text("");
+                if let Value::Text(buffer) = to {
+                    for c in text.chars() {
+                        match case {
+                            Case::Upper => buffer.extend(c.to_uppercase()),
+                            _ => buffer.extend(c.to_lowercase()),
+                        }
+                    }
+                }
+            }
+            (value, _) => to.clone_from(value),
         }
     }
 }
@@ -418,7 +437,7 @@ pub fn longest_values<'a>(
             };
             let roles = role_texts(&source.name);
             let role_len = roles.iter().map(|text| text.chars().count()).max();
-            let longest = source.r#gen.longest(names, role_len, hash_len)?;
+            let mut longest = source.r#gen.longest(names, role_len, hash_len)?;
             let texts: Vec<&'a str> = match &source.r#gen {
                 Gen::FirstName => names.first.to_vec(),
                 Gen::LastName => names.last.to_vec(),
@@ -429,6 +448,22 @@ pub fn longest_values<'a>(
                 // Emails, logins, hashes, uuids and lorem words are ASCII.
                 _ => Vec::new(),
             };
+            // Re-cased, a letter may become more than one (ß is SS).
+            if let Gen::SameAs { case, .. } = &column.r#gen
+                && *case != Case::Keep
+            {
+                let recased = |list: &[&str]| {
+                    list.iter()
+                        .map(|text| recased_len(text, *case))
+                        .max()
+                        .unwrap_or(0)
+                };
+                let grown = match &source.r#gen {
+                    Gen::Name => names.order.len(recased(names.first), recased(names.last)),
+                    _ => recased(&texts),
+                };
+                longest = longest.max(grown);
+            }
             Some(ColumnText {
                 column: column.name.clone(),
                 longest,
@@ -437,6 +472,17 @@ pub fn longest_values<'a>(
             })
         })
         .collect()
+}
+
+/// The characters of `text` re-cased.
+fn recased_len(text: &str, case: Case) -> usize {
+    text.chars()
+        .map(|c| match case {
+            Case::Upper => c.to_uppercase().count(),
+            Case::Lower => c.to_lowercase().count(),
+            Case::Keep => 1,
+        })
+        .sum()
 }
 
 /// What `row` (a row of `spec`, with values given) writes into each text
@@ -518,6 +564,55 @@ mod tests {
                 alone.row_into(index, &mut again);
                 assert_eq!(row, again, "row {index}");
             }
+        }
+    }
+
+    #[test]
+    fn a_re_cased_copy_is_checked_at_the_length_it_grows_to_and_written_so() {
+        let mut spec = flask_base();
+        spec.columns.extend([
+            Column {
+                name: "street".into(),
+                r#gen: Gen::Const(Value::Text("Straße".into())),
+            },
+            Column {
+                name: "street_upper".into(),
+                r#gen: Gen::SameAs {
+                    column: "street".into(),
+                    case: Case::Upper,
+                },
+            },
+            Column {
+                name: "email_lower".into(),
+                r#gen: Gen::SameAs {
+                    column: "email".into(),
+                    case: Case::Lower,
+                },
+            },
+        ]);
+        let names = Names::new(Locale::En);
+        let lengths = longest_values(&spec, 10, &names);
+        let longest = |column: &str| {
+            lengths
+                .iter()
+                .find(|c| c.column == column)
+                .map(|c| c.longest)
+        };
+        assert_eq!(longest("street"), Some(6));
+        assert_eq!(longest("street_upper"), Some(7));
+        assert_eq!(longest("email_lower"), longest("email"));
+        let mut generator = generator_for(3, &spec, Locale::En);
+        let mut row = Row::new();
+        for _ in 0..3 {
+            generator.next_into(&mut row);
+            let n = row.len();
+            assert_eq!(row[n - 2], Value::Text("STRASSE".into()));
+            assert_eq!(
+                row[n - 1].as_text().map(str::to_owned),
+                row[spec.position("email").unwrap_or_default()]
+                    .as_text()
+                    .map(str::to_lowercase)
+            );
         }
     }
 
