@@ -813,6 +813,283 @@ fn duplicates_per_column(db: &dyn Backend) {
     }
 }
 
+/// What a realistic table holds after a run: each row's values as text.
+type Rows = Vec<Vec<Option<String>>>;
+
+/// One realistic table of an app seed has no preset for.
+struct Realistic {
+    table: &'static str,
+    /// The DDL (and any rows already there), `;` and a line end apart.
+    ddl: String,
+    /// Options for the hash's work, as the format read takes them.
+    work: &'static [&'static str],
+    /// What is read back, the password hash first.
+    select: String,
+    check: fn(&str, &[Option<String>]),
+    /// The framework's own password check: program and arguments.
+    checker: (&'static str, &'static [&'static str]),
+}
+
+/// Six tables of apps seed has no preset for, on every backend, each
+/// filled by the plan inferred from it: every row as its columns want it,
+/// and every password logging in with the framework's own check; a table
+/// with a NOT NULL column nothing fills is refused before any write.
+fn realistic_tables(db: &dyn Backend) {
+    let kind = db.kind();
+    let q = if kind == "mysql" { '`' } else { '"' };
+    let (uuid, json, time, blob) = match kind {
+        "postgres" => ("UUID", "JSONB", "TIMESTAMP", "BYTEA"),
+        "mysql" => ("CHAR(36)", "JSON", "DATETIME(6)", "BLOB"),
+        _ => ("CHAR(36)", "JSON", "DATETIME", "BLOB"),
+    };
+    // An enum type of the backend's own, or a CHECK list on SQLite.
+    let enumerated = |column: &str, name: &str, values: &[&str]| -> (String, String) {
+        let list: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        let list = list.join(", ");
+        match kind {
+            "postgres" => (
+                format!("CREATE TYPE {q}{name}{q} AS ENUM ({list});\n"),
+                format!("{q}{name}{q}"),
+            ),
+            "mysql" => (String::new(), format!("ENUM({list})")),
+            _ => (
+                String::new(),
+                format!("TEXT CHECK ({q}{column}{q} IN ({list}))"),
+            ),
+        }
+    };
+    let flag = |column: &str| format!("CASE WHEN {column} THEN 1 ELSE 0 END");
+    let (role_type, role_column) = enumerated("role", "Role", &["USER", "ADMIN"]);
+    let (tier_type, tier_column) = enumerated("tier", "tier", &["free", "pro"]);
+    let cases = [
+        // Prisma's "User": a text id without a default, camelCase, an enum.
+        Realistic {
+            table: "User",
+            ddl: format!(
+                "{role_type}CREATE TABLE {q}User{q} (id VARCHAR(36) NOT NULL PRIMARY KEY, \
+                 email VARCHAR(191) NOT NULL UNIQUE, name TEXT, {q}passwordHash{q} TEXT NOT NULL, \
+                 {q}createdAt{q} {time} NOT NULL DEFAULT CURRENT_TIMESTAMP, {q}updatedAt{q} {time} NOT NULL, \
+                 role {role_column} NOT NULL DEFAULT 'USER')"
+            ),
+            work: &["--bcrypt-cost", "4"],
+            select: format!(
+                "SELECT {q}passwordHash{q}, id, email, name, {q}updatedAt{q}, role FROM {q}User{q}"
+            ),
+            check: |kind, row| {
+                assert_eq!(row[1].as_deref().map(str::len), Some(36), "{kind}: {row:?}");
+                assert!(row[2].as_deref().is_some_and(|e| e.contains('@')));
+                // A name rule fills a nullable column too.
+                assert!(
+                    row[3].as_deref().is_some_and(|n| n.contains(' ')),
+                    "{kind}: {row:?}"
+                );
+                assert!(
+                    row[4].as_deref().is_some_and(|t| t.starts_with("2025-")),
+                    "{row:?}"
+                );
+                assert!(
+                    matches!(row[5].as_deref(), Some("USER" | "ADMIN")),
+                    "{row:?}"
+                );
+            },
+            checker: ("python3", &["check.py", "bcrypt"]),
+        },
+        // FastAPI Users: a uuid key without a default, flags, Argon2
+        // (pwdlib's) read from a hash there.
+        Realistic {
+            table: "user",
+            ddl: format!(
+                "CREATE TABLE {q}user{q} (id {uuid} NOT NULL PRIMARY KEY, email VARCHAR(320) NOT NULL UNIQUE, \
+                 hashed_password VARCHAR(1024) NOT NULL, is_active BOOLEAN NOT NULL, \
+                 is_superuser BOOLEAN NOT NULL, is_verified BOOLEAN NOT NULL);\n\
+                 INSERT INTO {q}user{q} VALUES ('00000000-0000-4000-8000-000000000000', 'first@example.com', \
+                 '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA', true, false, true)"
+            ),
+            work: &["--hash-iterations", "1"],
+            select: format!(
+                "SELECT hashed_password, id, {}, {}, {} FROM {q}user{q} WHERE email <> 'first@example.com'",
+                flag("is_active"),
+                flag("is_superuser"),
+                flag("is_verified")
+            ),
+            check: |kind, row| {
+                assert_eq!(row[1].as_deref().map(str::len), Some(36), "{kind}: {row:?}");
+                // Flags that let a user in are true, those that elevate false.
+                let flags: Vec<Option<&str>> = row[2..].iter().map(Option::as_deref).collect();
+                assert_eq!(flags, [Some("1"), Some("0"), Some("1")], "{kind}: {row:?}");
+            },
+            checker: ("python3", &["check.py", "argon2"]),
+        },
+        // A hand-made members table: a CHECK list, JSON, a default, a
+        // column named order, a foreign key to a table with rows, and
+        // Laravel's $2y$ read from a hash there.
+        Realistic {
+            table: "members",
+            ddl: format!(
+                "CREATE TABLE orgs (id {serial}, name VARCHAR(20) NOT NULL);\n\
+                 INSERT INTO orgs (name) VALUES ('a'), ('b'), ('c');\n\
+                 CREATE TABLE members (id {serial}, email VARCHAR(120) NOT NULL UNIQUE, \
+                 handle VARCHAR(40) NOT NULL, pw_digest VARCHAR(255) NOT NULL, {q}order{q} INTEGER NOT NULL, \
+                 kind VARCHAR(20) NOT NULL CHECK (kind IN ('member', 'moderator')), prefs {json} NOT NULL, \
+                 org_id INTEGER NOT NULL REFERENCES orgs(id), plan VARCHAR(10) NOT NULL DEFAULT 'free', bio TEXT);\n\
+                 INSERT INTO members (email, handle, pw_digest, {q}order{q}, kind, prefs, org_id) VALUES \
+                 ('first@example.com', 'first', '$2y$04$abcdefghijklmnopqrstuu3P8MiIMPCSqUw8kVVqCKmF2I8d3P2DO', 1, 'member', '{{}}', 1)",
+                serial = db.serial()
+            ),
+            work: &["--bcrypt-cost", "4"],
+            select: format!(
+                "SELECT pw_digest, handle, {q}order{q}, kind, prefs, org_id, plan, bio FROM members WHERE id > 1"
+            ),
+            check: |kind, row| {
+                assert!(
+                    row[1].as_deref().is_some_and(|h| !h.contains('@')),
+                    "{row:?}"
+                );
+                assert!(row[2].as_deref().is_some_and(|n| n.parse::<i64>().is_ok()));
+                assert!(matches!(row[3].as_deref(), Some("member" | "moderator")));
+                assert_eq!(row[4].as_deref(), Some("{}"), "{kind}");
+                assert!(
+                    matches!(row[5].as_deref(), Some("1" | "2" | "3")),
+                    "{row:?}"
+                );
+                assert_eq!(row[6].as_deref(), Some("free"));
+                assert_eq!(row[7], None, "{kind}: a nullable column stays NULL");
+            },
+            checker: ("php", &["check.php"]),
+        },
+        // A Django custom user model: the username is the identity, an
+        // enum, PBKDF2 read from a hash there.
+        Realistic {
+            table: "accounts_user",
+            ddl: format!(
+                "{tier_type}CREATE TABLE accounts_user (id {serial}, password VARCHAR(128) NOT NULL, \
+                 last_login {time} NULL, is_superuser BOOLEAN NOT NULL, username VARCHAR(150) NOT NULL UNIQUE, \
+                 email VARCHAR(254) NOT NULL, is_staff BOOLEAN NOT NULL, is_active BOOLEAN NOT NULL, \
+                 date_joined {time} NOT NULL, tier {tier_column} NOT NULL);\n\
+                 INSERT INTO accounts_user (password, is_superuser, username, email, is_staff, is_active, date_joined, tier) \
+                 VALUES ('pbkdf2_sha256$1000$salt$aGFzaA==', true, 'root', 'root@example.com', true, true, '2025-01-01 00:00:00', 'pro')",
+                serial = db.serial()
+            ),
+            work: &["--hash-iterations", "1000"],
+            select: format!(
+                "SELECT password, username, email, {}, {}, {}, tier, last_login FROM accounts_user WHERE username <> 'root'",
+                flag("is_superuser"),
+                flag("is_staff"),
+                flag("is_active")
+            ),
+            check: |kind, row| {
+                assert!(
+                    row[1]
+                        .as_deref()
+                        .is_some_and(|u| !u.is_empty() && !u.contains(' '))
+                );
+                assert!(row[2].as_deref().is_some_and(|e| e.contains('@')));
+                let flags: Vec<Option<&str>> = row[3..6].iter().map(Option::as_deref).collect();
+                assert_eq!(flags, [Some("0"), Some("0"), Some("1")], "{kind}: {row:?}");
+                assert!(matches!(row[6].as_deref(), Some("free" | "pro")), "{row:?}");
+                assert_eq!(row[7], None);
+            },
+            checker: ("python3", &["check.py", "django-hasher"]),
+        },
+        // A Flask 3 app: werkzeug's scrypt read from a hash there, a
+        // decimal, a birth date, a two-letter country, a phone.
+        Realistic {
+            table: "people",
+            ddl: format!(
+                "CREATE TABLE people (id {serial}, email VARCHAR(120) NOT NULL UNIQUE, \
+                 password_hash VARCHAR(255) NOT NULL, balance NUMERIC(10,2) NOT NULL, \
+                 birth_date DATE NOT NULL, country VARCHAR(2) NOT NULL, phone VARCHAR(40) NOT NULL);\n\
+                 INSERT INTO people (email, password_hash, balance, birth_date, country, phone) VALUES \
+                 ('first@example.com', 'scrypt:32768:8:1$abcdefghABCDEF12$00ff', 1, '1990-01-01', 'DE', '1')",
+                serial = db.serial()
+            ),
+            work: &["--hash-iterations", "14"],
+            select:
+                "SELECT password_hash, balance, birth_date, country, phone FROM people WHERE id > 1"
+                    .to_owned(),
+            check: |kind, row| {
+                let balance: f64 = row[1]
+                    .as_deref()
+                    .and_then(|b| b.parse().ok())
+                    .unwrap_or(-1.0);
+                assert!((0.0..=1000.0).contains(&balance), "{kind}: {row:?}");
+                let born = row[2].as_deref().unwrap_or_default();
+                assert!(
+                    born.len() == 10 && ("1940".."2008").contains(&&born[..4]),
+                    "{kind}: {row:?}"
+                );
+                assert_eq!(row[3].as_deref().map(str::len), Some(2), "{row:?}");
+                assert!(
+                    row[4]
+                        .as_deref()
+                        .is_some_and(|p| p.chars().any(|c| c.is_ascii_digit()))
+                );
+            },
+            checker: ("python3", &["check.py", "werkzeug"]),
+        },
+    ];
+    let password = "pass word 1";
+    let url = db.url();
+    for case in &cases {
+        db.exec(&case.ddl);
+        let output = seed()
+            .args(["users", "--json", "--db", &url, "--table", case.table])
+            .args(["--count", "200", "--seed", "5", "--password", password])
+            .args(case.work)
+            .output()
+            .expect("run seed");
+        assert!(
+            output.status.success(),
+            "{kind} {}: {}",
+            case.table,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stats = common::parse_stats(&output.stdout);
+        assert_eq!(
+            stats.plan.as_deref(),
+            Some("inferred"),
+            "{kind} {}",
+            case.table
+        );
+        assert_eq!(stats.inserted, 200, "{kind} {}: {stats:?}", case.table);
+        let rows: Rows = db.texts(&case.select);
+        assert_eq!(rows.len(), 200, "{kind} {}", case.table);
+        for row in &rows {
+            (case.check)(kind, row);
+        }
+        let hashes: Vec<String> = rows.iter().filter_map(|row| row[0].clone()).collect();
+        let (program, args) = case.checker;
+        let args = [args, &[password][..]].concat();
+        let _ = common::verifier(program, &args, &hashes.join("\n"));
+        // SQLite's names fold case: "User" and "user" are one table.
+        db.exec(&format!("DROP TABLE {q}{}{q}", case.table));
+    }
+    // A NOT NULL column nothing fills: refused before any write, naming it.
+    db.exec(&format!(
+        "CREATE TABLE customers (id {serial}, email VARCHAR(120) NOT NULL UNIQUE, avatar {blob} NOT NULL)",
+        serial = db.serial()
+    ));
+    let output = seed()
+        .args([
+            "users",
+            "--db",
+            &url,
+            "--table",
+            "customers",
+            "--count",
+            "10",
+        ])
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("customers.avatar (") && stderr.contains("nothing seed writes fits it"),
+        "{kind}: {stderr}"
+    );
+    assert_eq!(count(db, "customers"), 0);
+}
+
 /// A table no app has, filled by the plan inferred from its catalog: a
 /// CHECK list, a default, a nullable column, a camelCase name, and the
 /// password format read from a hash already there, which the app's own
@@ -1008,6 +1285,13 @@ macro_rules! every_app {
             fn each_unique_column_counts_its_own_duplicates_on_every_path() {
                 if let Some(db) = $new {
                     duplicates_per_column(&db);
+                }
+            }
+
+            #[test]
+            fn six_realistic_tables_are_filled_by_their_inferred_plans_and_log_in() {
+                if let Some(db) = $new {
+                    realistic_tables(&db);
                 }
             }
 

@@ -40,6 +40,16 @@ def werkzeug_checker():
     return lambda h, pw: check_password_hash(h, pw)
 
 
+def bcrypt_checker():
+    # pyca/bcrypt's checkpw: what Python apps (FastAPI, passlib's bcrypt)
+    # call for a "$2b$" hash.
+    try:
+        import bcrypt
+    except ImportError:
+        skip("bcrypt", "bcrypt==4.0.1")
+    return lambda h, pw: h.startswith("$2b$") and bcrypt.checkpw(pw.encode(), h.encode())
+
+
 def argon2_checker():
     try:
         from argon2 import PasswordHasher
@@ -96,6 +106,7 @@ def django_checker():
 
 CHECKERS = {
     "werkzeug": werkzeug_checker,
+    "bcrypt": bcrypt_checker,
     "passlib-bcrypt-sha256": passlib_bcrypt_sha256_checker,
     "django-hasher": django_checker,
     "argon2": argon2_checker,
