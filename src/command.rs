@@ -412,15 +412,16 @@ fn plan_run(
         return Ok(None);
     };
     let names = Names::new(config.locale);
-    let (checked, pools) = match conn {
+    let (checked, pools, unique_columns) = match conn {
         Some(conn) => {
             let lengths = generate::longest_values(spec, hash.chars().count(), &names);
             let checked = schema::check(conn, chosen, &lengths)?;
             schema::check_capacity(conn, spec, config.plan.count, checked.role_names.len())?;
             let pools = schema::ref_pools(conn, spec)?;
-            (Some(checked), pools)
+            let uniques = schema::unique_columns(conn, spec)?;
+            (Some(checked), pools, uniques)
         }
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), Vec::new()),
     };
     let role_names = match &checked {
         Some(checked) => checked.role_names.clone(),
@@ -435,6 +436,7 @@ fn plan_run(
         checked,
         role_names,
         pools,
+        unique_columns,
     }))
 }
 
@@ -446,6 +448,8 @@ struct Planned {
     checked: Option<schema::Checked>,
     /// The roles the run draws from.
     role_names: Vec<String>,
+    /// The other columns with a UNIQUE constraint, if a database was read.
+    unique_columns: Vec<String>,
     /// Each `ref` column's parent keys.
     pools: Vec<(String, Vec<db::Value>)>,
 }
@@ -556,11 +560,22 @@ fn prepare_dry_run(
     let roles: Vec<(i64, String)> = (1..).zip(planned.role_names).collect();
     let generator = generator_for(config, seed, spec, planned.names, &roles, planned.hash)?
         .with_pools(spec, planned.pools);
+    // The other UNIQUE columns of a table that was read count their own
+    // repeats, as the constraints would.
+    let mut uniques = schema::uniques_of(spec);
+    let mut others = Vec::new();
+    for column in &planned.unique_columns {
+        uniques.add(column);
+        if let Some(position) = spec.position(column) {
+            others.push((position, uniques.reason(column)));
+        }
+    }
     // It keeps only the rows that go in: with --exact, the count.
-    let writer = db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count)?;
+    let writer =
+        db::MemoryWriter::new(schema::identity_key(spec)?, config.plan.count)?.with_uniques(others);
     // A dry run counts into an empty table: only the run's own repeats.
     let logins = schema::login_names(None, spec)?;
-    Ok(Some((generator, writer, logins, schema::uniques_of(spec))))
+    Ok(Some((generator, writer, logins, uniques)))
 }
 
 /// A database opened only to read: a SQLite file read-only (None if there

@@ -1463,7 +1463,7 @@ macro_rules! every_app {
                     password_hash VARCHAR(128), role_id INTEGER";
                 for (id, message) in [
                     (db.serial(), "column users.email holds at most 24 characters, but seed writes up to 45 there"),
-                    ("id INTEGER", "has an \"id\" column that the database does not fill"),
+                    ("id INTEGER", "has a column \"id\" that the database does not fill"),
                 ] {
                     let id = if id == db.serial() { format!("id {id}") } else { id.to_owned() };
                     db.exec(&format!("CREATE TABLE users ({id}, {columns})"));
@@ -2036,7 +2036,7 @@ fn role_weights_name_the_apps_own_roles() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains(
-            "names role 'User', which this app does not have (roles: user, admin)",
+            "names role 'User', which the plan does not have (roles: user, admin)",
         ));
 
     let db = sqlite_with("laravel").expect("fixture");

@@ -732,3 +732,104 @@ fn a_hash_s_prefix_and_aspnet_identity_v3_are_read_from_the_table_and_written() 
         }
     }
 }
+
+/// What a plan's columns point at and hold is checked before any write: a
+/// `ref` to a table or column that is not there, or of another type; an
+/// `int` past a numeric or SQLite smallint column; a finer decimal than
+/// the column keeps. A nullable UNIQUE column left NULL is no refusal, and
+/// a dry run that reads the table counts the other UNIQUE columns' repeats
+/// as the run does.
+#[test]
+fn refs_bounds_and_nullable_uniques_are_checked_before_any_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conn = rusqlite::Connection::open(dir.path().join("app.db")).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL); \
+         INSERT INTO orgs (name) VALUES ('x'), ('y'); \
+         CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+         code INTEGER UNIQUE, org_id INTEGER NOT NULL REFERENCES orgs(id), \
+         score SMALLINT NOT NULL, balance NUMERIC(6,2) NOT NULL, github_id INTEGER UNIQUE)",
+    )
+    .expect("create");
+    let plan = |lines: &str| {
+        format!(
+            "table = \"members\"\nidentity = \"email\"\n[columns]\nid = \"default\"\n\
+             email = \"email\"\ncode = {{ gen = \"int\", min = 1, max = 500 }}\n\
+             score = {{ gen = \"int\", min = 0, max = 100 }}\n\
+             balance = {{ gen = \"decimal\", max = 100 }}\ngithub_id = \"null\"\n{lines}\n"
+        )
+    };
+    let before = std::fs::read(dir.path().join("app.db")).expect("read");
+    for (lines, error) in [
+        (
+            "org_id = { gen = \"ref\", table = \"nope\" }",
+            "members.org_id = { gen = \"ref\", table = \"nope\", column = \"id\" }: there is no table nope on SQLite; the tables are: members, orgs",
+        ),
+        (
+            "org_id = { gen = \"ref\", table = \"orgs\", column = \"nope\" }",
+            "orgs has no column nope; its columns are: id, name",
+        ),
+        (
+            "org_id = { gen = \"ref\", table = \"orgs\", column = \"name\" }",
+            "orgs.name is TEXT, which members.org_id (INTEGER) cannot hold",
+        ),
+        (
+            "org_id = { gen = \"ref\", table = \"orgs\" }\nscore = { gen = \"int\", min = 0, max = 100000 }",
+            "members.score (SMALLINT, NOT NULL): int from 0 to 100000, but a 2-byte integer holds -32768 to 32767",
+        ),
+        (
+            "org_id = { gen = \"ref\", table = \"orgs\" }\nbalance = { gen = \"int\", max = 100000 }",
+            "NUMERIC(6,2) holds at most 9999 in whole numbers",
+        ),
+        (
+            "org_id = { gen = \"ref\", table = \"orgs\" }\nbalance = { gen = \"decimal\", max = 10, scale = 3 }",
+            "decimal with 3 decimals, but NUMERIC(6,2) keeps 2",
+        ),
+    ] {
+        // A later line for a column replaces the earlier one: TOML would
+        // refuse the repeat, so drop it.
+        let mut text = plan(lines);
+        for column in ["score", "balance"] {
+            let line = format!("\n{column} = ");
+            if lines.contains(&line[1..])
+                && let Some(start) = text.find(&line)
+            {
+                let end = text[start + 1..]
+                    .find('\n')
+                    .map_or(text.len(), |e| start + 1 + e);
+                text.replace_range(start..end, "");
+            }
+        }
+        std::fs::write(dir.path().join("seed.toml"), &text).expect("write");
+        let output = seed()
+            .current_dir(dir.path())
+            .args(["users", "--db", "app.db", "--count", "10"])
+            .output()
+            .expect("run seed");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{text}\n{stderr}");
+        assert!(stderr.contains(error), "{text}\n{stderr}");
+        assert_eq!(
+            std::fs::read(dir.path().join("app.db")).expect("read"),
+            before
+        );
+    }
+    std::fs::write(
+        dir.path().join("seed.toml"),
+        plan("org_id = { gen = \"ref\", table = \"orgs\" }"),
+    )
+    .expect("write");
+    let run = [
+        "users", "--json", "--db", "app.db", "--count", "400", "--seed", "1",
+    ];
+    let dry = parse_stats(run_in(dir.path(), &[&run[..], &["--dry-run"]].concat()).as_bytes());
+    let real = parse_stats(run_in(dir.path(), &run).as_bytes());
+    assert!(
+        real.skipped_by_reason
+            .get("duplicate_code")
+            .is_some_and(|n| *n > 50),
+        "{real:?}"
+    );
+    assert_eq!(dry.skipped_by_reason, real.skipped_by_reason);
+    assert_eq!(dry.inserted, real.inserted);
+}

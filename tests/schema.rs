@@ -108,7 +108,7 @@ fn an_id_sqlite_does_not_fill_is_refused_and_an_integer_key_is_not() {
         "CREATE TABLE users (id TEXT NOT NULL PRIMARY KEY, confirmed BOOLEAN, first_name TEXT,
          last_name TEXT, email TEXT UNIQUE, password_hash TEXT, role_id INTEGER);",
     );
-    refused(&db, "\"id\" column that the database does not fill");
+    refused(&db, "column \"id\" that the database does not fill");
     // INTEGER PRIMARY KEY NOT NULL is the rowid, which SQLite fills.
     let db = TempDb::new();
     db.exec(

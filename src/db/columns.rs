@@ -56,7 +56,7 @@ pub fn check_columns(
         if is(left) && !column.has_default && (column.not_null || id) {
             let what = if id { "id" } else { "value" };
             bail!(
-                "table {table} has an \"{}\" column that the database does not fill (no default, identity or auto-increment), so every row would get a NULL or missing {what}; refusing to seed",
+                "table {table} has a column \"{}\" that the database does not fill (no default, identity or auto-increment), so every row would get a NULL or missing {what}; refusing to seed",
                 column.name
             );
         }
@@ -83,7 +83,7 @@ pub fn check_lengths(table: &str, needs: &[ColumnText<'_>], columns: &[Column]) 
             && (declared as usize) < longest
         {
             bail!(
-                "column {table}.{name} holds at most {declared} characters, but seed writes up to {longest} there; widen the column (or seed a table that fits the app)"
+                "column {table}.{name} holds at most {declared} characters, but seed writes up to {longest} there; widen the column, or give it a shorter generator in the plan"
             );
         }
     }

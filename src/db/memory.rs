@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use anyhow::{Result, anyhow, bail};
 
 use super::available_memory::{self, two_sizes};
-use super::{IdentityKey, Insert, Writer};
+use super::{IdentityKey, Insert, SkipReason, Writer};
 use crate::value::{Row, Value};
 
 /// What a dry run keeps of a row, as the help text says: a fingerprint in
@@ -47,6 +47,10 @@ impl Identities {
     pub fn try_insert(&mut self, value: Option<&Value>) -> Result<bool, TryReserveError> {
         self.0.try_reserve(1)?;
         Ok(self.0.insert(fingerprint(value)))
+    }
+
+    pub fn contains(&self, value: Option<&Value>) -> bool {
+        self.0.contains(&fingerprint(value))
     }
 
     pub fn contains_fingerprint(&self, fingerprint: u64) -> bool {
@@ -134,6 +138,9 @@ pub fn check_room(rows: u64) -> Result<()> {
 pub struct MemoryWriter {
     key: IdentityKey,
     inserted: Identities,
+    /// The other UNIQUE columns: position, what a repeat counts as, and
+    /// the values that went in.
+    others: Vec<(usize, SkipReason, Identities)>,
 }
 
 impl MemoryWriter {
@@ -146,7 +153,21 @@ impl MemoryWriter {
                 "a dry run of {rows} rows keeps about {needed} in memory ({BYTES_PER_ROW} bytes a row), and the system would not give that much; lower --count"
             )
         })?;
-        Ok(MemoryWriter { key, inserted })
+        Ok(MemoryWriter {
+            key,
+            inserted,
+            others: Vec::new(),
+        })
+    }
+
+    /// Also keeps these columns unique (position, what a repeat counts as),
+    /// as their UNIQUE constraints would.
+    pub fn with_uniques(mut self, uniques: Vec<(usize, SkipReason)>) -> MemoryWriter {
+        self.others = uniques
+            .into_iter()
+            .map(|(position, reason)| (position, reason, Identities::default()))
+            .collect();
+        self
     }
 }
 
@@ -157,11 +178,28 @@ impl Writer for MemoryWriter {
 
     fn insert(&mut self, rows: &[Row], out: &mut Vec<Insert>) -> Result<()> {
         for row in rows {
+            // A row another unique column refuses leaves every set as it was.
+            let taken = self.others.iter().find(|(position, _, values)| {
+                let value = row.get(*position);
+                !matches!(value, None | Some(Value::Null)) && values.contains(value)
+            });
+            if let Some((_, reason, _)) = taken {
+                out.push(Insert::Skipped {
+                    reason: *reason,
+                    detail: String::new(),
+                });
+                continue;
+            }
             let Ok(new) = self.inserted.try_insert(row.get(self.key.position)) else {
                 bail!(
                     "a dry run ran out of memory for the rows it keeps ({BYTES_PER_ROW} bytes a row); lower --count"
                 );
             };
+            if new {
+                for (position, _, values) in &mut self.others {
+                    values.insert(row.get(*position));
+                }
+            }
             out.push(if new {
                 Insert::Inserted
             } else {

@@ -499,6 +499,18 @@ pub fn insert_target(conn: &mut dyn Conn, spec: &Spec) -> Result<InsertTarget> {
     })
 }
 
+/// The columns the insert writes, other than the identity, with a UNIQUE
+/// constraint or index of their own. Only reads.
+pub fn unique_columns(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<String>> {
+    let mut columns = Vec::new();
+    for column in spec.written_names() {
+        if column != spec.identity && !conn.unique_indexes(&spec.table, column)?.is_empty() {
+            columns.push(column.to_owned());
+        }
+    }
+    Ok(columns)
+}
+
 /// The columns of `spec` counted each on its own before the database is
 /// read: the identity, then the names kept unique by the app.
 pub fn uniques_of(spec: &Spec) -> Uniques {
@@ -541,12 +553,16 @@ pub fn check_capacity(conn: &mut dyn Conn, spec: &Spec, rows: u64, roles: usize)
         return Ok(());
     }
     for column in spec.written() {
+        // NULLs never collide in a UNIQUE column.
+        if column.r#gen == crate::plan::Gen::Null {
+            continue;
+        }
         let Some(capacity) = column.r#gen.capacity(roles) else {
             continue;
         };
         if capacity < rows && !conn.unique_indexes(&spec.table, &column.name)?.is_empty() {
             bail!(
-                "{}.{} is UNIQUE, but its generator ({}) has {} distinct {}, fewer than the {rows} rows asked for; give it a generator of distinct values (uuid, email, username, text) in the plan",
+                "{}.{} is UNIQUE, but its generator ({}) has {} distinct {}, fewer than the {rows} rows asked for; give it a generator with as many distinct values in the plan, or ask for fewer rows",
                 spec.table,
                 column.name,
                 column.r#gen.name(),
@@ -562,7 +578,14 @@ pub fn check_capacity(conn: &mut dyn Conn, spec: &Spec, rows: u64, roles: usize)
 /// the parent, when it has no rows. Only reads.
 pub fn ref_pools(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<(String, Vec<Value>)>> {
     let mut pools = Vec::new();
-    for (column, table, parent) in spec.refs() {
+    let refs = spec.refs();
+    let child = if refs.is_empty() {
+        None
+    } else {
+        conn.describe(&spec.table)?
+    };
+    for (column, table, parent) in refs {
+        check_ref(conn, spec, child.as_ref(), column, table, parent)?;
         let sql = format!(
             "SELECT {parent} FROM {table} WHERE {parent} IS NOT NULL ORDER BY 1 LIMIT 1000000",
             parent = conn.quote(parent),
@@ -590,6 +613,60 @@ pub fn ref_pools(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<(String, Vec<Va
         pools.push((column.to_owned(), values));
     }
     Ok(pools)
+}
+
+/// Refuses a `ref` whose parent table or column is not there, or whose
+/// values the column cannot hold (text keys into an integer column).
+fn check_ref(
+    conn: &mut dyn Conn,
+    spec: &Spec,
+    child: Option<&crate::catalog::Described>,
+    column: &str,
+    table: &str,
+    parent: &str,
+) -> Result<()> {
+    use crate::catalog::Kind;
+
+    let line = format!(
+        "{}.{column} = {{ gen = \"ref\", table = \"{table}\", column = \"{parent}\" }}",
+        spec.table
+    );
+    let Some(described) = conn.describe(table)? else {
+        let tables = conn.tables()?;
+        bail!(
+            "{line}: there is no table {table} on {}; the tables are: {}",
+            conn.backend(),
+            listed(&tables)
+        );
+    };
+    let fold = conn.backend() != "PostgreSQL";
+    let named = |name: &str, want: &str| name == want || fold && name.eq_ignore_ascii_case(want);
+    let Some(key) = described.columns.iter().find(|c| named(&c.name, parent)) else {
+        let names: Vec<String> = described.columns.iter().map(|c| c.name.clone()).collect();
+        bail!(
+            "{line}: {table} has no column {parent}; its columns are: {}",
+            names.join(", ")
+        );
+    };
+    let Some(info) = child.and_then(|child| child.columns.iter().find(|c| named(&c.name, column)))
+    else {
+        return Ok(());
+    };
+    let number = |kind: &Kind| matches!(kind, Kind::Integer { .. } | Kind::Decimal);
+    let fits = match (&info.kind, &key.kind) {
+        (Kind::Integer { .. } | Kind::Decimal, parent) => number(parent),
+        (Kind::Uuid, parent) => matches!(parent, Kind::Uuid | Kind::Text { .. }),
+        _ => true,
+    };
+    if !fits {
+        bail!(
+            "{line}: {table}.{parent} is {}, which {}.{column} ({}) cannot hold; reference a column of its type",
+            key.declared,
+            spec.table,
+            info.declared
+        );
+    }
+    Ok(())
 }
 
 /// The first account whose `column` is `value` (case folded: a login name

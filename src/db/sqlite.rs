@@ -641,7 +641,22 @@ fn sqlite_kind(declared: &str) -> Kind {
     if has("bool") {
         Kind::Boolean
     } else if has("int") {
-        Kind::Integer { bytes: 8 }
+        // SQLite keeps any integer in 8 bytes; the app's ORM reads the
+        // width the type was declared with.
+        let bytes = if has("tinyint") {
+            1
+        } else if has("smallint") || has("int2") {
+            2
+        } else if has("mediumint") {
+            3
+        } else if has("bigint") || has("int8") || lower.trim() == "integer" {
+            8
+        } else if has("int4") || lower.trim() == "int" || lower.starts_with("int(") {
+            4
+        } else {
+            8
+        };
+        Kind::Integer { bytes }
     } else if has("timestamp") || has("datetime") {
         Kind::Timestamp
     } else if has("date") {

@@ -53,7 +53,7 @@ impl RoleWeights {
         for (name, _) in &self.0 {
             if !names.iter().any(|role| role == name) {
                 bail!(
-                    "--role-weights names role '{name}', which this app does not have (roles: {})",
+                    "--role-weights names role '{name}', which the plan does not have (roles: {})",
                     names.join(", ")
                 );
             }

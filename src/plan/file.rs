@@ -293,7 +293,7 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
             let bound = |key: &str, default: i64| -> Result<i64, String> {
                 let wrong = || {
                     format!(
-                        "{what}: {key} must be a number with at most {scale} decimals (as a string past 15 digits)"
+                        "{what}: {key} must be a number with at most {scale} decimals and 18 digits in all (as a string past 15 digits)"
                     )
                 };
                 let parsed = match params.get(key) {
@@ -365,6 +365,11 @@ fn column(name: &str, value: &Toml) -> Result<(Gen, RoleForm), String> {
                         Ok((Value::Text(value.clone()), weight))
                     })
                     .collect::<Result<Vec<_>, String>>()?,
+                (Some(_), Some(_)) => {
+                    return Err(format!(
+                        "{what}: choice takes values = [...] or weights = {{ value = weight, ... }}, not both"
+                    ));
+                }
                 _ => {
                     return Err(format!(
                         "{what}: choice needs values = [...] or weights = {{ value = weight, ... }}"

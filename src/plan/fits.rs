@@ -126,7 +126,30 @@ fn fits(spec: &Spec, r#gen: &Gen, info: &ColumnInfo) -> Result<(), String> {
                 ));
             }
         }
+        (Kind::Decimal, Gen::Int { min, max }) => {
+            if let Some(largest) = decimal_largest(&info.declared, 0)
+                && max.unsigned_abs().max(min.unsigned_abs()) > largest.unsigned_abs()
+            {
+                return Err(format!(
+                    "int from {min} to {max}, but {} holds at most {largest} in whole numbers",
+                    info.declared
+                ));
+            }
+        }
+        (Kind::Boolean, Gen::Int { min, max }) if *min < 0 || *max > 1 => {
+            return Err(format!(
+                "int from {min} to {max}, but a boolean column holds 0 and 1; write e.g. {name} = {{ gen = \"bool\", p = 0.5 }}"
+            ));
+        }
         (Kind::Decimal, Gen::Decimal { min, max, scale }) => {
+            if let Some(column_scale) = decimal_scale(&info.declared)
+                && *scale > column_scale
+            {
+                return Err(format!(
+                    "decimal with {scale} decimals, but {} keeps {column_scale}: the database would round what the digest holds; write scale = {column_scale}",
+                    info.declared
+                ));
+            }
             if let Some(largest) = decimal_largest(&info.declared, *scale) {
                 let shown = |units: i64| crate::value::Decimal {
                     units,
@@ -303,6 +326,18 @@ fn integer_range(bytes: u8) -> (i64, i64) {
     }
 }
 
+/// The decimals a `decimal(p, s)` column keeps, if its type says.
+fn decimal_scale(declared: &str) -> Option<u8> {
+    let lower = declared.to_ascii_lowercase();
+    if !(lower.starts_with("dec") || lower.starts_with("num")) {
+        return None;
+    }
+    let inside = declared.split_once('(')?.1.split_once(')')?.0;
+    let mut parts = inside.split(',').map(|p| p.trim().parse::<u8>().ok());
+    parts.next().flatten()?;
+    Some(parts.next().flatten().unwrap_or(0))
+}
+
 /// The largest value of a `decimal(p, s)` column in units of `scale`, if
 /// its type says; None for a float or a number of no declared precision.
 fn decimal_largest(declared: &str, scale: u8) -> Option<i64> {
@@ -440,6 +475,25 @@ mod tests {
         let refused = check(&literal, &table, true).expect_err("refused");
         assert!(
             refused.contains("the value \"old\" does not fit an integer column"),
+            "{refused}"
+        );
+        let scaled = spec(vec![(
+            "price",
+            Gen::Decimal {
+                min: 0,
+                max: 9_999,
+                scale: 3,
+            },
+        )]);
+        let refused = check(&scaled, &table, true).expect_err("refused");
+        assert!(
+            refused.contains("decimal with 3 decimals, but numeric(5,2) keeps 2"),
+            "{refused}"
+        );
+        let whole = spec(vec![("price", Gen::Int { min: 0, max: 1000 })]);
+        let refused = check(&whole, &table, true).expect_err("refused");
+        assert!(
+            refused.contains("numeric(5,2) holds at most 999 in whole numbers"),
             "{refused}"
         );
         let range = spec(vec![(

@@ -299,6 +299,11 @@ pub fn infer(table: &Described, hints: &Hints<'_>) -> Result<Inferred, String> {
                     };
                     (format, prefix.to_owned(), format!("name rule; format read from a hash in the table ({}{shown})", format.name()))
                 }
+                None if hints.sample_hash.is_some() => (
+                    PasswordFormat::Bcrypt2b,
+                    String::new(),
+                    "name rule; bcrypt (the hash in the table is of no format seed writes: set format = …)".into(),
+                ),
                 None => (
                     PasswordFormat::Bcrypt2b,
                     String::new(),
