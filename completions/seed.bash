@@ -58,7 +58,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__admin)
-            opts="-d -q -h --app --plan --table --email --name --username --password --password-file --first-name --last-name --db --busy-timeout --durable --json --quiet --help"
+            opts="-d -q -h --app --plan --table --email --name --username --password --password-file --first-name --last-name --db --busy-timeout --durable --connect-timeout --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,6 +138,10 @@ _seed() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -160,7 +164,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__describe)
-            opts="-d -h --db --busy-timeout --durable --table --help"
+            opts="-d -h --db --busy-timeout --durable --connect-timeout --table --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,6 +179,10 @@ _seed() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -204,7 +212,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__plan)
-            opts="-d -h --app --plan --table --db --busy-timeout --durable --json --help"
+            opts="-d -h --app --plan --table --db --busy-timeout --durable --connect-timeout --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +250,10 @@ _seed() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -253,7 +265,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__roles)
-            opts="-d -q -h --app --plan --table --db --busy-timeout --durable --json --quiet --help"
+            opts="-d -q -h --app --plan --table --db --busy-timeout --durable --connect-timeout --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,6 +306,10 @@ _seed() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -302,7 +318,7 @@ _seed() {
             return 0
             ;;
         seed__subcmd__users)
-            opts="-n -s -j -d -q -h --app --plan --table --count --seed --locale --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --dry-run --expect-digest --db --busy-timeout --durable --json --quiet --help"
+            opts="-n -s -j -d -q -h --app --plan --table --count --seed --locale --role-weights --password --password-file --exact --batch-size --hash-iterations --bcrypt-cost --now --jobs --dry-run --expect-digest --db --busy-timeout --durable --connect-timeout --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,6 +427,10 @@ _seed() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

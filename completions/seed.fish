@@ -67,6 +67,7 @@ complete -c seed -n "__fish_seed_using_subcommand users" -s j -l jobs -d 'Connec
 complete -c seed -n "__fish_seed_using_subcommand users" -l expect-digest -d 'Fail (exit 1, after the run) unless the rows generated have this digest, as --json prints it: sha256:<64 hex digits>' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand users" -l connect-timeout -d 'Seconds connecting to a server may take, TLS and login included, before failing [default: the URL\'s connect_timeout, else 10]' -r
 complete -c seed -n "__fish_seed_using_subcommand users" -l exact -d 'Insert exactly N rows, retrying duplicates (up to max(10×N, N+10000) attempts)'
 complete -c seed -n "__fish_seed_using_subcommand users" -l dry-run -d 'Generate the rows and count the duplicates among them, writing nothing: no file is created and no server is connected to, except to read which plan the database needs when no --app or --plan names it. Keeps about 16 bytes a row in memory (160 MB for 10 million), and is refused before it starts if that is more than the memory available'
 complete -c seed -n "__fish_seed_using_subcommand users" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
@@ -82,6 +83,7 @@ complete -c seed -n "__fish_seed_using_subcommand roles" -l plan -d 'The plan fi
 complete -c seed -n "__fish_seed_using_subcommand roles" -l table -d 'The users table, when no plan names it: its plan is inferred from its columns [default: an app\'s table, else the one table named like a users table]' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand roles" -l connect-timeout -d 'Seconds connecting to a server may take, TLS and login included, before failing [default: the URL\'s connect_timeout, else 10]' -r
 complete -c seed -n "__fish_seed_using_subcommand roles" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand roles" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand roles" -s q -l quiet -d 'Nothing on stderr but errors: for seed users, no progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary; for roles and admin, no report of what was done'
@@ -101,6 +103,7 @@ complete -c seed -n "__fish_seed_using_subcommand admin" -l first-name -d 'The a
 complete -c seed -n "__fish_seed_using_subcommand admin" -l last-name -d 'The administrator\'s last name' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand admin" -l connect-timeout -d 'Seconds connecting to a server may take, TLS and login included, before failing [default: the URL\'s connect_timeout, else 10]' -r
 complete -c seed -n "__fish_seed_using_subcommand admin" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand admin" -l json -d 'Print the result as one JSON object on stdout'
 complete -c seed -n "__fish_seed_using_subcommand admin" -s q -l quiet -d 'Nothing on stderr but errors: for seed users, no progress (the bar, or where stderr is not a terminal a line every 10 seconds) and no summary; for roles and admin, no report of what was done'
@@ -114,11 +117,13 @@ complete -c seed -n "__fish_seed_using_subcommand plan" -l plan -d 'The plan fil
 complete -c seed -n "__fish_seed_using_subcommand plan" -l table -d 'The users table, when no plan names it: its plan is inferred from its columns [default: an app\'s table, else the one table named like a users table]' -r
 complete -c seed -n "__fish_seed_using_subcommand plan" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand plan" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand plan" -l connect-timeout -d 'Seconds connecting to a server may take, TLS and login included, before failing [default: the URL\'s connect_timeout, else 10]' -r
 complete -c seed -n "__fish_seed_using_subcommand plan" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand plan" -l json -d 'Print the plan as one JSON object instead'
 complete -c seed -n "__fish_seed_using_subcommand plan" -s h -l help -d 'Print help'
 complete -c seed -n "__fish_seed_using_subcommand describe" -s d -l db -d 'Database: a SQLite file path, sqlite:PATH[?mode=ro], postgres://… or mysql://…' -r
 complete -c seed -n "__fish_seed_using_subcommand describe" -l busy-timeout -d 'Seconds to wait for a lock held by another connection before failing' -r
+complete -c seed -n "__fish_seed_using_subcommand describe" -l connect-timeout -d 'Seconds connecting to a server may take, TLS and login included, before failing [default: the URL\'s connect_timeout, else 10]' -r
 complete -c seed -n "__fish_seed_using_subcommand describe" -l table -d 'The table' -r
 complete -c seed -n "__fish_seed_using_subcommand describe" -l durable -d 'Commit with a full sync, so rows survive a power cut (not only a crash); slower'
 complete -c seed -n "__fish_seed_using_subcommand describe" -s h -l help -d 'Print help'

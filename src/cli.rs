@@ -316,6 +316,20 @@ struct DbArgs {
     /// Commit with a full sync, so rows survive a power cut (not only a crash); slower
     #[arg(long)]
     durable: bool,
+
+    /// Seconds connecting to a server may take, TLS and login included, before failing [default: the URL's connect_timeout, else 10]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true, value_parser = parse_connect_timeout)]
+    connect_timeout: Option<Duration>,
+}
+
+/// A connect timeout: more than 0 seconds (0 would wait for ever), at most
+/// an hour.
+fn parse_connect_timeout(text: &str) -> Result<Duration, String> {
+    let wait = parse_seconds(text)?;
+    if wait.is_zero() || wait > Duration::from_secs(3600) {
+        return Err("must be more than 0 and at most 3600 seconds".into());
+    }
+    Ok(wait)
 }
 
 #[derive(Debug, Args)]
@@ -462,6 +476,7 @@ impl DbArgs {
             options: Options {
                 busy_timeout: self.busy_timeout,
                 durable: self.durable,
+                connect_timeout: self.connect_timeout,
             },
         })
     }

@@ -241,12 +241,14 @@ fn seed_users(
     detected: &mut Option<Chosen>,
     database: &mut String,
 ) -> Ran {
-    let mut conn = match db::open(&config.db.target, &config.db.options) {
-        Ok(conn) => conn,
+    let stopped = || stop.received().is_some();
+    let mut conn = match db::open_unless(&config.db.target, &config.db.options, &stopped) {
+        Ok(Some(conn)) => conn,
+        // Stopped while connecting: nothing written.
+        Ok(None) => return Ran::stopped(stop.received(), None),
         Err(err) => return Ran::refused(err),
     };
     *database = db::describe(&config.db.target, conn.as_ref());
-    let stopped = || stop.received().is_some();
     let (mut generator, target, present, names) =
         match prepare_users(conn.as_mut(), config, seed, &stopped, detected) {
             Ok(Some(ready)) => ready,
@@ -294,6 +296,8 @@ fn dry_run(
         match prepare_dry_run(config, seed, &stopped, detected, database) {
             Ok(Some(ready)) => ready,
             Ok(None) => return Ran::stopped(stop.received(), None),
+            // Stopped while connecting to read the tables.
+            Err(_) if stop.received().is_some() => return Ran::stopped(stop.received(), None),
             Err(err) => return Ran::refused(err),
         };
     let one_writer = || -> Result<Box<dyn Writer>> { bail!("a dry run has one writer") };
@@ -522,7 +526,7 @@ fn prepare_dry_run(
         .as_ref()
         .is_none_or(|chosen| !chosen.spec.refs().is_empty());
     let mut conn = if needs {
-        open_to_read(&config.db)?
+        open_to_read(&config.db, stop)?
     } else {
         None
     };
@@ -581,7 +585,7 @@ fn prepare_dry_run(
 /// A database opened only to read: a SQLite file read-only (None if there
 /// is no file: a real run would make one), a server session whose writes
 /// fail.
-fn open_to_read(db: &DbConfig) -> Result<Option<Box<dyn Conn>>> {
+fn open_to_read(db: &DbConfig, stop: &dyn Fn() -> bool) -> Result<Option<Box<dyn Conn>>> {
     let target = match &db.target {
         Target::Sqlite { path, mode } if !path.exists() => {
             // Refused as the run would refuse it (a folder that is not
@@ -595,7 +599,9 @@ fn open_to_read(db: &DbConfig) -> Result<Option<Box<dyn Conn>>> {
         },
         server => server.clone(),
     };
-    let mut conn = db::open(&target, &db.options)?;
+    let Some(mut conn) = db::open_unless(&target, &db.options, stop)? else {
+        bail!("stopped while connecting");
+    };
     conn.read_only()?;
     Ok(Some(conn))
 }
@@ -670,7 +676,7 @@ fn generator_for(
 /// `seed describe`: the table as the catalog describes it, as JSON. Only
 /// reads.
 fn describe(db: &DbConfig, table: &str) -> Result<ExitStatus> {
-    let Some(mut conn) = open_to_read(db)? else {
+    let Some(mut conn) = open_to_read(db, &|| false)? else {
         bail!("there is no database at {}", db.target.redacted());
     };
     let described = conn.describe(table);
@@ -706,7 +712,7 @@ fn plan(config: &crate::config::PlanConfig) -> Result<ExitStatus> {
     let chosen = match &config.choice.chosen {
         Some(chosen) => chosen.clone(),
         None => {
-            let conn = open_to_read(&config.db)?;
+            let conn = open_to_read(&config.db, &|| false)?;
             match conn {
                 Some(mut conn) => {
                     let found = plan_of(conn.as_mut(), None, config.choice.table.as_deref());

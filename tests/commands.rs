@@ -207,6 +207,13 @@ fn usage_errors_exit_with_2() {
             ));
     }
     seed().args(["completions", "tcsh"]).assert().code(2);
+    for wait in ["0", "-1", "3601", "soon"] {
+        seed()
+            .args(["users", "--connect-timeout", wait])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--connect-timeout"));
+    }
     // A work factor past the plan's format's range, before any file is made.
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(

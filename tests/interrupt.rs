@@ -328,3 +328,82 @@ fn ctrl_c_during_the_password_hash_stops_at_once_and_writes_nothing() {
         assert_eq!(integrity(&db.path), "ok");
     }
 }
+
+/// A loopback port that accepts connections and never answers, for as long
+/// as the listener lives.
+#[cfg(all(feature = "postgres", feature = "mysql"))]
+fn silent_server() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    let held = listener.try_clone().expect("clone the listener");
+    std::thread::spawn(move || {
+        let mut connections = Vec::new();
+        for connection in held.incoming().flatten() {
+            connections.push(connection);
+        }
+    });
+    (listener, port)
+}
+
+/// A server that accepts and never answers is one line naming it once the
+/// connect timeout (`--connect-timeout`, the URL's `connect_timeout`) has
+/// passed, on PostgreSQL and MySQL alike, with the JSON saying so.
+#[test]
+#[cfg(all(feature = "postgres", feature = "mysql"))]
+fn a_server_that_never_answers_is_given_up_on_after_the_connect_timeout() {
+    let (_listener, port) = silent_server();
+    for (url, option) in [
+        (format!("postgres://a:b@127.0.0.1:{port}/app"), Some("1")),
+        (
+            format!("postgres://a:b@127.0.0.1:{port}/app?connect_timeout=1"),
+            None,
+        ),
+        (format!("mysql://a:b@127.0.0.1:{port}/app"), Some("1")),
+        (
+            format!("mysql://a:b@127.0.0.1:{port}/app?connect_timeout=1"),
+            None,
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let mut args = vec!["users", "--json", "--count", "5", "--db", url.as_str()];
+        if let Some(seconds) = option {
+            args.extend(["--connect-timeout", seconds]);
+        }
+        let output = wait_within(spawn(&args), std::time::Duration::from_secs(20));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{url}: {stderr}");
+        assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("at 127.0.0.1:{port}: no answer within 1 s")),
+            "{url}: {stderr}"
+        );
+        let stats = parse_stats(&output.stdout);
+        assert!(!stats.interrupted && stats.error.is_some(), "{stats:?}");
+        assert_eq!(stats.inserted, 0);
+    }
+}
+
+/// Ctrl-C while connecting to a server that never answers stops the run at
+/// once: exit 130, `"interrupted": true`, nothing written.
+#[test]
+#[cfg(all(feature = "postgres", feature = "mysql"))]
+fn ctrl_c_while_connecting_stops_at_once() {
+    let (_listener, port) = silent_server();
+    for url in [
+        format!("postgres://a:b@127.0.0.1:{port}/app"),
+        format!("mysql://a:b@127.0.0.1:{port}/app"),
+    ] {
+        let child = spawn(&["users", "--json", "--count", "5", "--db", &url]);
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let sent = std::time::Instant::now();
+        send_signal(&child, "INT");
+        let output = wait_within(child, std::time::Duration::from_secs(20));
+        assert!(sent.elapsed() < std::time::Duration::from_secs(3), "{url}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{url}: {stderr}");
+        let stats = parse_stats(&output.stdout);
+        assert!(stats.interrupted && stats.error.is_none(), "{stats:?}");
+        assert_eq!(stats.inserted, 0);
+    }
+}

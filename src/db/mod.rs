@@ -77,7 +77,16 @@ pub struct Options {
     pub busy_timeout: Duration,
     /// Whether a commit survives a power cut, not only a process crash.
     pub durable: bool,
+    /// `--connect-timeout`: how long connecting to a server may take, its
+    /// TLS and login included; None: the URL's `connect_timeout`, else
+    /// [`CONNECT_TIMEOUT`].
+    pub connect_timeout: Option<Duration>,
 }
+
+/// How long connecting to a server may take when neither the command line
+/// nor the URL says.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where a row's identity is and what a duplicate of it counts as: all a
 /// writer, the run and a dry run need to know of the identity column.
@@ -279,6 +288,77 @@ pub fn check_sqlite_path(path: &std::path::Path, mode: SqliteMode) -> Result<()>
 }
 
 pub fn open(target: &Target, options: &Options) -> Result<Box<dyn Conn>> {
+    open_unless(target, options, &|| false)?
+        .ok_or_else(|| anyhow::anyhow!("stopped while connecting"))
+}
+
+/// [`open`], giving up on a server that has not let seed in (connected,
+/// TLS, login) within the connect timeout, and returning None as soon as
+/// `stop()` says so: a server that accepts and never answers is one
+/// line, and Ctrl-C while connecting stops the run.
+pub fn open_unless(
+    target: &Target,
+    options: &Options,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<Box<dyn Conn>>> {
+    let server: Option<(Duration, String)> = match target {
+        Target::Sqlite { .. } => None,
+        #[cfg(feature = "postgres")]
+        Target::Postgres { url } => Some((
+            options
+                .connect_timeout
+                .or(postgres::url_timeout(url))
+                .unwrap_or(CONNECT_TIMEOUT),
+            format!("PostgreSQL at {}", postgres::server(url)),
+        )),
+        #[cfg(feature = "mysql")]
+        Target::Mysql { url } => Some((
+            options
+                .connect_timeout
+                .or(mysql::url_timeout(url))
+                .unwrap_or(CONNECT_TIMEOUT),
+            format!("MySQL at {}", mysql::server(url)),
+        )),
+        #[allow(unreachable_patterns, reason = "a backend that was not compiled in")]
+        _ => None,
+    };
+    let Some((timeout, server)) = server else {
+        return open_now(target, options).map(Some);
+    };
+    let (done, result) = std::sync::mpsc::channel();
+    let (target, mut options) = (target.clone(), options.clone());
+    options.connect_timeout = Some(timeout);
+    std::thread::Builder::new()
+        .name("connect".into())
+        .spawn(move || {
+            // Nobody waits once the run stopped or gave up: the thread ends
+            // with the process.
+            let _ = done.send(open_now(&target, &options));
+        })
+        .map_err(|err| anyhow::anyhow!("cannot start a thread to connect: {err}"))?;
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if stop() {
+            return Ok(None);
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            anyhow::bail!(
+                "cannot connect to {server}: no answer within {} s (the server accepted the connection but did not let seed in; --connect-timeout or connect_timeout in the URL sets the wait)",
+                timeout.as_secs_f64()
+            );
+        }
+        match result.recv_timeout(left.min(Duration::from_millis(20))) {
+            Ok(opened) => return opened.map(Some),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                anyhow::bail!("cannot connect to {server}: the connection attempt failed")
+            }
+        }
+    }
+}
+
+fn open_now(target: &Target, options: &Options) -> Result<Box<dyn Conn>> {
     match target {
         Target::Sqlite { path, mode } => {
             Ok(Box::new(sqlite::SqliteConn::open(path, *mode, options)?))

@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate, Timelike};
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Opts, OptsBuilder, Params, SslOpts, UrlError};
 
+use super::CONNECT_TIMEOUT;
 use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
@@ -115,7 +116,10 @@ impl MysqlConn {
             Some(rest) => ("MariaDB", format!("mysql://{rest}")),
             None => ("MySQL", url.to_owned()),
         };
-        let (builder, tls, server) = options_of(&url)?;
+        let (mut builder, tls, server) = options_of(&url)?;
+        if let Some(timeout) = options.connect_timeout {
+            builder = builder.tcp_connect_timeout(Some(timeout));
+        }
         let (conn, reconnect) = match mysql::Conn::new(builder.clone()) {
             // PREFERRED: the server said, before any credential was sent,
             // that it has no TLS; connect again without.
@@ -767,14 +771,26 @@ fn read_value(value: mysql::Value) -> Value {
     }
 }
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
 pub fn check_url(url: &str) -> Result<()> {
     let url = match url.strip_prefix("mariadb://") {
         Some(rest) => format!("mysql://{rest}"),
         None => url.to_owned(),
     };
     options_of(&url).map(|_| ())
+}
+
+/// The URL's own connect timeout (`connect_timeout` in seconds, or the
+/// driver's `tcp_connect_timeout_ms`), if it has one.
+pub fn url_timeout(url: &str) -> Option<Duration> {
+    let url = url.replacen("mariadb://", "mysql://", 1);
+    let (url, _) = TlsParams::split(&url).ok()?;
+    Opts::from_url(&url).ok()?.get_tcp_connect_timeout()
+}
+
+/// `host:port` (or the socket) of `url`, for messages.
+pub fn server(url: &str) -> String {
+    let url = url.replacen("mariadb://", "mysql://", 1);
+    options_of(&url).map_or_else(|_| "the URL's server".into(), |(_, _, server)| server)
 }
 
 /// The driver's options for a `mysql://` URL, the TLS it asks for, and
@@ -840,6 +856,7 @@ impl TlsParams {
             return Ok((url.to_owned(), params));
         };
         let mut kept = Vec::new();
+        let mut timeout_pair = None;
         for pair in query.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match key.replace('_', "-").to_ascii_lowercase().as_str() {
@@ -856,6 +873,16 @@ impl TlsParams {
                     })
                 }
                 "ssl-ca" => params.ca_file = Some(PathBuf::from(server::percent_decode(value))),
+                // The MySQL client's option, in seconds, as the driver's own.
+                "connect-timeout" => {
+                    let seconds: u64 = value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        anyhow!("invalid connect_timeout in the MySQL URL: {value:?} (expected whole seconds, at least 1)")
+                    })?;
+                    timeout_pair = Some(format!(
+                        "tcp_connect_timeout_ms={}",
+                        seconds.saturating_mul(1000)
+                    ));
+                }
                 // SQLAlchemy's MySQL URLs name the character set; seed writes utf8mb4.
                 "charset" if matches!(value, "utf8mb4" | "utf8" | "utf8mb3") => {}
                 _ => kept.push(pair),
@@ -870,6 +897,8 @@ impl TlsParams {
         {
             params.mode = Some(SslMode::VerifyCa);
         }
+        let mut kept: Vec<String> = kept.into_iter().map(str::to_owned).collect();
+        kept.extend(timeout_pair);
         let url = if kept.is_empty() {
             base.to_owned()
         } else {

@@ -19,6 +19,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 mod catalog;
 
+use super::CONNECT_TIMEOUT;
 use super::charset::{Charset, Narrow, Repertoire, Table};
 use super::columns::Column;
 use super::ddl::Dialect;
@@ -127,7 +128,10 @@ pub struct PostgresConn {
 
 impl PostgresConn {
     pub fn open(url: &str, options: &Options) -> Result<PostgresConn> {
-        let (config, tls) = config_of(url)?;
+        let (mut config, tls) = config_of(url)?;
+        if let Some(timeout) = options.connect_timeout {
+            config.connect_timeout(timeout);
+        }
         let server = server_of(&config);
         let connector =
             MakeRustlsConnect::new(tls::client_config(tls.verify(), tls.root_file.as_deref())?);
@@ -1052,8 +1056,6 @@ fn is_text(ty: &Type) -> bool {
     matches!(*ty, Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME) || ty.name() == "citext"
 }
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
 const APPLICATION_NAME: &str = "seed";
 
 const TLS_SPELLING: tls::Spelling = tls::Spelling {
@@ -1164,6 +1166,21 @@ fn config_of(url: &str) -> Result<(Config, TlsParams)> {
     }
     config.ssl_mode(tls.driver_mode());
     Ok((config, tls))
+}
+
+/// The URL's own `connect_timeout`, if it has one.
+pub fn url_timeout(url: &str) -> Option<Duration> {
+    let (url, _) = TlsParams::split(url).ok()?;
+    let config: Config = url.parse().ok()?;
+    config.get_connect_timeout().copied()
+}
+
+/// `host:port` of the first server of `url`, for messages.
+pub fn server(url: &str) -> String {
+    config_of(url).map_or_else(
+        |_| "the URL's server".into(),
+        |(config, _)| server_of(&config),
+    )
 }
 
 /// `host:port` of the first server in the URL.
