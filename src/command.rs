@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{DateTime, NaiveDateTime};
@@ -249,6 +251,9 @@ fn seed_users(
         Err(err) => return Ran::refused(err),
     };
     *database = db::describe(&config.db.target, conn.as_ref());
+    // Ctrl-C ends a lock wait or a statement in progress at once.
+    let watch = Watch::start(stop);
+    watch.add(conn.interrupter());
     let (mut generator, target, present, names) =
         match prepare_users(conn.as_mut(), config, seed, &stopped, detected) {
             Ok(Some(ready)) => ready,
@@ -256,15 +261,22 @@ fn seed_users(
                 // Stopped before the first write: nothing to undo, nothing inserted.
                 return Ran::stopped(stop.received(), conn.finish().err());
             }
+            // What was waited on was cancelled: nothing was written.
+            Err(_) if stop.received().is_some() => {
+                let _ = conn.finish();
+                return Ran::stopped(stop.received(), None);
+            }
             Err(err) => {
                 // A refused run leaves the database as it found it.
                 let _ = conn.finish();
                 return Ran::refused(err);
             }
         };
+    watch.rows_started();
     let open = || -> Result<Box<dyn Writer>> {
         let mut more = db::open(&config.db.target, &config.db.options)?;
         more.prepare_insert(&target)?;
+        watch.add(more.interrupter());
         Ok(more)
     };
     insert_all(
@@ -279,6 +291,87 @@ fn seed_users(
         names,
         target.uniques.clone(),
     )
+}
+
+/// Calls each connection's interrupter once a stop signal has come, so
+/// that a lock wait or a statement in progress ends at once instead of at
+/// its timeout; a connection added later is interrupted as it is added.
+struct Watch {
+    interrupters: Arc<Mutex<Vec<db::Interrupter>>>,
+    fired: Arc<AtomicBool>,
+    /// Cancel again every 20 ms after a stop (before the first row).
+    repeat: Arc<AtomicBool>,
+    done: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watch {
+    fn start(stop: &StopSignal) -> Watch {
+        let interrupters: Arc<Mutex<Vec<db::Interrupter>>> = Arc::default();
+        let fired = Arc::new(AtomicBool::new(false));
+        let (done, finished) = mpsc::channel::<()>();
+        let repeat = Arc::new(AtomicBool::new(true));
+        let (list, flag, again, stop) = (
+            Arc::clone(&interrupters),
+            Arc::clone(&fired),
+            Arc::clone(&repeat),
+            stop.clone(),
+        );
+        let thread = std::thread::Builder::new()
+            .name("interrupt".into())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) =
+                    finished.recv_timeout(Duration::from_millis(20))
+                {
+                    if stop.received().is_some() {
+                        flag.store(true, Ordering::SeqCst);
+                        if let Ok(list) = list.lock() {
+                            for interrupt in list.iter() {
+                                interrupt();
+                            }
+                        }
+                        // Before the first row, the checks go on to their
+                        // next query: cancel each one, until they give up.
+                        if !again.load(Ordering::SeqCst) {
+                            return;
+                        }
+                    }
+                }
+            })
+            .ok();
+        Watch {
+            interrupters,
+            fired,
+            repeat,
+            done: Some(done),
+            thread,
+        }
+    }
+
+    /// The rows have started: a stop ends what is in progress once, and
+    /// the run then commits what it has and stops by itself.
+    fn rows_started(&self) {
+        self.repeat.store(false, Ordering::SeqCst);
+    }
+
+    fn add(&self, interrupter: Option<db::Interrupter>) {
+        let Some(interrupter) = interrupter else {
+            return;
+        };
+        match self.interrupters.lock() {
+            Ok(mut list) if !self.fired.load(Ordering::SeqCst) => list.push(interrupter),
+            _ => interrupter(),
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// `--dry-run`: the run's rows, into memory. Nothing is created or written;
@@ -356,8 +449,13 @@ fn insert_all(
     );
     progress.finish();
     let finished = first.finish();
-    let error = outcome.error.or(finished.err());
     let signal = stop.received();
+    // After Ctrl-C, a statement that failed was the one cancelled: the
+    // run was interrupted, its committed rows counted.
+    let error = outcome
+        .error
+        .or(finished.err())
+        .filter(|_| signal.is_none());
     // A stopped or failed run did not try every row it would have.
     let digest = (error.is_none() && signal.is_none()).then(|| generator.digest());
     Ran {

@@ -407,3 +407,42 @@ fn ctrl_c_while_connecting_stops_at_once() {
         assert_eq!(stats.inserted, 0);
     }
 }
+
+/// Ctrl-C while another connection holds the write lock ends the wait at
+/// once (not at --busy-timeout): exit 130, `"interrupted": true`, nothing
+/// written.
+#[test]
+fn ctrl_c_during_a_lock_wait_stops_at_once() {
+    let db = TempDb::new();
+    db.users(&["--count", "3", "--seed", "1"]);
+    let holder = rusqlite::Connection::open(&db.path).expect("open");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    let path = db.arg();
+    let child = spawn(&[
+        "users",
+        "--json",
+        "--count",
+        "10",
+        "--seed",
+        "2",
+        "--busy-timeout",
+        "30",
+        "--db",
+        &path,
+    ]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = std::time::Instant::now();
+    send_signal(&child, "INT");
+    let output = wait_within(child, std::time::Duration::from_secs(30));
+    assert!(sent.elapsed() < std::time::Duration::from_secs(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let stats = parse_stats(&output.stdout);
+    assert!(stats.interrupted && stats.error.is_none(), "{stats:?}");
+    assert_eq!(stats.inserted, 0);
+    holder.execute_batch("ROLLBACK").expect("let go");
+    drop(holder);
+    assert_eq!(db.count("users"), 3);
+}

@@ -930,3 +930,66 @@ fn describe_of_a_missing_table_fails_naming_it() {
         assert!(out.contains("there is no table user"), "{out}");
     }
 }
+
+/// Ctrl-C while a statement waits on a lock another session holds ends
+/// the wait at once (`KILL QUERY`), not at --busy-timeout: exit 130,
+/// `"interrupted": true`, nothing written.
+#[test]
+fn ctrl_c_ends_a_lock_wait_at_once() {
+    let Some(db) = Database::new() else { return };
+    users(&db.url, &["-n", "1"]);
+    let mut holder = db.conn();
+    holder
+        .query_drop("LOCK TABLES users WRITE, roles WRITE")
+        .expect("lock users");
+    let mut child = common::spawn(&[
+        "users",
+        "--json",
+        "-n",
+        "1000",
+        "--hash-iterations",
+        "1",
+        "--busy-timeout",
+        "120",
+        "--db",
+        &db.url,
+    ]);
+    let waiting = format!(
+        "SELECT count(*) FROM information_schema.processlist WHERE db = '{}' AND state LIKE 'Waiting for%lock%'",
+        db.name
+    );
+    let mut observer = connect(&db.base);
+    let mut seen = false;
+    for _ in 0..400 {
+        let n: i64 = observer
+            .query_first(&waiting)
+            .expect("query the processlist")
+            .unwrap_or(0);
+        if n > 0 {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(seen, "seed never waited for the lock");
+    let sent = std::time::Instant::now();
+    common::send_signal(&child, "INT");
+    let deadline = sent + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("poll seed").is_none() {
+        assert!(std::time::Instant::now() < deadline, "seed did not stop");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        sent.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        sent.elapsed()
+    );
+    let output = child.wait_with_output().expect("seed ends");
+    assert_eq!(output.status.code(), Some(130));
+    let stats: servers::Stats = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert!(stats.interrupted, "{stats:?}");
+    holder
+        .query_drop("UNLOCK TABLES")
+        .expect("release the lock");
+    assert_eq!(db.count("SELECT count(*) FROM users"), 1);
+}

@@ -178,7 +178,16 @@ pub trait Writer: Send {
     /// Leaves the database as a user expects to find it (for SQLite: one
     /// self-contained file in its original journal mode).
     fn finish(&mut self) -> Result<()>;
+
+    /// What ends this connection's statement or lock wait from another
+    /// thread (Ctrl-C): it then fails, and its rows are rolled back.
+    fn interrupter(&self) -> Option<Interrupter> {
+        None
+    }
 }
+
+/// Cancels what a connection is waiting on (see [`Writer::interrupter`]).
+pub type Interrupter = Box<dyn Fn() + Send + Sync>;
 
 /// The primitives the schema policy is written over.
 pub trait Conn: Writer {

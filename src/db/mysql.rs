@@ -482,6 +482,18 @@ impl Writer for MysqlConn {
         Ok(())
     }
 
+    /// `KILL QUERY` for this connection's statement, from a connection of
+    /// its own.
+    fn interrupter(&self) -> Option<super::Interrupter> {
+        let id = self.conn.connection_id();
+        let opts = self.reconnect.clone();
+        Some(Box::new(move || {
+            if let Ok(mut killer) = mysql::Conn::new(opts.clone()) {
+                let _ = killer.query_drop(format!("KILL QUERY {id}"));
+            }
+        }))
+    }
+
     fn finish(&mut self) -> Result<()> {
         self.rollback();
         Ok(())

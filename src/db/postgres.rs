@@ -670,6 +670,15 @@ impl Writer for PostgresConn {
         Ok(())
     }
 
+    /// PostgreSQL's cancel request, on a connection of its own.
+    fn interrupter(&self) -> Option<super::Interrupter> {
+        let token = self.client.cancel_token();
+        let connector = self.connector.clone();
+        Some(Box::new(move || {
+            let _ = token.cancel_query(connector.clone());
+        }))
+    }
+
     fn finish(&mut self) -> Result<()> {
         self.rollback();
         Ok(())

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, bail};
@@ -10,7 +11,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, ffi, params_from_iter};
 
 use super::columns::Column;
 use super::ddl::Dialect;
-use super::{Conn, Insert, InsertTarget, Options, Row, SkipReason, SqliteMode, Value, Writer};
+use super::{
+    Conn, Insert, InsertTarget, Interrupter, Options, Row, SkipReason, SqliteMode, Value, Writer,
+};
 use crate::app::TableDef;
 use crate::catalog::{ColumnInfo, Described, ForeignKey, Kind, check_in_list};
 
@@ -65,7 +68,7 @@ impl SqliteConn {
             None => Connection::open_with_flags(path, flags),
         };
         let conn = opened.map_err(|err| explain(err, path, options.busy_timeout))?;
-        let sink = SqliteConn {
+        let mut sink = SqliteConn {
             conn,
             path: path.to_owned(),
             busy_timeout: options.busy_timeout,
@@ -79,8 +82,14 @@ impl SqliteConn {
             dirty: false,
             target: None,
         };
+        // SQLite's own busy wait cannot be interrupted: this one gives up
+        // as soon as the run is asked to stop.
+        BUSY_MILLIS.store(
+            u64::try_from(options.busy_timeout.as_millis()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         sink.conn
-            .busy_timeout(options.busy_timeout)
+            .busy_handler(Some(wait_while_busy))
             .map_err(|err| sink.explain(err))?;
         sink.conn
             .pragma_update(None, "foreign_keys", true)
@@ -157,7 +166,11 @@ impl SqliteConn {
         let deadline = Instant::now() + self.busy_timeout;
         loop {
             match self.use_wal() {
-                Err(err) if err.is::<Locked>() && Instant::now() < deadline => {
+                Err(err)
+                    if err.is::<Locked>()
+                        && Instant::now() < deadline
+                        && !STOPPING.load(Ordering::Relaxed) =>
+                {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 _ => break,
@@ -295,6 +308,14 @@ impl Writer for SqliteConn {
             self.switch_after_first_rows();
         }
         Ok(())
+    }
+
+    fn interrupter(&self) -> Option<Interrupter> {
+        let handle = self.conn.get_interrupt_handle();
+        Some(Box::new(move || {
+            STOPPING.store(true, Ordering::Relaxed);
+            handle.interrupt();
+        }))
     }
 
     fn finish(&mut self) -> Result<()> {
@@ -715,6 +736,25 @@ fn write_journal_record(record: &Path, mode: &str) -> std::io::Result<()> {
 /// seeder finishing at the same moment to close, not to wait for one
 /// still at work (it puts the mode back itself when it finishes).
 const SETTLE_TIME: Duration = Duration::from_millis(250);
+
+/// Set once the run is asked to stop: no busy wait goes on after it.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+/// `--busy-timeout`, in milliseconds, for [`wait_while_busy`] (a plain
+/// function, as SQLite calls it): the same for every connection of a run.
+static BUSY_MILLIS: AtomicU64 = AtomicU64::new(5000);
+/// How long one busy wait sleeps before SQLite tries the lock again.
+const BUSY_STEP: Duration = Duration::from_millis(5);
+
+/// SQLite's busy handler: true to try the lock again after a short sleep,
+/// until the busy timeout has passed or the run is asked to stop.
+fn wait_while_busy(retries: i32) -> bool {
+    let waited = u64::try_from(retries).unwrap_or(0) * BUSY_STEP.as_millis() as u64;
+    if STOPPING.load(Ordering::Relaxed) || waited >= BUSY_MILLIS.load(Ordering::Relaxed) {
+        return false;
+    }
+    std::thread::sleep(BUSY_STEP);
+    true
+}
 
 /// Puts the file at `path` back in journal `mode` from WAL and removes
 /// `record`; a record left by a switch that never came is removed. If
