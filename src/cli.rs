@@ -622,10 +622,26 @@ impl Cli {
                         )));
                     }
                 }
-                if !args.email.contains('@') {
+                // One @ between a local part and a domain, nothing that
+                // the apps' login forms would strip or refuse.
+                let parts = args.email.split_once('@');
+                let well_formed = parts.is_some_and(|(local, domain)| {
+                    !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+                });
+                if !well_formed
+                    || args
+                        .email
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control())
+                {
                     return Err(UsageError(format!(
-                        "--email '{}' is not an email address",
-                        args.email
+                        "--email '{}' is not an email address{}",
+                        args.email,
+                        if args.email.chars().any(char::is_whitespace) {
+                            " (it has a space)"
+                        } else {
+                            ""
+                        }
                     )));
                 }
                 if args.username.is_some()

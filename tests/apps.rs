@@ -2031,12 +2031,22 @@ fn role_weights_name_the_apps_own_roles() {
         ["user|0"]
     );
     let url = db.url();
+    // Matched whatever its case, as --locale is.
+    run_users(
+        &db,
+        "ctfd",
+        &["--count", "40", "--role-weights", "User=1,ADMIN=0"],
+    );
+    assert_eq!(
+        dump(&db, "SELECT DISTINCT type, hidden FROM users"),
+        ["user|0"]
+    );
     seed()
-        .args(["users", "--db", &url, "--role-weights", "User=1"])
+        .args(["users", "--db", &url, "--role-weights", "Moderator=1"])
         .assert()
         .code(1)
         .stderr(predicates::str::contains(
-            "names role 'User', which the plan does not have (roles: user, admin)",
+            "names role 'Moderator', which the plan does not have (roles: user, admin)",
         ));
 
     let db = sqlite_with("laravel").expect("fixture");

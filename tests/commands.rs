@@ -207,6 +207,39 @@ fn usage_errors_exit_with_2() {
             ));
     }
     seed().args(["completions", "tcsh"]).assert().code(2);
+    for email in ["a b@example.com", "@example.com", "a@", "a@b@c", "ab"] {
+        seed()
+            .args(["admin", "--email", email, "--password", "x"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "error: --email '{email}' is not an email address"
+            )));
+    }
+    for url in [
+        "postgres://u:p@h:99999/app",
+        "mysql://u:p@h:0/app",
+        "postgres://u:p@/app",
+        "postgres://u@h/app?sslmode=bogus",
+        "mysql://u@h/app?charset=latin1",
+    ] {
+        seed()
+            .args(["users", "--db", url])
+            .assert()
+            .code(2)
+            .stderr(predicate::function(|err: &str| {
+                err.lines().count() == 1
+                    && [
+                        "port 99999",
+                        "port 0",
+                        "no host",
+                        "invalid sslmode",
+                        "charset is not supported",
+                    ]
+                    .iter()
+                    .any(|named| err.contains(named))
+            }));
+    }
     for wait in ["0", "-1", "3601", "soon"] {
         seed()
             .args(["users", "--connect-timeout", wait])
@@ -247,7 +280,7 @@ fn a_malformed_server_url_is_a_usage_error_before_any_connection() {
         ),
         (
             "postgres://127.0.0.1:99999/db",
-            "error: invalid PostgreSQL URL",
+            "error: invalid PostgreSQL URL: port 99999 is not a port (1 to 65535)",
         ),
         (
             "mysql://127.0.0.1:9/db?ssl-mode=bogus",

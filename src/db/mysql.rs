@@ -808,6 +808,7 @@ pub fn server(url: &str) -> String {
 /// The driver's options for a `mysql://` URL, the TLS it asks for, and
 /// the server's `host:port` (or socket) for messages.
 fn options_of(url: &str) -> Result<(OptsBuilder, TlsParams, String)> {
+    server::check_authority(url, "MySQL").map_err(anyhow::Error::msg)?;
     let (url, tls) = TlsParams::split(url)?;
     let opts =
         Opts::from_url(&url).map_err(|err| anyhow!("invalid MySQL URL: {}", why_url(&err)))?;
@@ -880,7 +881,7 @@ impl TlsParams {
                         "VERIFY-CA" | "VERIFY_CA" => SslMode::VerifyCa,
                         "VERIFY-IDENTITY" | "VERIFY_IDENTITY" => SslMode::VerifyIdentity,
                         _ => bail!(
-                            "invalid ssl-mode in the MySQL URL (expected DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)"
+                            "invalid {key} in the MySQL URL (expected DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY)"
                         ),
                     })
                 }
@@ -888,7 +889,7 @@ impl TlsParams {
                 // The MySQL client's option, in seconds, as the driver's own.
                 "connect-timeout" => {
                     let seconds: u64 = value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        anyhow!("invalid connect_timeout in the MySQL URL: {value:?} (expected whole seconds, at least 1)")
+                        anyhow!("invalid connect_timeout in the MySQL URL (expected whole seconds, at least 1)")
                     })?;
                     timeout_pair = Some(format!(
                         "tcp_connect_timeout_ms={}",
@@ -896,7 +897,14 @@ impl TlsParams {
                     ));
                 }
                 // SQLAlchemy's MySQL URLs name the character set; seed writes utf8mb4.
-                "charset" if matches!(value, "utf8mb4" | "utf8" | "utf8mb3") => {}
+                "charset"
+                    if matches!(
+                        value.to_ascii_lowercase().as_str(),
+                        "utf8mb4" | "utf8" | "utf8mb3"
+                    ) => {}
+                "charset" => bail!(
+                    "the MySQL URL's charset is not supported: seed talks utf8mb4 to the server (names in every script); drop charset, or write charset=utf8mb4"
+                ),
                 _ => kept.push(pair),
             }
         }

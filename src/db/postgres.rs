@@ -1113,7 +1113,7 @@ impl TlsParams {
                         "verify-ca" => SslModeParam::VerifyCa,
                         "verify-full" => SslModeParam::VerifyFull,
                         _ => bail!(
-                            "invalid sslmode in the PostgreSQL URL (expected disable, prefer, require, verify-ca or verify-full)"
+                            "invalid sslmode in the PostgreSQL URL (expected disable, prefer, require, verify-ca or verify-full; a URL's values are not repeated, as one may be a secret)"
                         ),
                     }
                 }
@@ -1162,6 +1162,7 @@ pub fn check_url(url: &str) -> Result<()> {
 }
 
 fn config_of(url: &str) -> Result<(Config, TlsParams)> {
+    server::check_authority(url, "PostgreSQL").map_err(anyhow::Error::msg)?;
     let (url, tls) = TlsParams::split(url)?;
     let mut config: Config = url
         .parse()

@@ -37,3 +37,46 @@ pub fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Refuses a server URL whose host is missing or whose port is not one,
+/// naming what is wrong, before the driver's own words ("invalid
+/// connection string"). `what` is "PostgreSQL" or "MySQL"; a URL that
+/// names its host in the query (`?host=/run/postgresql`) is left to the
+/// driver.
+pub fn check_authority(url: &str, what: &str) -> Result<(), String> {
+    let Some((_, rest)) = url.split_once("://") else {
+        return Ok(());
+    };
+    let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let authority = before_query.split('/').next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let in_query = query.split('&').any(|pair| {
+        pair.starts_with("host=") || pair.starts_with("hostaddr=") || pair.starts_with("socket=")
+    });
+    for server in host_port.split(',') {
+        // An IPv6 address is bracketed: its colons are not the port's.
+        let (host, port) = match server.rsplit_once(':') {
+            Some((host, port)) if !port.contains(']') => (host, Some(port)),
+            _ => (server, None),
+        };
+        if host.is_empty() && !in_query {
+            return Err(format!(
+                "invalid {what} URL: no host; write it after the @ (…@localhost/db)"
+            ));
+        }
+        if let Some(port) = port
+            && !port.parse::<u16>().is_ok_and(|port| port > 0)
+        {
+            // Digits are safe to repeat; anything else may be a misplaced secret.
+            let shown = if port.bytes().all(|b| b.is_ascii_digit()) {
+                format!("port {port}")
+            } else {
+                "the port".to_owned()
+            };
+            return Err(format!(
+                "invalid {what} URL: {shown} is not a port (1 to 65535)"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -29,7 +29,10 @@ impl std::str::FromStr for RoleWeights {
                     weight.trim()
                 )
             })?;
-            if weights.iter().any(|(seen, _)| seen == name) {
+            if weights
+                .iter()
+                .any(|(seen, _)| seen.to_lowercase() == name.to_lowercase())
+            {
                 return Err(format!("role '{name}' is given twice"));
             }
             weights.push((name.to_owned(), weight));
@@ -51,14 +54,45 @@ impl RoleWeights {
     /// Refuses a weight for a role that is not among `names`.
     pub fn check(&self, names: &[String]) -> Result<()> {
         for (name, _) in &self.0 {
-            if !names.iter().any(|role| role == name) {
+            let folded: Vec<&String> = names
+                .iter()
+                .filter(|role| role.to_lowercase() == name.to_lowercase())
+                .collect();
+            if names.iter().any(|role| role == name) || folded.len() == 1 {
+                continue;
+            }
+            if folded.len() > 1 {
                 bail!(
-                    "--role-weights names role '{name}', which the plan does not have (roles: {})",
-                    names.join(", ")
+                    "--role-weights names role '{name}', which could be any of {}; write it as the roles table does",
+                    folded
+                        .iter()
+                        .map(|role| format!("'{role}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
+            bail!(
+                "--role-weights names role '{name}', which the plan does not have (roles: {})",
+                names.join(", ")
+            );
         }
         Ok(())
+    }
+
+    /// The weight given for `role`, one of `names`: by its name as
+    /// written, else by its name in any case (as `--locale` is matched).
+    fn weight_of(&self, role: &str, names: &[String]) -> Option<u32> {
+        if let Some((_, weight)) = self.0.iter().find(|(given, _)| given == role) {
+            return Some(*weight);
+        }
+        let folded = role.to_lowercase();
+        let alike = names.iter().filter(|n| n.to_lowercase() == folded).count();
+        self.0
+            .iter()
+            .find(|(given, _)| {
+                alike == 1 && given.to_lowercase() == folded && !names.contains(given)
+            })
+            .map(|(_, weight)| *weight)
     }
 }
 
@@ -79,13 +113,7 @@ impl RolePicker {
                 weights.check(&names)?;
                 roles
                     .iter()
-                    .map(|(_, name)| {
-                        weights
-                            .0
-                            .iter()
-                            .find(|(role, _)| role == name)
-                            .map_or(0, |(_, weight)| u64::from(*weight))
-                    })
+                    .map(|(_, name)| weights.weight_of(name, &names).map_or(0, u64::from))
                     .collect()
             }
             (None, Some(defaults)) => defaults.iter().map(|w| u64::from(*w)).collect(),
