@@ -994,13 +994,25 @@ fn show_admin(config: &AdminConfig, report: &AdminReport) -> Result<()> {
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(stdout))
     } else {
-        if !config.output.quiet {
-            let login = report.username.as_deref().unwrap_or(&report.email);
+        use std::io::IsTerminal;
+        let login = report.username.as_deref().unwrap_or(&report.email);
+        // On a terminal the words go above the password. Anywhere else
+        // they come once it is written: a write that fails (a full disk)
+        // undoes the account, and nothing says it was made.
+        let terminal = stdout.is_terminal();
+        if !config.output.quiet && terminal {
             report::eprint_line(format_args!(
                 "Created administrator {login}, with this password:"
             ));
         }
-        writeln!(stdout, "{}", report.password.as_deref().unwrap_or_default())
+        let written = writeln!(stdout, "{}", report.password.as_deref().unwrap_or_default())
+            .and_then(|()| stdout.flush());
+        if written.is_ok() && !config.output.quiet && !terminal {
+            report::eprint_line(format_args!(
+                "Created administrator {login}; its password is on stdout"
+            ));
+        }
+        written
     };
     written
         .and_then(|()| stdout.flush())

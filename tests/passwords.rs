@@ -48,11 +48,38 @@ fn a_chosen_admin_password_is_on_stdout_even_with_quiet() {
     assert!(output.status.success());
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "Created administrator r@example.com, with this password:\n"
+        "Created administrator r@example.com; its password is on stdout\n"
     );
     let stdout = String::from_utf8(output.stdout).expect("UTF-8");
     let password = stdout.strip_suffix('\n').expect("one line");
     assert!(werkzeug_accepts(&last_hash(&other), password));
+
+    // A password that cannot be written undoes the account, and nothing
+    // says it was made.
+    let full = TempDb::new();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_seed"))
+        .args(["admin", "--email", "r@example.com", "--db", &full.arg()])
+        .env_remove("DATABASE_URL")
+        .env_remove("SEED_PASSWORD")
+        .stdout(std::fs::File::create("/dev/full").expect("open /dev/full"))
+        .output()
+        .expect("run seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("Created") && stderr.contains("the administrator was not created"),
+        "{stderr}"
+    );
+    let accounts: i64 = full
+        .conn()
+        .query_row(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'users') \
+             THEN (SELECT count(*) FROM users) ELSE 0 END",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count accounts");
+    assert_eq!(accounts, 0);
 
     // A given password is not printed.
     let given = TempDb::new();
