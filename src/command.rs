@@ -576,6 +576,11 @@ fn prepare_users(
     let Some(checked) = planned.checked else {
         bail!("the tables were not checked");
     };
+    if !config.output.json && !config.output.quiet {
+        for warning in &checked.warnings {
+            report::eprint_line(warning);
+        }
+    }
     // Read before the first write, so that a failure cannot refuse a run
     // that wrote.
     let logins = schema::login_names(checked.had_rows.then_some(&mut *conn), spec)?;

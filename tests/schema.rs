@@ -228,3 +228,39 @@ fn a_device_or_a_pipe_as_the_database_is_named_for_what_it_is() {
             "is a named pipe, not a database file",
         ));
 }
+
+/// `--app flask-base` on a file holding another app's users table says so
+/// before it creates flask-base's tables beside it, and only then.
+#[test]
+fn another_app_s_users_table_is_named_before_tables_are_created_beside_it() {
+    let db = TempDb::new();
+    db.exec(
+        "CREATE TABLE auth_user (id integer PRIMARY KEY AUTOINCREMENT, password varchar(128) NOT NULL, \
+         last_login datetime, is_superuser bool NOT NULL, username varchar(150) NOT NULL UNIQUE, \
+         first_name varchar(150) NOT NULL, last_name varchar(150) NOT NULL, email varchar(254) NOT NULL, \
+         is_staff bool NOT NULL, is_active bool NOT NULL, date_joined datetime NOT NULL)",
+    );
+    let run = [
+        "users",
+        "--app",
+        "flask-base",
+        "--count",
+        "3",
+        "--hash-iterations",
+        "1",
+    ];
+    seed()
+        .args(run)
+        .args(["--db", &db.arg()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: this database holds django's users table (auth_user); seed is creating flask-base's roles and users beside it (for django's users, give --app django)",
+        ));
+    seed()
+        .args(run)
+        .args(["--db", &db.arg()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+}

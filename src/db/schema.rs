@@ -220,6 +220,9 @@ pub struct Checked {
     /// The users table held a row: a duplicate may be of a row that was
     /// there before the run.
     pub had_rows: bool,
+    /// What a person should read before tables are created: another app's
+    /// users table is there.
+    pub warnings: Vec<String>,
 }
 
 /// Refuses a schema seed cannot fill or cannot detect duplicates in, before
@@ -343,10 +346,38 @@ pub fn check(conn: &mut dyn Conn, chosen: &Chosen, values: &[ColumnText<'_>]) ->
             create.push(def);
         }
     }
+    let mut warnings = Vec::new();
+    if let (Some(preset), false) = (chosen.preset, create.is_empty()) {
+        for other in DETECTION_ORDER
+            .iter()
+            .filter(|other| other.name != preset.name)
+        {
+            let table = other.plan().table;
+            let Some(columns) = conn.columns(&table)? else {
+                continue;
+            };
+            if other
+                .signature
+                .iter()
+                .all(|name| columns.iter().any(|column| column.name == *name))
+            {
+                let made: Vec<&str> = create.iter().map(|def| def.name).collect();
+                warnings.push(format!(
+                    "warning: this database holds {}'s users table ({table}); seed is creating {}'s {} beside it (for {}'s users, give --app {})",
+                    other.name,
+                    preset.name,
+                    made.join(" and "),
+                    other.name,
+                    other.name
+                ));
+            }
+        }
+    }
     Ok(Checked {
         create,
         role_names,
         had_rows,
+        warnings,
     })
 }
 
