@@ -261,8 +261,9 @@ fn seed_users(
                 // Stopped before the first write: nothing to undo, nothing inserted.
                 return Ran::stopped(stop.received(), conn.finish().err());
             }
-            // What was waited on was cancelled: nothing was written.
-            Err(_) if stop.received().is_some() => {
+            // What was waited on was cancelled by Ctrl-C: no row was
+            // written (tables and roles, if it got that far, were).
+            Err(err) if stop.received().is_some() && db::is_interrupted(&err) => {
                 let _ = conn.finish();
                 return Ran::stopped(stop.received(), None);
             }
@@ -358,9 +359,15 @@ impl Watch {
         let Some(interrupter) = interrupter else {
             return;
         };
-        match self.interrupters.lock() {
-            Ok(mut list) if !self.fired.load(Ordering::SeqCst) => list.push(interrupter),
-            _ => interrupter(),
+        let Ok(mut list) = self.interrupters.lock() else {
+            return;
+        };
+        let fired = self.fired.load(Ordering::SeqCst);
+        list.push(interrupter);
+        if fired && let Some(last) = list.last() {
+            // The stop came first: this one too, at once (the lock is held
+            // for as long as the thread's own round would hold it).
+            last();
         }
     }
 }
@@ -390,7 +397,9 @@ fn dry_run(
             Ok(Some(ready)) => ready,
             Ok(None) => return Ran::stopped(stop.received(), None),
             // Stopped while connecting to read the tables.
-            Err(_) if stop.received().is_some() => return Ran::stopped(stop.received(), None),
+            Err(err) if stop.received().is_some() && db::is_interrupted(&err) => {
+                return Ran::stopped(stop.received(), None);
+            }
             Err(err) => return Ran::refused(err),
         };
     let one_writer = || -> Result<Box<dyn Writer>> { bail!("a dry run has one writer") };
@@ -450,12 +459,12 @@ fn insert_all(
     progress.finish();
     let finished = first.finish();
     let signal = stop.received();
-    // After Ctrl-C, a statement that failed was the one cancelled: the
-    // run was interrupted, its committed rows counted.
-    let error = outcome
+    // A statement Ctrl-C cancelled is no failure: the run was interrupted,
+    // its committed rows counted. Anything else is told.
+    let run_error = outcome
         .error
-        .or(finished.err())
-        .filter(|_| signal.is_none());
+        .filter(|err| !(signal.is_some() && db::is_interrupted(err)));
+    let error = run_error.or(finished.err());
     // A stopped or failed run did not try every row it would have.
     let digest = (error.is_none() && signal.is_none()).then(|| generator.digest());
     Ran {

@@ -197,7 +197,11 @@ impl Writer for MemoryWriter {
             };
             if new {
                 for (position, _, values) in &mut self.others {
-                    values.insert(row.get(*position));
+                    if values.try_insert(row.get(*position)).is_err() {
+                        bail!(
+                            "a dry run ran out of memory for the rows it keeps ({BYTES_PER_ROW} bytes a row for each UNIQUE column); lower --count"
+                        );
+                    }
                 }
             }
             out.push(if new {

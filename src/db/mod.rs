@@ -189,6 +189,24 @@ pub trait Writer: Send {
 /// Cancels what a connection is waiting on (see [`Writer::interrupter`]).
 pub type Interrupter = Box<dyn Fn() + Send + Sync>;
 
+/// A statement or lock wait an [`Interrupter`] ended: the run was stopped,
+/// it did not fail.
+#[derive(Debug)]
+pub struct Interrupted(pub String);
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} was interrupted", self.0)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Whether `err` is (or wraps) an [`Interrupted`].
+pub fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| cause.is::<Interrupted>())
+}
+
 /// The primitives the schema policy is written over.
 pub trait Conn: Writer {
     /// "SQLite", "PostgreSQL", "MySQL": for messages.

@@ -999,6 +999,9 @@ fn why(err: &mysql::Error) -> String {
 }
 
 /// Plain words for the errors a user can do something about.
+/// The server's "Query execution was interrupted".
+const ER_QUERY_INTERRUPTED: u16 = 1317;
+
 fn explain(err: mysql::Error, server: &str, lock_timeout: Duration) -> anyhow::Error {
     match &err {
         mysql::Error::MySqlError(e) if e.code == ER_LOCK_DEADLOCK => {
@@ -1006,6 +1009,10 @@ fn explain(err: mysql::Error, server: &str, lock_timeout: Duration) -> anyhow::E
                 server: format!("MySQL at {server}"),
             })
         }
+        // KILL QUERY from the run's interrupter.
+        mysql::Error::MySqlError(e) if e.code == ER_QUERY_INTERRUPTED => anyhow::Error::new(
+            super::Interrupted(format!("a statement on MySQL at {server}")),
+        ),
         mysql::Error::MySqlError(e) if e.code == ER_LOCK_WAIT_TIMEOUT => anyhow!(
             "a row is locked by another connection on MySQL at {server} (waited {:.0}s; wait longer with --busy-timeout SECONDS)",
             lock_timeout.as_secs_f64().ceil().max(1.0)

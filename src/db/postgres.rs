@@ -1281,6 +1281,11 @@ fn explain(err: postgres::Error, server: &str, lock_timeout: Duration) -> anyhow
         return anyhow!("PostgreSQL at {server}: {}", why(&err));
     };
     match db.code() {
+        // The run's cancel request (a server's own statement_timeout too,
+        // which seed does not set).
+        &SqlState::QUERY_CANCELED => anyhow::Error::new(super::Interrupted(format!(
+            "a statement on PostgreSQL at {server}"
+        ))),
         &SqlState::T_R_DEADLOCK_DETECTED | &SqlState::T_R_SERIALIZATION_FAILURE => {
             anyhow::Error::new(super::Deadlock {
                 server: format!("PostgreSQL at {server}"),

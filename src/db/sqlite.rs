@@ -859,6 +859,15 @@ impl std::error::Error for Locked {}
 fn explain(err: rusqlite::Error, path: &Path, busy_timeout: Duration) -> anyhow::Error {
     let path = path.display();
     match err.sqlite_error_code() {
+        // Ended by the run's interrupter, or a busy wait given up on a stop.
+        Some(ErrorCode::OperationInterrupted) => {
+            anyhow::Error::new(super::Interrupted(format!("a statement on {path}")))
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            if STOPPING.load(Ordering::Relaxed) =>
+        {
+            anyhow::Error::new(super::Interrupted(format!("a lock wait on {path}")))
+        }
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => anyhow::Error::new(Locked {
             path: path.to_string(),
             busy_timeout,
