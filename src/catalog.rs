@@ -81,6 +81,20 @@ pub struct ForeignKey {
     pub references: Vec<String>,
 }
 
+/// The precision and scale of an exact number type as declared
+/// (`numeric(10,2)`, `DECIMAL(8)`: scale 0); None for a float or a number
+/// of no declared precision.
+pub fn numeric_digits(declared: &str) -> Option<(u32, u32)> {
+    let lower = declared.to_ascii_lowercase();
+    if !(lower.starts_with("dec") || lower.starts_with("num")) {
+        return None;
+    }
+    let inside = declared.split_once('(')?.1.split_once(')')?.0;
+    let mut parts = inside.split(',').map(|p| p.trim().parse::<u32>().ok());
+    let precision = parts.next().flatten()?;
+    Some((precision, parts.next().flatten().unwrap_or(0)))
+}
+
 /// The values of `CHECK (col IN ('a', 'b'))` for `column`, found in SQL
 /// text (SQLite keeps a table's `CREATE TABLE` as written). None when no
 /// CHECK of that shape names the column.

@@ -501,19 +501,13 @@ pub fn insert_target(conn: &mut dyn Conn, spec: &Spec) -> Result<InsertTarget> {
     let key = identity_key(spec)?;
     let mut uniques = uniques_of(spec);
     let mut unique_columns = Vec::new();
-    for column in spec.written_names() {
-        if column == spec.identity {
-            continue;
-        }
-        let indexes = conn.unique_indexes(&spec.table, column)?;
-        if !indexes.is_empty() {
-            uniques.add(column);
-            unique_columns.push(UniqueColumn {
-                column: column.to_owned(),
-                reason: uniques.reason(column),
-                indexes,
-            });
-        }
+    for (column, indexes) in unique_columns_of(conn, spec)? {
+        uniques.add(&column);
+        unique_columns.push(UniqueColumn {
+            reason: uniques.reason(&column),
+            column,
+            indexes,
+        });
     }
     Ok(InsertTarget {
         table: spec.table.clone(),
@@ -533,10 +527,22 @@ pub fn insert_target(conn: &mut dyn Conn, spec: &Spec) -> Result<InsertTarget> {
 /// The columns the insert writes, other than the identity, with a UNIQUE
 /// constraint or index of their own. Only reads.
 pub fn unique_columns(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<String>> {
+    Ok(unique_columns_of(conn, spec)?
+        .into_iter()
+        .map(|(column, _)| column)
+        .collect())
+}
+
+/// [`unique_columns`], each with its constraints' or indexes' names.
+fn unique_columns_of(conn: &mut dyn Conn, spec: &Spec) -> Result<Vec<(String, Vec<String>)>> {
     let mut columns = Vec::new();
     for column in spec.written_names() {
-        if column != spec.identity && !conn.unique_indexes(&spec.table, column)?.is_empty() {
-            columns.push(column.to_owned());
+        if column == spec.identity {
+            continue;
+        }
+        let indexes = conn.unique_indexes(&spec.table, column)?;
+        if !indexes.is_empty() {
+            columns.push((column.to_owned(), indexes));
         }
     }
     Ok(columns)

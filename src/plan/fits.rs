@@ -5,7 +5,7 @@
 //! failing at the first row.
 
 use super::{Gen, Roles, Spec};
-use crate::catalog::{ColumnInfo, Described, Kind};
+use crate::catalog::{ColumnInfo, Described, Kind, numeric_digits};
 use crate::value::Value;
 
 /// What a generator writes, as far as a column's type cares.
@@ -328,31 +328,17 @@ fn integer_range(bytes: u8) -> (i64, i64) {
 
 /// The decimals a `decimal(p, s)` column keeps, if its type says.
 fn decimal_scale(declared: &str) -> Option<u8> {
-    let lower = declared.to_ascii_lowercase();
-    if !(lower.starts_with("dec") || lower.starts_with("num")) {
-        return None;
-    }
-    let inside = declared.split_once('(')?.1.split_once(')')?.0;
-    let mut parts = inside.split(',').map(|p| p.trim().parse::<u8>().ok());
-    parts.next().flatten()?;
-    Some(parts.next().flatten().unwrap_or(0))
+    let (_, scale) = numeric_digits(declared)?;
+    u8::try_from(scale).ok()
 }
 
 /// The largest value of a `decimal(p, s)` column in units of `scale`, if
 /// its type says; None for a float or a number of no declared precision.
 fn decimal_largest(declared: &str, scale: u8) -> Option<i64> {
-    let lower = declared.to_ascii_lowercase();
-    if !(lower.starts_with("dec") || lower.starts_with("num")) {
-        return None;
-    }
-    let inside = declared.split_once('(')?.1.split_once(')')?.0;
-    let mut parts = inside.split(',').map(|p| p.trim().parse::<u32>().ok());
-    let precision = parts.next().flatten()?;
-    let column_scale = parts.next().flatten().unwrap_or(0);
+    let (precision, column_scale) = numeric_digits(declared)?;
     // Whole digits the column holds, then as units of the plan's scale.
     let whole = precision.checked_sub(column_scale)?;
-    let digits = whole + u32::from(scale);
-    10i64.checked_pow(digits).map(|p| p - 1)
+    10i64.checked_pow(whole + u32::from(scale)).map(|p| p - 1)
 }
 
 #[cfg(test)]

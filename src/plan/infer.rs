@@ -78,26 +78,14 @@ pub const USERS_TABLES: &[&str] = &[
 /// scale; a float, or a number of no declared precision, gets two
 /// decimals.
 pub fn decimal_of(declared: &str) -> Gen {
-    let digits = declared
-        .split_once('(')
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map(|(inside, _)| {
-            let mut parts = inside.split(',').map(|p| p.trim().parse::<u32>().ok());
-            (parts.next().flatten(), parts.next().flatten().unwrap_or(0))
-        });
-    let exact = {
-        let lower = declared.to_ascii_lowercase();
-        lower.starts_with("dec") || lower.starts_with("num")
-    };
-    match digits {
-        Some((Some(precision), scale)) if exact && scale <= precision && scale <= 15 => {
+    match crate::catalog::numeric_digits(declared) {
+        Some((precision, scale)) if scale <= precision && scale <= 15 => {
             let largest = 10i64.checked_pow(precision).map_or(i64::MAX, |p| p - 1);
             let thousand = super::r#gen::DECIMAL_MAX * 10i64.pow(scale);
-            let scale = scale as u8;
             Gen::Decimal {
                 min: 0,
                 max: largest.min(thousand),
-                scale,
+                scale: scale as u8,
             }
         }
         _ => Gen::Decimal {
